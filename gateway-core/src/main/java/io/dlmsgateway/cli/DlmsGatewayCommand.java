@@ -1,0 +1,33 @@
+package io.dlmsgateway.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code dlms-gateway.jar}: one subcommand per job. */
+@Command(name = "dlms-gateway",
+        mixinStandardHelpOptions = true,
+        versionProvider = DlmsGatewayCommand.Version.class,
+        description = "DLMS/COSEM to ThingsBoard gateway.",
+        subcommands = {SimulateCommand.class})
+public final class DlmsGatewayCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DlmsGatewayCommand()).execute(args));
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = DlmsGatewayCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"dlms-gateway " + (v == null ? "(development build)" : v)};
+        }
+    }
+}
