@@ -1,0 +1,30 @@
+package io.dlmsgateway.dlms.client;
+
+/** Names of the data-access-result codes of IEC 62056-5-3, as a technician reads them in a trace. */
+final class DataAccessResults {
+
+    private DataAccessResults() {
+    }
+
+    static String describe(int result) {
+        return switch (result) {
+            case 0 -> "success";
+            case 1 -> "hardware-fault";
+            case 2 -> "temporary-failure";
+            case 3 -> "read-write-denied";
+            case 4 -> "object-undefined (the meter has no such object)";
+            case 9 -> "object-class-inconsistent";
+            case 11 -> "object-unavailable";
+            case 12 -> "type-unmatched";
+            case 13 -> "scope-of-access-violated";
+            case 14 -> "data-block-unavailable";
+            case 15 -> "long-get-aborted";
+            case 16 -> "no-long-get-in-progress";
+            case 17 -> "long-set-aborted";
+            case 18 -> "no-long-set-in-progress";
+            case 19 -> "data-block-number-invalid";
+            case 250 -> "other-reason";
+            default -> "unknown result";
+        };
+    }
+}

@@ -1,0 +1,48 @@
+package io.dlmsgateway.dlms.client;
+
+import io.dlmsgateway.dlms.ObisCode;
+
+/**
+ * The meter answered a GET with a data-access-result other than success, e.g. {@code object-undefined} for an OBIS
+ * code the meter does not have. The association stays usable.
+ */
+public final class DlmsAccessException extends DlmsException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ObisCode obis;
+    private final int classId;
+    private final int attributeIndex;
+    private final int result;
+
+    public DlmsAccessException(String meter, ObisCode obis, int classId, int attributeIndex, int result) {
+        super(meter, "GET " + obis + " class " + classId + " attribute " + attributeIndex + " refused: "
+                + DataAccessResults.describe(result) + " (data-access-result " + result + ")");
+        this.obis = obis;
+        this.classId = classId;
+        this.attributeIndex = attributeIndex;
+        this.result = result;
+    }
+
+    public ObisCode obis() {
+        return obis;
+    }
+
+    public int classId() {
+        return classId;
+    }
+
+    public int attributeIndex() {
+        return attributeIndex;
+    }
+
+    /** The data-access-result code of IEC 62056-5-3 (e.g. 4 object-undefined, 3 read-write-denied). */
+    public int result() {
+        return result;
+    }
+
+    @Override
+    public boolean isConnectionLost() {
+        return false;
+    }
+}

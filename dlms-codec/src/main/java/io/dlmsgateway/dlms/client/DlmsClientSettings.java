@@ -1,0 +1,261 @@
+package io.dlmsgateway.dlms.client;
+
+import io.dlmsgateway.dlms.Authentication;
+import io.dlmsgateway.dlms.Framing;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * How to reach and associate with one meter: framing, addressing, authentication and timeouts. Immutable; build one
+ * with {@link #builder()}.
+ *
+ * <p>Defaults match the public client of most meters and of Gurux's examples: WRAPPER, client address 16, server
+ * logical address 1, no authentication.
+ */
+public final class DlmsClientSettings {
+
+    /** Block cipher key of Gurux's examples and of the simulated meters (security suite 0, AES-128). */
+    public static final String DEFAULT_BLOCK_CIPHER_KEY = "000102030405060708090A0B0C0D0E0F";
+    /** Authentication key of Gurux's examples and of the simulated meters. */
+    public static final String DEFAULT_AUTHENTICATION_KEY = "D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF";
+    /** Client system title of Gurux's examples ("GRX" and five bytes). */
+    public static final String DEFAULT_CLIENT_SYSTEM_TITLE = "4752580000000001";
+
+    private final Framing framing;
+    private final int clientAddress;
+    private final int logicalAddress;
+    private final int physicalAddress;
+    private final Authentication authentication;
+    private final byte[] password;
+    private final byte[] blockCipherKey;
+    private final byte[] authenticationKey;
+    private final byte[] clientSystemTitle;
+    private final long invocationCounter;
+    private final int maxPduSize;
+    private final Duration requestTimeout;
+    private final Duration connectTimeout;
+
+    private DlmsClientSettings(Builder b) {
+        this.framing = b.framing;
+        this.clientAddress = b.clientAddress;
+        this.logicalAddress = b.logicalAddress;
+        this.physicalAddress = b.physicalAddress;
+        this.authentication = b.authentication;
+        this.password = b.password;
+        this.blockCipherKey = b.blockCipherKey;
+        this.authenticationKey = b.authenticationKey;
+        this.clientSystemTitle = b.clientSystemTitle;
+        this.invocationCounter = b.invocationCounter;
+        this.maxPduSize = b.maxPduSize;
+        this.requestTimeout = b.requestTimeout;
+        this.connectTimeout = b.connectTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this instance's values, to derive a variant. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.framing = framing;
+        b.clientAddress = clientAddress;
+        b.logicalAddress = logicalAddress;
+        b.physicalAddress = physicalAddress;
+        b.authentication = authentication;
+        b.password = password;
+        b.blockCipherKey = blockCipherKey;
+        b.authenticationKey = authenticationKey;
+        b.clientSystemTitle = clientSystemTitle;
+        b.invocationCounter = invocationCounter;
+        b.maxPduSize = maxPduSize;
+        b.requestTimeout = requestTimeout;
+        b.connectTimeout = connectTimeout;
+        return b;
+    }
+
+    public Framing framing() {
+        return framing;
+    }
+
+    /** Client SAP: WRAPPER source wPort, or HDLC client address. */
+    public int clientAddress() {
+        return clientAddress;
+    }
+
+    /** Server logical device address (WRAPPER destination wPort, HDLC upper address). */
+    public int logicalAddress() {
+        return logicalAddress;
+    }
+
+    /** HDLC lower (physical) address; unused by WRAPPER. */
+    public int physicalAddress() {
+        return physicalAddress;
+    }
+
+    public Authentication authentication() {
+        return authentication;
+    }
+
+    byte[] password() {
+        return password;
+    }
+
+    byte[] blockCipherKey() {
+        return blockCipherKey;
+    }
+
+    byte[] authenticationKey() {
+        return authenticationKey;
+    }
+
+    byte[] clientSystemTitle() {
+        return clientSystemTitle;
+    }
+
+    /** Invocation counter the first ciphered APDU of an association starts from (HIGH_GMAC). */
+    public long invocationCounter() {
+        return invocationCounter;
+    }
+
+    /** Largest APDU this client accepts; the meter uses block transfer for longer replies. */
+    public int maxPduSize() {
+        return maxPduSize;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** Builder of {@link DlmsClientSettings}. */
+    public static final class Builder {
+        private Framing framing = Framing.WRAPPER;
+        private int clientAddress = 16;
+        private int logicalAddress = 1;
+        private int physicalAddress = 1;
+        private Authentication authentication = Authentication.NONE;
+        private byte[] password;
+        private byte[] blockCipherKey = HexFormat.of().parseHex(DEFAULT_BLOCK_CIPHER_KEY);
+        private byte[] authenticationKey = HexFormat.of().parseHex(DEFAULT_AUTHENTICATION_KEY);
+        private byte[] clientSystemTitle = HexFormat.of().parseHex(DEFAULT_CLIENT_SYSTEM_TITLE);
+        private long invocationCounter;
+        private int maxPduSize = 0xFFFF;
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        public Builder framing(Framing value) {
+            this.framing = Objects.requireNonNull(value, "framing");
+            return this;
+        }
+
+        public Builder clientAddress(int value) {
+            this.clientAddress = requireRange("clientAddress", value, 1, 0x7F);
+            return this;
+        }
+
+        public Builder logicalAddress(int value) {
+            this.logicalAddress = requireRange("logicalAddress", value, 0, 0x3FFF);
+            return this;
+        }
+
+        public Builder physicalAddress(int value) {
+            this.physicalAddress = requireRange("physicalAddress", value, 0, 0x3FFF);
+            return this;
+        }
+
+        public Builder authentication(Authentication value) {
+            this.authentication = Objects.requireNonNull(value, "authentication");
+            return this;
+        }
+
+        /** LOW authentication password, sent as ASCII. */
+        public Builder password(String value) {
+            this.password = value == null ? null : value.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            return this;
+        }
+
+        /** Security suite 0 global unicast encryption key: 16 bytes as 32 hex digits. */
+        public Builder blockCipherKey(String hex) {
+            this.blockCipherKey = requireKey("blockCipherKey", hex, 16);
+            return this;
+        }
+
+        /** Security suite 0 authentication key: 16 bytes as 32 hex digits. */
+        public Builder authenticationKey(String hex) {
+            this.authenticationKey = requireKey("authenticationKey", hex, 16);
+            return this;
+        }
+
+        /** This client's system title: 8 bytes as 16 hex digits. */
+        public Builder clientSystemTitle(String hex) {
+            this.clientSystemTitle = requireKey("clientSystemTitle", hex, 8);
+            return this;
+        }
+
+        public Builder invocationCounter(long value) {
+            if (value < 0 || value > 0xFFFFFFFFL) {
+                throw new IllegalArgumentException("invocationCounter out of range 0..4294967295: " + value);
+            }
+            this.invocationCounter = value;
+            return this;
+        }
+
+        public Builder maxPduSize(int value) {
+            this.maxPduSize = requireRange("maxPduSize", value, 64, 0xFFFF);
+            return this;
+        }
+
+        public Builder requestTimeout(Duration value) {
+            this.requestTimeout = requirePositive("requestTimeout", value);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = requirePositive("connectTimeout", value);
+            return this;
+        }
+
+        public DlmsClientSettings build() {
+            if (authentication == Authentication.LOW && (password == null || password.length == 0)) {
+                throw new IllegalArgumentException("LOW authentication needs a password");
+            }
+            return new DlmsClientSettings(this);
+        }
+
+        private static int requireRange(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " out of range " + min + ".." + max + ": " + value);
+            }
+            return value;
+        }
+
+        private static Duration requirePositive(String name, Duration value) {
+            if (value == null || value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            return value;
+        }
+
+        private static byte[] requireKey(String name, String hex, int length) {
+            byte[] bytes;
+            try {
+                bytes = HexFormat.of().parseHex(Objects.requireNonNull(hex, name).replace(" ", ""));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + " is not hexadecimal: " + e.getMessage(), e);
+            }
+            if (bytes.length != length) {
+                throw new IllegalArgumentException(name + " must be " + length + " bytes (" + 2 * length
+                        + " hex digits), got " + bytes.length);
+            }
+            return bytes;
+        }
+    }
+}

@@ -1,0 +1,543 @@
+package io.dlmsgateway.dlms.client;
+
+import gurux.dlms.GXDLMSClient;
+import gurux.dlms.GXDLMSException;
+import gurux.dlms.GXReplyData;
+import gurux.dlms.enums.Conformance;
+import gurux.dlms.enums.ObjectType;
+import gurux.dlms.objects.GXDLMSObject;
+import gurux.dlms.secure.GXDLMSSecureClient;
+import io.dlmsgateway.dlms.Authentication;
+import io.dlmsgateway.dlms.CosemUnit;
+import io.dlmsgateway.dlms.Framing;
+import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.ObisCode;
+import io.dlmsgateway.dlms.client.internal.CosemValues;
+import io.dlmsgateway.dlms.client.internal.DlmsClientHandler;
+import io.dlmsgateway.dlms.client.internal.GuruxClients;
+import io.dlmsgateway.dlms.frame.HdlcFrameDecoder;
+import io.dlmsgateway.dlms.frame.WrapperFrameDecoder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open association with one meter over one Netty channel: non-blocking, every operation a
+ * {@link CompletableFuture}.
+ *
+ * <p>Operations queue up and run one at a time on the channel's event loop, so a poll and an ad-hoc read never
+ * interleave on the wire. Futures complete on that event loop: callbacks must not block.
+ *
+ * <p>A register's scaler_unit is read once per association, together with the first read of its value, and cached.
+ * Several attributes are read with GET-with-list (ten per request) when the meter negotiated multiple references;
+ * a meter that then refuses it, or fails one item of a list, is read with single GETs instead.
+ *
+ * <pre>{@code
+ * DlmsConnection.open(group, new InetSocketAddress("10.0.0.7", 4059), DlmsClientSettings.builder().build(), "meter-7")
+ *     .thenCompose(c -> c.read(List.copyOf(MeasurementCatalog.standard())).whenComplete((r, e) -> c.release()))
+ *     .thenAccept(result -> result.values().forEach(System.out::println));
+ * }</pre>
+ */
+public final class DlmsConnection implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DlmsConnection.class);
+
+    /** Gurux and most meters handle at most ten attributes in one GET-with-list. */
+    private static final int GET_WITH_LIST_CHUNK = 10;
+    private static final int SCALER_UNIT_ATTRIBUTE = 3;
+
+    private final Channel channel;
+    private final DlmsClientHandler handler;
+    private final GXDLMSClient client;
+    private final DlmsClientSettings settings;
+    private final String meter;
+
+    // touched on the event loop only
+    private final Map<ObisCode, ScalerUnit> scalerUnits = new HashMap<>();
+    private boolean getWithListRefused;
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+
+    private DlmsConnection(Channel channel, DlmsClientHandler handler, DlmsClientSettings settings, String meter) {
+        this.channel = channel;
+        this.handler = handler;
+        this.client = handler.client();
+        this.settings = settings;
+        this.meter = meter;
+    }
+
+    /**
+     * Connects over NIO on the given group and associates. The future fails with a {@link DlmsException} that says
+     * what went wrong: connection refused or timed out, association rejected and why.
+     */
+    public static CompletableFuture<DlmsConnection> open(EventLoopGroup group, InetSocketAddress address,
+            DlmsClientSettings settings, String meter) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+        return open(bootstrap, address, settings, meter);
+    }
+
+    /**
+     * Connects with a copy of the given bootstrap (its group, channel type and options; its handler is replaced) and
+     * associates. Lets a host application bring its own transport, such as epoll.
+     */
+    public static CompletableFuture<DlmsConnection> open(Bootstrap bootstrap, InetSocketAddress address,
+            DlmsClientSettings settings, String meter) {
+        CompletableFuture<DlmsConnection> result = new CompletableFuture<>();
+        GXDLMSClient client = GuruxClients.create(settings.framing(), settings.clientAddress(),
+                GuruxClients.serverAddress(settings.framing(), settings.logicalAddress(), settings.physicalAddress()),
+                settings.authentication(), settings.password(), settings.blockCipherKey(),
+                settings.authenticationKey(), settings.clientSystemTitle(), settings.invocationCounter(),
+                settings.maxPduSize());
+        DlmsClientHandler handler = new DlmsClientHandler(client, meter, settings.requestTimeout());
+        Bootstrap b = bootstrap.clone()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("framing", settings.framing() == Framing.HDLC
+                                ? new HdlcFrameDecoder() : new WrapperFrameDecoder());
+                        ch.pipeline().addLast("dlms", handler);
+                    }
+                });
+        ChannelFuture connect;
+        try {
+            connect = b.connect(address);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(new DlmsConnectionException(meter, "cannot connect to " + address + ": "
+                    + e.getMessage(), e));
+            return result;
+        }
+        connect.addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(connectFailure(meter, address, settings, f.cause()));
+                return;
+            }
+            DlmsConnection connection = new DlmsConnection(f.channel(), handler, settings, meter);
+            connection.associate().whenComplete((v, e) -> {
+                if (e != null) {
+                    f.channel().close();
+                    result.completeExceptionally(unwrap(e));
+                } else {
+                    result.complete(connection);
+                }
+            });
+        });
+        return result;
+    }
+
+    /** Name of the meter, as it appears in every error. */
+    public String meter() {
+        return meter;
+    }
+
+    public DlmsClientSettings settings() {
+        return settings;
+    }
+
+    /** True while the TCP connection is open. */
+    public boolean isActive() {
+        return channel.isActive();
+    }
+
+    /** Completes when the connection closes, for whatever reason. */
+    public CompletableFuture<Void> closeFuture() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        channel.closeFuture().addListener(f -> closed.complete(null));
+        return closed;
+    }
+
+    /** Whether the meter accepted GET-with-list in the AARE and has not refused it since. */
+    public boolean usesGetWithList() {
+        return client.getNegotiatedConformance().contains(Conformance.MULTIPLE_REFERENCES) && !getWithListRefused;
+    }
+
+    /** The conformance block the meter agreed to, by Gurux's names. */
+    public Set<String> negotiatedConformance() {
+        Set<String> names = new LinkedHashSet<>();
+        for (Conformance c : client.getNegotiatedConformance()) {
+            names.add(c.name());
+        }
+        return names;
+    }
+
+    /** The largest APDU the meter accepts from us, as negotiated. */
+    public int negotiatedMaxPduSize() {
+        return client.getMaxReceivePDUSize();
+    }
+
+    /**
+     * The next invocation counter of this association (HIGH_GMAC). A meter refuses a counter it has already seen,
+     * so a new association must start from here.
+     */
+    public long invocationCounter() {
+        return client instanceof GXDLMSSecureClient secure ? secure.getCiphering().getInvocationCounter()
+                : settings.invocationCounter();
+    }
+
+    /** Bytes this connection received from and sent to the meter. */
+    public long bytesReceived() {
+        return handler.bytesReceived();
+    }
+
+    public long bytesSent() {
+        return handler.bytesSent();
+    }
+
+    /**
+     * Reads the given measurements. Attributes the meter refuses come back in {@link ReadResult#failures()}; the
+     * future fails only when the association breaks (timeout, connection lost, malformed reply).
+     */
+    public CompletableFuture<ReadResult> read(List<Measurement> measurements) {
+        List<Measurement> asked = List.copyOf(measurements);
+        return enqueue(() -> readOnLoop(asked));
+    }
+
+    /** Reads one measurement; fails with {@link DlmsAccessException} when the meter refuses it. */
+    public CompletableFuture<MeasuredValue> read(Measurement measurement) {
+        return read(List.of(measurement)).thenApply(r -> {
+            if (!r.failures().isEmpty()) {
+                throw r.failures().get(0);
+            }
+            return r.values().get(0);
+        });
+    }
+
+    /**
+     * Reads any attribute of any object and returns it as plain Java values (numbers, strings, lists), unscaled.
+     * Replies longer than the negotiated PDU arrive by block transfer.
+     */
+    public CompletableFuture<Object> readAttribute(ObisCode obis, int classId, int attributeIndex) {
+        AttributeRef ref = new AttributeRef(obis, classId, attributeIndex);
+        return enqueue(() -> readSingly(List.of(ref)).thenApply(out -> {
+            Outcome o = out.get(0);
+            if (o.error != 0) {
+                throw new DlmsAccessException(meter, obis, classId, attributeIndex, o.error);
+            }
+            return classId == Measurement.CLASS_CLOCK && attributeIndex == 2 ? CosemValues.dateTime(o.value)
+                    : CosemValues.plain(o.value);
+        }));
+    }
+
+    /**
+     * Releases the association (RLRQ; then DISC on HDLC) and closes the connection. Meters that refuse the release,
+     * as many do on HDLC, are closed all the same; the future never fails.
+     */
+    public CompletableFuture<Void> release() {
+        return enqueue(() -> {
+            CompletableFuture<Void> done = handler.exchange(guruxCall("RLRQ", client::releaseRequest), "RLRQ")
+                    .handle((r, e) -> null);
+            if (settings.framing() == Framing.HDLC) {
+                done = done.thenCompose(v -> channel.isActive()
+                        ? handler.exchangeOne(guruxCall("DISC", client::disconnectRequest), "DISC").handle((r, e) -> null)
+                        : CompletableFuture.<Void>completedFuture(null));
+            }
+            return done.whenComplete((v, e) -> channel.close());
+        }).handle((v, e) -> null);
+    }
+
+    /** Closes the connection at once, without releasing; outstanding operations fail. */
+    @Override
+    public void close() {
+        channel.close();
+    }
+
+    // ---- association -------------------------------------------------------------------------------------------
+
+    private CompletableFuture<Void> associate() {
+        return enqueue(() -> {
+            CompletableFuture<Void> step = CompletableFuture.completedFuture(null);
+            if (settings.framing() == Framing.HDLC) {
+                step = handler.exchangeOne(guruxCall("SNRM", client::snrmRequest), "SNRM").thenAccept(reply -> {
+                    if (reply.getError() != 0) {
+                        throw new AssociationRejectedException(meter, "HDLC connection refused (SNRM answered "
+                                + gurux.dlms.enums.ErrorCode.forValue(reply.getError()) + ")", null, null);
+                    }
+                    guruxCall("UA", () -> {
+                        client.parseUAResponse(reply.getData());
+                        return null;
+                    });
+                });
+            }
+            step = step.thenCompose(v -> handler.exchange(guruxCall("AARQ", client::aarqRequest), "AARQ"))
+                    .thenAccept(replies -> {
+                        GXReplyData reply = replies.get(replies.size() - 1);
+                        guruxCall("AARE", () -> {
+                            client.parseAareResponse(reply.getData());
+                            return null;
+                        });
+                    });
+            if (settings.authentication() == Authentication.HIGH_GMAC) {
+                step = step.thenCompose(v -> handler.exchange(
+                                guruxCall("HLS", client::getApplicationAssociationRequest), "HLS reply to challenge"))
+                        .thenAccept(replies -> {
+                            GXReplyData reply = replies.get(replies.size() - 1);
+                            if (reply.getError() != 0) {
+                                throw new AssociationRejectedException(meter, "HLS authentication failed",
+                                        "reply_to_HLS_authentication refused with data-access-result "
+                                                + reply.getError(), null);
+                            }
+                            try {
+                                client.parseApplicationAssociationResponse(reply.getData());
+                            } catch (Exception e) {
+                                throw new AssociationRejectedException(meter, "HLS authentication failed",
+                                        "the meter's answer to our challenge does not verify (wrong keys?)", e);
+                            }
+                        });
+            }
+            return step.thenRun(() -> log.debug("[{}] associated; conformance {}, max PDU {}", meter,
+                    client.getNegotiatedConformance(), client.getMaxReceivePDUSize()));
+        });
+    }
+
+    // ---- reading -----------------------------------------------------------------------------------------------
+
+    private CompletableFuture<ReadResult> readOnLoop(List<Measurement> asked) {
+        List<AttributeRef> refs = new ArrayList<>();
+        List<ObisCode> scalersAsked = new ArrayList<>();
+        for (Measurement m : asked) {
+            if (m.isScaled() && !scalerUnits.containsKey(m.obis()) && !scalersAsked.contains(m.obis())) {
+                scalersAsked.add(m.obis());
+                refs.add(new AttributeRef(m.obis(), m.classId(), SCALER_UNIT_ATTRIBUTE));
+            }
+        }
+        int firstValue = refs.size();
+        for (Measurement m : asked) {
+            refs.add(new AttributeRef(m.obis(), m.classId(), m.attributeIndex()));
+        }
+        return readAttributes(refs).thenApply(outcomes -> {
+            Map<ObisCode, DlmsAccessException> scalerFailures = new HashMap<>();
+            for (int i = 0; i < firstValue; i++) {
+                AttributeRef ref = refs.get(i);
+                Outcome o = outcomes.get(i);
+                if (o.error != 0) {
+                    scalerFailures.put(ref.obis, new DlmsAccessException(meter, ref.obis, ref.classId,
+                            SCALER_UNIT_ATTRIBUTE, o.error));
+                } else {
+                    scalerUnits.put(ref.obis, ScalerUnit.parse(meter, ref.obis, o.value));
+                }
+            }
+            List<MeasuredValue> values = new ArrayList<>(asked.size());
+            List<DlmsAccessException> failures = new ArrayList<>();
+            for (int i = 0; i < asked.size(); i++) {
+                Measurement m = asked.get(i);
+                Outcome o = outcomes.get(firstValue + i);
+                if (o.error != 0) {
+                    failures.add(new DlmsAccessException(meter, m.obis(), m.classId(), m.attributeIndex(), o.error));
+                } else if (m.isScaled()) {
+                    ScalerUnit su = scalerUnits.get(m.obis());
+                    if (su == null) {
+                        failures.add(scalerFailures.get(m.obis()));
+                    } else {
+                        values.add(new MeasuredValue(m, CosemValues.scale(o.value, su.scaler),
+                                CosemUnit.symbol(su.unit)));
+                    }
+                } else if (m.classId() == Measurement.CLASS_CLOCK && m.attributeIndex() == 2) {
+                    values.add(new MeasuredValue(m, CosemValues.dateTime(o.value), ""));
+                } else {
+                    values.add(new MeasuredValue(m, CosemValues.plain(o.value), ""));
+                }
+            }
+            return new ReadResult(values, failures);
+        });
+    }
+
+    private CompletableFuture<List<Outcome>> readAttributes(List<AttributeRef> refs) {
+        if (refs.size() == 1 || !usesGetWithList()) {
+            return readSingly(refs);
+        }
+        List<Outcome> out = new ArrayList<>(refs.size());
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int from = 0; from < refs.size(); from += GET_WITH_LIST_CHUNK) {
+            List<AttributeRef> chunk = refs.subList(from, Math.min(refs.size(), from + GET_WITH_LIST_CHUNK));
+            chain = chain.thenCompose(v -> readChunk(chunk)).thenAccept(out::addAll);
+        }
+        return chain.thenApply(v -> out);
+    }
+
+    private CompletableFuture<List<Outcome>> readChunk(List<AttributeRef> chunk) {
+        if (chunk.size() == 1 || getWithListRefused) {
+            return readSingly(chunk);
+        }
+        List<Map.Entry<GXDLMSObject, Integer>> entries = new ArrayList<>(chunk.size());
+        for (AttributeRef ref : chunk) {
+            entries.add(new AbstractMap.SimpleEntry<>(ref.toGuruxObject(), ref.attributeIndex));
+        }
+        String what = "GET-with-list of " + chunk.size() + " attributes";
+        return handler.exchange(guruxCall(what, () -> client.readList(entries)), what)
+                .thenCompose(replies -> {
+                    List<Object> values = new ArrayList<>(chunk.size());
+                    boolean anyError = false;
+                    for (GXReplyData reply : replies) {
+                        anyError |= reply.getError() != 0;
+                        if (reply.getValue() instanceof List<?> list) {
+                            values.addAll(list);
+                        }
+                    }
+                    if (!anyError && values.size() == chunk.size()) {
+                        List<Outcome> out = new ArrayList<>(chunk.size());
+                        for (Object value : values) {
+                            out.add(new Outcome(value, 0));
+                        }
+                        return CompletableFuture.completedFuture(out);
+                    }
+                    // Gurux drops failed items from a list reply, so which one failed is unknown: ask one by one.
+                    return readSingly(chunk);
+                })
+                .exceptionallyCompose(e -> {
+                    Throwable cause = unwrap(e);
+                    if (cause instanceof DlmsProtocolException p && !p.isConnectionLost()) {
+                        log.info("[{}] meter refuses GET-with-list ({}); reading attributes one by one", meter,
+                                p.getMessage());
+                        getWithListRefused = true;
+                        return readSingly(chunk);
+                    }
+                    return CompletableFuture.failedFuture(cause);
+                });
+    }
+
+    private CompletableFuture<List<Outcome>> readSingly(List<AttributeRef> refs) {
+        List<Outcome> out = new ArrayList<>(refs.size());
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (AttributeRef ref : refs) {
+            chain = chain.thenCompose(v -> {
+                String what = "GET " + ref;
+                return handler.exchange(guruxCall(what, () -> client.read(ref.obis.toString(), ref.objectType(),
+                        ref.attributeIndex)), what);
+            }).thenAccept(replies -> {
+                GXReplyData reply = replies.get(replies.size() - 1);
+                out.add(new Outcome(reply.getError() == 0 ? reply.getValue() : null, reply.getError()));
+            });
+        }
+        return chain.thenApply(v -> out);
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------------------------
+
+    /** Runs {@code op} on the event loop once every earlier operation has finished. */
+    private <T> CompletableFuture<T> enqueue(java.util.function.Supplier<CompletableFuture<T>> op) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            channel.eventLoop().execute(() -> {
+                CompletableFuture<T> run = tail.handle((v, e) -> null).thenCompose(x -> {
+                    if (!channel.isActive()) {
+                        return CompletableFuture.failedFuture(
+                                new DlmsConnectionException(meter, "connection is closed", null));
+                    }
+                    try {
+                        return op.get();
+                    } catch (RuntimeException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                });
+                tail = run;
+                run.whenComplete((v, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(unwrap(e));
+                    } else {
+                        result.complete(v);
+                    }
+                });
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new DlmsConnectionException(meter, "event loop is shut down", e));
+        }
+        return result;
+    }
+
+    @FunctionalInterface
+    private interface GuruxCall<T> {
+        T call() throws Exception;
+    }
+
+    /** Calls Gurux, turning its exceptions into ours: AARE rejections keep their result and diagnostic. */
+    private <T> T guruxCall(String what, GuruxCall<T> call) {
+        try {
+            return call.call();
+        } catch (DlmsException e) {
+            throw e;
+        } catch (GXDLMSException e) {
+            if (e.getResult() != null && e.getResult() != gurux.dlms.enums.AssociationResult.ACCEPTED) {
+                throw new AssociationRejectedException(meter, String.valueOf(e.getResult()), e.getMessage(), e);
+            }
+            throw new DlmsProtocolException(meter, what + " failed: " + e.getMessage(), e, true);
+        } catch (Exception e) {
+            throw new DlmsProtocolException(meter, what + " failed: " + e, e, true);
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private static DlmsException connectFailure(String meter, InetSocketAddress address, DlmsClientSettings s,
+            Throwable cause) {
+        String target = address.getHostString() + ":" + address.getPort();
+        if (cause instanceof ConnectTimeoutException) {
+            return new DlmsConnectionException(meter, "no TCP connection to " + target + " within "
+                    + s.connectTimeout().toMillis() + " ms", cause);
+        }
+        if (cause instanceof ConnectException) {
+            return new DlmsConnectionException(meter, "connection refused by " + target
+                    + " (nothing listens on that port)", cause);
+        }
+        return new DlmsConnectionException(meter, "cannot connect to " + target + ": " + cause.getMessage(), cause);
+    }
+
+    private record AttributeRef(ObisCode obis, int classId, int attributeIndex) {
+        ObjectType objectType() {
+            ObjectType type = ObjectType.forValue(classId);
+            if (type == null) {
+                throw new IllegalArgumentException("COSEM class " + classId + " is not supported");
+            }
+            return type;
+        }
+
+        GXDLMSObject toGuruxObject() {
+            GXDLMSObject object = GXDLMSClient.createObject(objectType());
+            object.setLogicalName(obis.toString());
+            return object;
+        }
+
+        @Override
+        public String toString() {
+            return obis + " class " + classId + " attribute " + attributeIndex;
+        }
+    }
+
+    private record Outcome(Object value, int error) {
+    }
+
+    private record ScalerUnit(int scaler, int unit) {
+        static ScalerUnit parse(String meter, ObisCode obis, Object value) {
+            if (value instanceof List<?> list && list.size() == 2 && list.get(0) instanceof Number s
+                    && list.get(1) instanceof Number u) {
+                return new ScalerUnit(s.byteValue(), u.intValue() & 0xFF);
+            }
+            throw new DlmsProtocolException(meter, "scaler_unit of " + obis + " is not {int8, enum}: " + value,
+                    null, false);
+        }
+    }
+}
