@@ -100,11 +100,18 @@ public final class NettyLeakDetectionExtension implements AfterEachCallback {
 
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {
         @Override
-        public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-                                                                   long maxActive) {
+        public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval) {
             RecordingLeakDetector<T> detector = new RecordingLeakDetector<>(resource, samplingInterval);
             DETECTORS.add(detector);
             return detector;
+        }
+
+        /** Still abstract in Netty 4.1 although deprecated; maxActive is ignored by Netty itself as well. */
+        @Override
+        @SuppressWarnings("deprecation")
+        public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
+                                                                   long maxActive) {
+            return newResourceLeakDetector(resource, samplingInterval);
         }
     }
 

@@ -46,7 +46,7 @@ public final class HdlcFrameDecoder extends ByteToMessageDecoder {
 
     /**
      * @param counters       where dropped frames and skipped bytes are counted; may be shared across channels
-     * @param maxFrameLength largest value of the length field accepted ({@value #MIN_FRAME_LENGTH}..2047), e.g. the
+     * @param maxFrameLength largest value of the length field accepted (7..2047), e.g. the
      *                       negotiated maximum information field plus header; longer frames are dropped
      */
     public HdlcFrameDecoder(FramingCounters counters, int maxFrameLength) {
