@@ -118,7 +118,8 @@ public final class DlmsConnection implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast("framing", settings.framing() == Framing.HDLC
-                                ? new HdlcFrameDecoder() : new WrapperFrameDecoder());
+                                ? new HdlcFrameDecoder()
+                                : new WrapperFrameDecoder(wrapperApduLimit(settings.maxPduSize())));
                         ch.pipeline().addLast("dlms", handler);
                     }
                 });
@@ -486,6 +487,14 @@ public final class DlmsConnection implements AutoCloseable {
         } catch (Exception e) {
             throw new DlmsProtocolException(meter, what + " failed: " + e, e, true);
         }
+    }
+
+    /**
+     * A meter must keep its APDUs within the PDU size we proposed; ciphering adds a few bytes around it. Anything
+     * longer is a broken or hostile peer, refused before a byte of it is buffered.
+     */
+    private static int wrapperApduLimit(int maxPduSize) {
+        return Math.min(WrapperFrameDecoder.DEFAULT_MAX_APDU_LENGTH, maxPduSize + 64);
     }
 
     private static Throwable unwrap(Throwable e) {
