@@ -203,15 +203,70 @@ class MeterSimulatorTest {
     }
 
     @Test
-    void everyMeterListensOnItsOwnPort() throws Exception {
+    void everyMeterListensOnItsOwnPortAndHdlcAddress() throws Exception {
         try (MeterSimulator sim = MeterSimulator.start(SimulatorOptions.builder()
-                .basePort(0).meterCount(200).framing(Framing.WRAPPER).workerThreads(1).build())) {
+                .basePort(0).meterCount(200).framing(Framing.HDLC).workerThreads(1).build())) {
             assertThat(sim.addresses()).hasSize(200).doesNotHaveDuplicates();
+            // physical address 16 + 199 = 215 needs Gurux's 4-byte HDLC address
+            assertThat(sim.addressing().physicalAddress(199)).isEqualTo(215);
+            assertThat(sim.addressing().serverAddress(199))
+                    .isEqualTo(gurux.dlms.GXDLMSClient.getServerAddress(1, 215)).isEqualTo((1 << 14) | 215);
+            assertThat(sim.addressing().serverAddress(0)).isEqualTo(gurux.dlms.GXDLMSClient.getServerAddress(1, 16))
+                    .isEqualTo(0x90);
             try (BlockingTestClient c = new BlockingTestClient(sim.addresses().get(199), sim.addressing(), 199,
                     Authentication.NONE, TIMEOUT_MS).associate()) {
                 assertThat(c.read(new GXDLMSRegister("1.0.1.8.0.255"), 2)).isNotNull();
                 assertThat(sim.meter(199).openConnections()).isEqualTo(1);
             }
         }
+    }
+
+    @Test
+    void refusesMechanismsTheClientAddressDoesNotHave() throws Exception {
+        MeterSimulator sim = SIMULATORS.get(Framing.WRAPPER);
+        GXDLMSClientFactory none1 = () -> new BlockingTestClient(sim.addresses().get(0), sim.addressing(), 0,
+                Authentication.NONE, TIMEOUT_MS);
+        try (BlockingTestClient c = none1.create()) {
+            // client 16 address but management mechanism: build it by hand
+            c.gurux.setClientAddress(MeterAddressing.MANAGEMENT_CLIENT);
+            assertThatThrownBy(c::associate).isInstanceOf(GXDLMSException.class);
+        }
+        try (BlockingTestClient c = new BlockingTestClient(sim.addresses().get(0), sim.addressing(), 0,
+                Authentication.LOW, TIMEOUT_MS)) {
+            c.gurux.setClientAddress(MeterAddressing.PUBLIC_CLIENT);
+            assertThatThrownBy(c::associate).isInstanceOf(GXDLMSException.class);
+        }
+    }
+
+    @Test
+    void ignoresFramesForAnotherHdlcAddress() throws Exception {
+        MeterSimulator sim = SIMULATORS.get(Framing.HDLC);
+        try (BlockingTestClient c = client(Framing.HDLC, 1, Authentication.NONE)) {
+            c.gurux.setServerAddress(gurux.dlms.GXDLMSClient.getServerAddress(1, 99));
+            c.timeout(300);
+            assertThatThrownBy(c::associate).isInstanceOf(SocketTimeoutException.class);
+        }
+        assertThat(sim.meter(1).fault()).isEqualTo(MeterFault.NONE);
+    }
+
+    @Test
+    void runsOnTheCallersEventLoops() throws Exception {
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.nio.NioEventLoopGroup(1);
+        try {
+            try (MeterSimulator sim = MeterSimulator.start(SimulatorOptions.builder()
+                    .basePort(0).meterCount(2).eventLoopGroup(group).build());
+                 BlockingTestClient c = new BlockingTestClient(sim.addresses().get(1), sim.addressing(), 1,
+                         Authentication.HIGH_GMAC, TIMEOUT_MS).associate()) {
+                assertThat(c.read(new GXDLMSRegister("1.0.13.7.0.255"), 2)).isNotNull();
+            }
+            assertThat(group.isShuttingDown()).as("the caller's group is left running").isFalse();
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @FunctionalInterface
+    private interface GXDLMSClientFactory {
+        BlockingTestClient create() throws Exception;
     }
 }
