@@ -269,4 +269,37 @@ class MeterSimulatorTest {
     private interface GXDLMSClientFactory {
         BlockingTestClient create() throws Exception;
     }
+
+    @Test
+    void managementClientCanSetAndAct() throws Exception {
+        try (BlockingTestClient c = client(Framing.HDLC, 1, Authentication.HIGH_GMAC).associate()) {
+            gurux.dlms.objects.GXDLMSData parameter = new gurux.dlms.objects.GXDLMSData("0.128.96.50.3.255");
+            c.read(parameter, 2);
+            parameter.setValue(4242L);
+            c.write(parameter, 2);
+            assertThat(((Number) c.read(parameter, 2)).longValue()).isEqualTo(4242L);
+            c.action(new GXDLMSRegister("1.0.1.8.0.255"), 1); // register reset: accepted, values stay simulated
+        }
+        try (BlockingTestClient c = client(Framing.HDLC, 1, Authentication.NONE).associate()) {
+            gurux.dlms.objects.GXDLMSData parameter = new gurux.dlms.objects.GXDLMSData("0.128.96.50.3.255");
+            c.read(parameter, 2);
+            parameter.setValue(1L);
+            assertThatThrownBy(() -> c.write(parameter, 2)).as("the public client only reads")
+                    .isInstanceOf(GXDLMSException.class);
+        }
+    }
+
+    @Test
+    void cipheredRepliesKeepCountingAcrossConnections() throws Exception {
+        SimulatedMeter meter = SIMULATORS.get(Framing.WRAPPER).meter(2);
+        try (BlockingTestClient c = client(Framing.WRAPPER, 2, Authentication.HIGH_GMAC).associate()) {
+            c.read(new GXDLMSRegister("1.0.14.7.0.255"), 2);
+        }
+        long first = meter.invocationCounter();
+        assertThat(first).isPositive();
+        try (BlockingTestClient c = client(Framing.WRAPPER, 2, Authentication.HIGH_GMAC).associate()) {
+            c.read(new GXDLMSRegister("1.0.14.7.0.255"), 2);
+        }
+        assertThat(meter.invocationCounter()).isGreaterThan(first);
+    }
 }
