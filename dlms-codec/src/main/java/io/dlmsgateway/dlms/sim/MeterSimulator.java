@@ -14,7 +14,9 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.dlmsgateway.dlms.frame.FramingCounters;
+import io.dlmsgateway.dlms.frame.HdlcFrameDecoder;
+import io.dlmsgateway.dlms.frame.WrapperFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -50,7 +52,8 @@ public final class MeterSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MeterSimulator.class);
     private static final AttributeKey<SimulatedMeter> METER = AttributeKey.valueOf(MeterSimulator.class, "meter");
-    private static final int MAX_WRAPPER_FRAME = 8 + 0xFFFF;
+    /** Ciphered APDUs carry a tag, a length, the security header and the GMAC tag around the plain APDU. */
+    private static final int MAX_CIPHERING_OVERHEAD = 64;
 
     private final SimulatorOptions options;
     private final MeterAddressing addressing;
@@ -60,6 +63,8 @@ public final class MeterSimulator implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final boolean ownsGroups;
     private final ChannelGroup channels;
+    /** Shared by every meter's HDLC decoder: dropped frames and skipped bytes, simulator-wide. */
+    private final FramingCounters framingCounters = new FramingCounters();
     private volatile boolean closed;
 
     private MeterSimulator(SimulatorOptions options, List<SimulatedMeter> meters, EventLoopGroup acceptGroup,
@@ -128,9 +133,11 @@ public final class MeterSimulator implements AutoCloseable {
                         if (idle > 0) {
                             p.addLast(new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
                         }
+                        // Gurux's server drops whatever follows the first complete frame of a buffer: hand it
+                        // one whole frame at a time
                         p.addLast(options.framing() == Framing.WRAPPER
-                                ? new LengthFieldBasedFrameDecoder(MAX_WRAPPER_FRAME, 6, 2, 0, 0)
-                                : new HdlcFrameSplitter());
+                                ? new WrapperFrameDecoder(options.maxPduSize() + MAX_CIPHERING_OVERHEAD)
+                                : new HdlcFrameDecoder(framingCounters));
                         p.addLast(new MeterConnectionHandler(meter, options, addressing));
                     }
                 });
@@ -190,6 +197,11 @@ public final class MeterSimulator implements AutoCloseable {
     }
 
     /** Number of meters. */
+    /** HDLC frames dropped for bad checksums and bytes skipped before a flag, over all meters. */
+    public FramingCounters framingCounters() {
+        return framingCounters;
+    }
+
     public int meterCount() {
         return meters.size();
     }

@@ -39,7 +39,7 @@ class DlmsConnectionTest {
     private static MeterSimulator hdlcMeters;
 
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
         group = new NioEventLoopGroup(2);
         wrapperMeters = MeterSimulator.start(SimulatorOptions.builder().meterCount(3).basePort(0)
                 .framing(Framing.WRAPPER).build());

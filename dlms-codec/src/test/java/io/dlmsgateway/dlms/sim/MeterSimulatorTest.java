@@ -14,7 +14,6 @@ import io.dlmsgateway.dlms.MeasurementCatalog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-@ExtendWith(NettyLeakCheck.class)
+
 class MeterSimulatorTest {
 
     private static final Instant NOW = Instant.parse("2025-03-01T12:00:07.250Z");
