@@ -40,6 +40,16 @@ public class ReplyParseBenchmark {
     public void setup() {
         channel = new EmbeddedChannel(new WrapperFrameDecoder());
         client = new GXDLMSClient(true, 16, 1, Authentication.NONE, null, InterfaceType.WRAPPER);
+        Object value;
+        try {
+            value = frameApduScaler();
+        } catch (Exception e) {
+            throw new IllegalStateException("the benchmark's reply does not parse", e);
+        }
+        // measure the real path, not a failure path
+        if (!new java.math.BigDecimal("230.1").equals(value)) {
+            throw new IllegalStateException("expected 230.1, parsed " + value);
+        }
     }
 
     @TearDown
