@@ -1,0 +1,268 @@
+package io.dlmsgateway.dlms.sim;
+
+import gurux.dlms.GXDLMSConnectionEventArgs;
+import gurux.dlms.GXDateTime;
+import gurux.dlms.ValueEventArgs;
+import gurux.dlms.enums.AccessMode;
+import gurux.dlms.enums.Authentication;
+import gurux.dlms.enums.Conformance;
+import gurux.dlms.enums.DataType;
+import gurux.dlms.enums.InterfaceType;
+import gurux.dlms.enums.MethodAccessMode;
+import gurux.dlms.enums.ObjectType;
+import gurux.dlms.enums.SourceDiagnostic;
+import gurux.dlms.objects.GXDLMSAssociationLogicalName;
+import gurux.dlms.objects.GXDLMSClock;
+import gurux.dlms.objects.GXDLMSData;
+import gurux.dlms.objects.GXDLMSObject;
+import gurux.dlms.objects.GXDLMSRegister;
+import gurux.dlms.objects.enums.AssociationStatus;
+import gurux.dlms.secure.GXDLMSSecureServer2;
+import io.dlmsgateway.dlms.Framing;
+import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.MeasurementCatalog;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The COSEM side of one connection to a simulated meter: a Gurux server with its own object model, made when the
+ * connection's first request arrives and dropped with the connection (one Gurux server serves one association at a
+ * time, and its objects hold per-association state). Touched only from the connection's event loop.
+ *
+ * <p>No association object is assigned to a client address: that lets one server take NONE from client 16 and either
+ * LOW or HIGH_GMAC from client 1, each checked in {@link #onValidateAuthentication} by the mechanism the AARQ names.
+ */
+final class SimulatedCosemServer extends GXDLMSSecureServer2 {
+
+    /** Services the meters offer; a client gets the intersection with what it proposes. */
+    static final Set<Conformance> CONFORMANCE = EnumSet.of(
+            Conformance.GET, Conformance.SET, Conformance.ACTION,
+            Conformance.BLOCK_TRANSFER_WITH_GET_OR_READ, Conformance.BLOCK_TRANSFER_WITH_SET_OR_WRITE,
+            Conformance.BLOCK_TRANSFER_WITH_ACTION, Conformance.MULTIPLE_REFERENCES, Conformance.SELECTIVE_ACCESS);
+
+    private static final String ASSOCIATION_LN = "0.0.40.0.0.255";
+
+    /** A register that knows which simulated measurement it is. */
+    private static final class SimulatedRegister extends GXDLMSRegister {
+        final String measurement;
+
+        SimulatedRegister(Measurement m) {
+            super(m.obis().toString());
+            this.measurement = m.name();
+            SimulatedMeasurements.Spec spec = SimulatedMeasurements.spec(m.name());
+            // parsed from text so the double is the one nearest 10^scaler, which Gurux's log10 maps back exactly
+            setScaler(Double.parseDouble("1e" + spec.scaler()));
+            setUnit(spec.unit());
+            setDataType(2, spec.dataType());
+        }
+    }
+
+    private final SimulatedMeter meter;
+    private final MeterAddressing addressing;
+    private final byte[] password;
+    private final Clock clock;
+    private final GXDLMSAssociationLogicalName association;
+    private final GXDLMSClock meterClock;
+    private final GXDLMSData invocationCounter;
+    private boolean associationAccepted;
+
+    SimulatedCosemServer(SimulatedMeter meter, SimulatorOptions options, MeterAddressing addressing) {
+        this(new GXDLMSAssociationLogicalName(ASSOCIATION_LN), meter, options, addressing);
+    }
+
+    private SimulatedCosemServer(GXDLMSAssociationLogicalName association, SimulatedMeter meter,
+            SimulatorOptions options, MeterAddressing addressing) {
+        super(association, options.framing() == Framing.HDLC ? InterfaceType.HDLC : InterfaceType.WRAPPER);
+        this.association = association;
+        this.meter = meter;
+        this.addressing = addressing;
+        this.password = options.password().getBytes(StandardCharsets.UTF_8);
+        this.clock = options.clock();
+
+        int index = meter.index();
+        getCiphering().setSystemTitle(addressing.serverSystemTitle(index));
+        getCiphering().setBlockCipherKey(options.blockCipherKey());
+        getCiphering().setAuthenticationKey(options.authenticationKey());
+        setConformance(EnumSet.copyOf(CONFORMANCE));
+        setMaxReceivePDUSize(options.maxPduSize());
+        association.getXDLMSContextInfo().setMaxReceivePduSize(options.maxPduSize());
+        association.getXDLMSContextInfo().setMaxSendPduSize(options.maxPduSize());
+
+        var items = getItems();
+        items.add(data("0.0.42.0.0.255", DataType.OCTET_STRING,
+                String.format("GRXSIM%010d", index).getBytes(StandardCharsets.US_ASCII)));
+        items.add(data("0.0.96.1.0.255", DataType.STRING, String.format("SIM%08d", index)));
+        items.add(data("1.0.0.2.0.255", DataType.STRING, "dlms-gateway simulator"));
+        invocationCounter = data("0.0.43.1.0.255", DataType.UINT32, 0L);
+        items.add(invocationCounter);
+        meterClock = new GXDLMSClock(MeasurementCatalog.CLOCK.toString());
+        items.add(meterClock);
+        for (Measurement m : MeasurementCatalog.standard()) {
+            items.add(new SimulatedRegister(m));
+        }
+        // manufacturer-specific parameters, so the object list is as long as a real meter's and needs blocks
+        for (int i = 0; i < options.extraObjects(); i++) {
+            items.add(data("0.128.96.50." + i + ".255", DataType.UINT32, (long) i));
+        }
+        initialize();
+    }
+
+    private static GXDLMSData data(String ln, DataType type, Object value) {
+        GXDLMSData d = new GXDLMSData(ln);
+        d.setDataType(2, type);
+        d.setValue(value);
+        return d;
+    }
+
+    /** True once an AARQ passed authentication on this connection (HIGH_GMAC: before its challenge step). */
+    boolean associationAccepted() {
+        return associationAccepted;
+    }
+
+    private boolean managementClient() {
+        return getSettings().getClientAddress() == MeterAddressing.MANAGEMENT_CLIENT;
+    }
+
+    private boolean associated() {
+        return association.getAssociationStatus() == AssociationStatus.ASSOCIATED;
+    }
+
+    @Override
+    protected boolean isTarget(int serverAddress, int clientAddress) {
+        if (clientAddress != MeterAddressing.PUBLIC_CLIENT && clientAddress != MeterAddressing.MANAGEMENT_CLIENT) {
+            return false;
+        }
+        if (getInterfaceType() == InterfaceType.WRAPPER) {
+            return serverAddress == MeterAddressing.SERVER_WPORT;
+        }
+        // GXDLMSClient.getServerAddress packs 7+7 bits below 0x4000 and 14+14 bits above
+        int logical = serverAddress < 0x4000 ? serverAddress >>> 7 : serverAddress >>> 14;
+        int physical = serverAddress < 0x4000 ? serverAddress & 0x7F : serverAddress & 0x3FFF;
+        return logical == MeterAddressing.LOGICAL_ADDRESS && physical == addressing.physicalAddress(meter.index());
+    }
+
+    @Override
+    protected SourceDiagnostic onValidateAuthentication(Authentication authentication, byte[] pw) {
+        SourceDiagnostic result = validate(authentication, pw);
+        if (result == SourceDiagnostic.NONE) {
+            associationAccepted = true;
+            association.setClientSAP(getSettings().getClientAddress());
+            association.getAuthenticationMechanismName().setMechanismId(authentication);
+        }
+        return result;
+    }
+
+    private SourceDiagnostic validate(Authentication authentication, byte[] pw) {
+        if (meter.fault() == MeterFault.REJECT_ASSOCIATION) {
+            return SourceDiagnostic.NO_REASON_GIVEN;
+        }
+        if (!managementClient()) {
+            return authentication == Authentication.NONE ? SourceDiagnostic.NONE : SourceDiagnostic.NOT_RECOGNISED;
+        }
+        return switch (authentication) {
+            case NONE -> SourceDiagnostic.MECHANISM_NAME_REGUIRED;
+            case LOW -> pw != null && MessageDigest.isEqual(password, pw)
+                    ? SourceDiagnostic.NONE : SourceDiagnostic.AUTHENTICATION_FAILURE;
+            // the client proves its keys in the reply_to_HLS_authentication step that follows
+            case HIGH_GMAC -> SourceDiagnostic.NONE;
+            default -> SourceDiagnostic.NOT_RECOGNISED;
+        };
+    }
+
+    @Override
+    public void onPreRead(ValueEventArgs[] args) {
+        for (ValueEventArgs e : args) {
+            GXDLMSObject target = e.getTarget();
+            if (e.getIndex() != 2) {
+                continue;
+            }
+            if (target instanceof SimulatedRegister r) {
+                r.setValue(SimulatedMeasurements.raw(r.measurement, meter.index(), clock.millis()));
+            } else if (target == meterClock) {
+                meterClock.setTime(new GXDateTime(new Date(clock.millis())));
+            } else if (target == invocationCounter) {
+                invocationCounter.setValue(getCiphering().getInvocationCounter());
+            }
+        }
+    }
+
+    @Override
+    protected AccessMode onGetAttributeAccess(ValueEventArgs arg) {
+        if (!associated()) {
+            return AccessMode.NO_ACCESS;
+        }
+        GXDLMSObject target = arg.getTarget();
+        if (target == association && arg.getIndex() == 7) {
+            return AccessMode.NO_ACCESS; // the secret
+        }
+        if (managementClient() && arg.getIndex() == 2
+                && (target == meterClock || target.getObjectType() == ObjectType.DATA && target != invocationCounter)) {
+            return AccessMode.READ_WRITE;
+        }
+        return AccessMode.READ;
+    }
+
+    @Override
+    protected MethodAccessMode onGetMethodAccess(ValueEventArgs arg) {
+        GXDLMSObject target = arg.getTarget();
+        if (target == association && arg.getIndex() == 1) {
+            return MethodAccessMode.ACCESS; // reply_to_HLS_authentication, needed before the association completes
+        }
+        if (associated() && managementClient()
+                && (target == meterClock || target instanceof SimulatedRegister && arg.getIndex() == 1)) {
+            return MethodAccessMode.ACCESS;
+        }
+        return MethodAccessMode.NO_ACCESS;
+    }
+
+    @Override
+    public void onPostRead(ValueEventArgs[] args) {
+    }
+
+    @Override
+    public void onPreGet(ValueEventArgs[] args) {
+    }
+
+    @Override
+    public void onPostGet(ValueEventArgs[] args) {
+    }
+
+    @Override
+    protected GXDLMSObject onFindObject(ObjectType objectType, int sn, String ln) {
+        return null;
+    }
+
+    @Override
+    protected void onPreWrite(ValueEventArgs[] args) {
+    }
+
+    @Override
+    protected void onPostWrite(ValueEventArgs[] args) {
+    }
+
+    @Override
+    protected void onPreAction(ValueEventArgs[] args) {
+    }
+
+    @Override
+    protected void onPostAction(ValueEventArgs[] args) {
+    }
+
+    @Override
+    protected void onConnected(GXDLMSConnectionEventArgs connectionInfo) {
+    }
+
+    @Override
+    protected void onInvalidConnection(GXDLMSConnectionEventArgs connectionInfo) {
+    }
+
+    @Override
+    protected void onDisconnected(GXDLMSConnectionEventArgs connectionInfo) {
+        associationAccepted = false;
+    }
+}

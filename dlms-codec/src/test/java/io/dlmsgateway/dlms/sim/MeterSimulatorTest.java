@@ -1,0 +1,217 @@
+package io.dlmsgateway.dlms.sim;
+
+import gurux.dlms.GXDLMSException;
+import gurux.dlms.GXDateTime;
+import gurux.dlms.enums.Unit;
+import gurux.dlms.objects.GXDLMSClock;
+import gurux.dlms.objects.GXDLMSObject;
+import gurux.dlms.objects.GXDLMSObjectCollection;
+import gurux.dlms.objects.GXDLMSRegister;
+import io.dlmsgateway.dlms.Authentication;
+import io.dlmsgateway.dlms.Framing;
+import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.MeasurementCatalog;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.EOFException;
+import java.net.SocketTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+@ExtendWith(NettyLeakCheck.class)
+class MeterSimulatorTest {
+
+    private static final Instant NOW = Instant.parse("2025-03-01T12:00:07.250Z");
+    private static final int TIMEOUT_MS = 2000;
+    private static final Map<Framing, MeterSimulator> SIMULATORS = new EnumMap<>(Framing.class);
+
+    @BeforeAll
+    static void start() throws Exception {
+        for (Framing f : Framing.values()) {
+            SIMULATORS.put(f, MeterSimulator.start(SimulatorOptions.builder()
+                    .basePort(0).meterCount(3).framing(f).workerThreads(2)
+                    .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build()));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        SIMULATORS.values().forEach(MeterSimulator::close);
+    }
+
+    static Stream<Arguments> framingsAndAuthentications() {
+        List<Arguments> args = new ArrayList<>();
+        for (Framing f : Framing.values()) {
+            for (Authentication a : Authentication.values()) {
+                args.add(Arguments.of(f, a));
+            }
+        }
+        return args.stream();
+    }
+
+    private static BlockingTestClient client(Framing framing, int meter, Authentication auth) throws Exception {
+        MeterSimulator sim = SIMULATORS.get(framing);
+        return new BlockingTestClient(sim.addresses().get(meter), sim.addressing(), meter, auth, TIMEOUT_MS);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("framingsAndAuthentications")
+    void readsVoltageWithScalerAndUnit(Framing framing, Authentication auth) throws Exception {
+        int meter = 2;
+        try (BlockingTestClient c = client(framing, meter, auth).associate()) {
+            GXDLMSRegister voltage = new GXDLMSRegister(MeasurementCatalog.require("voltage_l1").obis().toString());
+            c.read(voltage, 3);
+            Object raw = c.read(voltage, 2);
+            double volts = ((Number) raw).doubleValue() * voltage.getScaler();
+
+            assertThat(voltage.getUnit()).isEqualTo(Unit.VOLTAGE);
+            assertThat(voltage.getScaler()).isCloseTo(0.1, within(1e-12));
+            assertThat(SimulatedMeasurements.unitSymbol("voltage_l1")).isEqualTo("V");
+            assertThat(volts).isBetween(220.0, 240.0)
+                    .isCloseTo(SimulatedMeasurements.value("voltage_l1", meter, NOW.toEpochMilli()), within(1e-9));
+            c.release();
+        }
+    }
+
+    @Test
+    void readsEveryRegisterWithGetWithListAndTheClock() throws Exception {
+        int meter = 1;
+        try (BlockingTestClient c = client(Framing.WRAPPER, meter, Authentication.LOW).associate()) {
+            List<Map.Entry<GXDLMSObject, Integer>> scalers = new ArrayList<>();
+            List<Map.Entry<GXDLMSObject, Integer>> values = new ArrayList<>();
+            Map<String, GXDLMSRegister> registers = new java.util.LinkedHashMap<>();
+            for (Measurement m : MeasurementCatalog.standard()) {
+                GXDLMSRegister r = new GXDLMSRegister(m.obis().toString());
+                registers.put(m.name(), r);
+                scalers.add(new AbstractMap.SimpleEntry<>(r, 3));
+                values.add(new AbstractMap.SimpleEntry<>(r, 2));
+            }
+            c.readList(scalers);
+            c.readList(values);
+            for (var e : registers.entrySet()) {
+                String name = e.getKey();
+                GXDLMSRegister r = e.getValue();
+                assertThat(r.getUnit()).as(name).isEqualTo(SimulatedMeasurements.unit(name));
+                // the client applies the scaler it read before
+                double value = ((Number) r.getValue()).doubleValue();
+                assertThat(value).as(name)
+                        .isCloseTo(SimulatedMeasurements.value(name, meter, NOW.toEpochMilli()), within(1e-6));
+                assertThat(SimulatedMeasurements.range(name).contains(value)).as(name + " = " + value).isTrue();
+            }
+            GXDLMSClock clock = new GXDLMSClock(MeasurementCatalog.CLOCK.toString());
+            c.read(clock, 2);
+            GXDateTime time = clock.getTime();
+            assertThat(time.getMeterCalendar().getTimeInMillis() / 1000).isEqualTo(NOW.getEpochSecond());
+        }
+    }
+
+    @Test
+    void objectListNeedsBlockTransferAtSmallPdu() throws Exception {
+        try (BlockingTestClient c = client(Framing.HDLC, 0, Authentication.NONE)) {
+            c.gurux.setMaxReceivePDUSize(256);
+            c.associate();
+            int before = c.requestsSent;
+            GXDLMSObjectCollection objects = c.readObjectList();
+            assertThat(c.requestsSent - before).as("requests for the object list").isGreaterThan(4);
+            assertThat(objects.size()).isGreaterThanOrEqualTo(30);
+            assertThat(objects.findByLN(gurux.dlms.enums.ObjectType.REGISTER, "1.0.32.7.0.255")).isNotNull();
+            assertThat(objects.findByLN(gurux.dlms.enums.ObjectType.DATA, "0.0.42.0.0.255")).isNotNull();
+        }
+    }
+
+    @Test
+    void wrongPasswordIsRejected() throws Exception {
+        MeterSimulator sim = SIMULATORS.get(Framing.WRAPPER);
+        try (BlockingTestClient c = new BlockingTestClient(sim.addresses().get(0),
+                new MeterAddressing(SimulatorOptions.builder().password("wrong").build()), 0, Authentication.LOW,
+                TIMEOUT_MS)) {
+            assertThatThrownBy(c::associate).isInstanceOf(GXDLMSException.class);
+        }
+    }
+
+    @Test
+    void faultsAffectOnlyTheirMeterAndHeal() throws Exception {
+        MeterSimulator sim = SIMULATORS.get(Framing.HDLC);
+        SimulatedMeter faulty = sim.meter(0);
+        GXDLMSRegister voltage = new GXDLMSRegister("1.0.32.7.0.255");
+        try {
+            // STOP_ANSWERING: the next read times out, other meters keep answering
+            try (BlockingTestClient c = client(Framing.HDLC, 0, Authentication.NONE).associate();
+                 BlockingTestClient other = client(Framing.HDLC, 1, Authentication.NONE).associate()) {
+                faulty.fault(MeterFault.STOP_ANSWERING);
+                c.timeout(300);
+                assertThatThrownBy(() -> c.read(voltage, 2)).isInstanceOf(SocketTimeoutException.class);
+                assertThat(other.read(voltage, 2)).isNotNull();
+            }
+            faulty.heal();
+            try (BlockingTestClient c = client(Framing.HDLC, 0, Authentication.NONE).associate()) {
+                assertThat(c.read(voltage, 2)).isNotNull();
+                // CLOSE_CONNECTION: the meter hangs up on the next request
+                faulty.fault(MeterFault.CLOSE_CONNECTION);
+                assertThatThrownBy(() -> c.read(voltage, 2)).isInstanceOf(EOFException.class);
+            }
+            faulty.fault(MeterFault.REJECT_ASSOCIATION);
+            try (BlockingTestClient c = client(Framing.HDLC, 0, Authentication.NONE)) {
+                assertThatThrownBy(c::associate).isInstanceOf(GXDLMSException.class);
+            }
+            faulty.fault(MeterFault.CLOSE_AFTER_ASSOCIATION);
+            try (BlockingTestClient c = client(Framing.HDLC, 0, Authentication.NONE).associate()) {
+                assertThatThrownBy(() -> c.read(voltage, 2)).isInstanceOf(EOFException.class);
+            }
+            faulty.fault(MeterFault.SEND_GARBAGE);
+            try (BlockingTestClient c = client(Framing.HDLC, 0, Authentication.NONE)) {
+                c.timeout(300);
+                assertThatThrownBy(c::associate).isInstanceOf(Exception.class);
+            }
+        } finally {
+            faulty.heal();
+        }
+        try (BlockingTestClient c = client(Framing.HDLC, 0, Authentication.NONE).associate()) {
+            assertThat(c.read(voltage, 2)).isNotNull();
+        }
+    }
+
+    @Test
+    void latencyDelaysReplies() throws Exception {
+        SimulatedMeter meter = SIMULATORS.get(Framing.WRAPPER).meter(1);
+        try (BlockingTestClient c = client(Framing.WRAPPER, 1, Authentication.NONE).associate()) {
+            meter.latency(Duration.ofMillis(150));
+            long start = System.nanoTime();
+            c.read(new GXDLMSRegister("1.0.14.7.0.255"), 2);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(140));
+        } finally {
+            meter.latency(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void everyMeterListensOnItsOwnPort() throws Exception {
+        try (MeterSimulator sim = MeterSimulator.start(SimulatorOptions.builder()
+                .basePort(0).meterCount(200).framing(Framing.WRAPPER).workerThreads(1).build())) {
+            assertThat(sim.addresses()).hasSize(200).doesNotHaveDuplicates();
+            try (BlockingTestClient c = new BlockingTestClient(sim.addresses().get(199), sim.addressing(), 199,
+                    Authentication.NONE, TIMEOUT_MS).associate()) {
+                assertThat(c.read(new GXDLMSRegister("1.0.1.8.0.255"), 2)).isNotNull();
+                assertThat(sim.meter(199).openConnections()).isEqualTo(1);
+            }
+        }
+    }
+}
