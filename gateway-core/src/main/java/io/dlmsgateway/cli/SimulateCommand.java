@@ -107,8 +107,8 @@ public final class SimulateCommand implements Callable<Integer> {
         try {
             simulator = MeterSimulator.start(options);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("simulate: " + e.getMessage()
-                    + (e.getMessage().contains("Too many open files") ? " (current limit: see ulimit -n)" : ""));
+            String limit = e.getMessage().contains("Too many open files") ? openFileLimit() : "";
+            spec.commandLine().getErr().println("simulate: " + e.getMessage() + limit);
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -123,11 +123,27 @@ public final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String banner(MeterSimulator sim) {
+    /** The limit the JVM sees, since it is what the operator has to raise. */
+    private static String openFileLimit() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            return " (this process may open " + os.getMaxFileDescriptorCount() + " files)";
+        }
+        return "";
+    }
+
+    static String banner(MeterSimulator sim) {
         var a = sim.addresses();
         InetSocketAddress first = a.get(0);
         InetSocketAddress last = a.get(a.size() - 1);
-        String ports = a.size() == 1 ? String.valueOf(first.getPort()) : first.getPort() + "-" + last.getPort();
+        String ports;
+        if (a.size() == 1) {
+            ports = String.valueOf(first.getPort());
+        } else if (sim.options().basePort() == 0) {
+            ports = "ephemeral ports " + first.getPort() + ".." + last.getPort() + " (not contiguous)";
+        } else {
+            ports = first.getPort() + "-" + last.getPort() + " (meter i on port " + first.getPort() + "+i)";
+        }
         return "Simulating " + sim.meterCount() + " DLMS meter" + (sim.meterCount() == 1 ? "" : "s") + " ("
                 + sim.options().framing() + ") on " + first.getAddress().getHostAddress() + ":" + ports + "; "
                 + sim.addressing().describe(sim.meterCount()) + "; max PDU " + sim.options().maxPduSize()

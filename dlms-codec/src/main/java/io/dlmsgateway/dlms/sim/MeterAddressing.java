@@ -139,8 +139,10 @@ public final class MeterAddressing {
                 sb.append(physicalAddress(0));
             }
             sb.append(", server address = GXDLMSClient.getServerAddress(1, physical)");
-            if (!perMeter || meterCount == 1) {
-                sb.append(" = ").append(hdlcServerAddress(0));
+            sb.append(perMeter && meterCount > 1 ? " (meter 0: " : " = ").append(hdlcServerAddress(0));
+            if (perMeter && meterCount > 1) {
+                sb.append(", meter ").append(meterCount - 1).append(": ").append(hdlcServerAddress(meterCount - 1))
+                        .append(')');
             }
         }
         return sb.toString();

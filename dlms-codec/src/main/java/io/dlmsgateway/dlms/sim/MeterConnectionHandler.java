@@ -42,7 +42,10 @@ final class MeterConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         meter.connectionClosed();
-        server = null; // the object model goes with the connection
+        if (server != null) {
+            meter.invocationCounterUsed(server.getCiphering().getInvocationCounter());
+            server = null; // the object model goes with the connection
+        }
         LOG.debug("meter {}: connection from {} closed", meter.index(), ctx.channel().remoteAddress());
         super.channelInactive(ctx);
     }
@@ -92,6 +95,7 @@ final class MeterConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        meter.invocationCounterUsed(server.getCiphering().getInvocationCounter());
         if (reply != null && reply.length > 0) {
             reply(ctx, reply);
         }

@@ -55,19 +55,17 @@ public final class MeterSimulator implements AutoCloseable {
     private final SimulatorOptions options;
     private final MeterAddressing addressing;
     private final List<SimulatedMeter> meters;
-    private final List<InetSocketAddress> addresses;
+    private volatile List<InetSocketAddress> addresses = List.of();
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private final boolean ownsGroups;
     private final ChannelGroup channels;
     private volatile boolean closed;
 
-    private MeterSimulator(SimulatorOptions options, List<SimulatedMeter> meters, List<InetSocketAddress> addresses,
-            EventLoopGroup acceptGroup, EventLoopGroup ioGroup, boolean ownsGroups, ChannelGroup channels,
-            MeterAddressing addressing) {
+    private MeterSimulator(SimulatorOptions options, List<SimulatedMeter> meters, EventLoopGroup acceptGroup,
+            EventLoopGroup ioGroup, boolean ownsGroups, ChannelGroup channels, MeterAddressing addressing) {
         this.options = options;
         this.meters = meters;
-        this.addresses = addresses;
         this.acceptGroup = acceptGroup;
         this.ioGroup = ioGroup;
         this.ownsGroups = ownsGroups;
@@ -96,10 +94,11 @@ public final class MeterSimulator implements AutoCloseable {
         for (int i = 0; i < options.meterCount(); i++) {
             meters.add(new SimulatedMeter(i, options.latency()));
         }
-        MeterSimulator sim = new MeterSimulator(options, Collections.unmodifiableList(meters), null, acceptGroup,
-                ioGroup, owns, channels, addressing);
+        MeterSimulator sim = new MeterSimulator(options, Collections.unmodifiableList(meters), acceptGroup, ioGroup,
+                owns, channels, addressing);
         try {
-            return sim.bindAll();
+            sim.bindAll();
+            return sim;
         } catch (IOException | RuntimeException e) {
             sim.close();
             throw e;
@@ -110,7 +109,7 @@ public final class MeterSimulator implements AutoCloseable {
         }
     }
 
-    private MeterSimulator bindAll() throws IOException, InterruptedException {
+    private void bindAll() throws IOException, InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(NioServerSocketChannel.class)
@@ -158,10 +157,8 @@ public final class MeterSimulator implements AutoCloseable {
                 bound.add(a);
             }
         }
-        MeterSimulator started = new MeterSimulator(options, meters, Collections.unmodifiableList(bound),
-                acceptGroup, ioGroup, ownsGroups, channels, addressing);
+        addresses = Collections.unmodifiableList(bound);
         LOG.debug("{} simulated meters listening ({})", meters.size(), options.framing());
-        return started;
     }
 
     private IOException bindFailure(int meterIndex, int port, Throwable cause) {

@@ -88,6 +88,7 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         getCiphering().setSystemTitle(addressing.serverSystemTitle(index));
         getCiphering().setBlockCipherKey(options.blockCipherKey());
         getCiphering().setAuthenticationKey(options.authenticationKey());
+        getCiphering().setInvocationCounter(meter.invocationCounter());
         setConformance(EnumSet.copyOf(CONFORMANCE));
         setMaxReceivePDUSize(options.maxPduSize());
         association.getXDLMSContextInfo().setMaxReceivePduSize(options.maxPduSize());

@@ -21,6 +21,8 @@ public final class SimulatedMeter {
     private volatile MeterFault fault = MeterFault.NONE;
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
+    /** Highest frame counter the meter has used in ciphered replies, kept across connections as real meters do. */
+    private final AtomicLong invocationCounter = new AtomicLong();
 
     SimulatedMeter(int index, Duration latency) {
         this.index = index;
@@ -90,6 +92,14 @@ public final class SimulatedMeter {
 
     void connectionClosed() {
         openConnections.decrementAndGet();
+    }
+
+    long invocationCounter() {
+        return invocationCounter.get();
+    }
+
+    void invocationCounterUsed(long value) {
+        invocationCounter.accumulateAndGet(value, Math::max);
     }
 
     void requestReceived() {

@@ -3,6 +3,7 @@ package io.dlmsgateway.dlms.sim;
 import gurux.dlms.GXByteBuffer;
 import gurux.dlms.GXReplyData;
 import gurux.dlms.enums.Authentication;
+import gurux.dlms.enums.DataType;
 import gurux.dlms.enums.InterfaceType;
 import gurux.dlms.enums.ObjectType;
 import gurux.dlms.enums.Security;
@@ -95,6 +96,14 @@ final class BlockingTestClient implements AutoCloseable {
         return value;
     }
 
+    void write(GXDLMSObject object, int attribute) throws Exception {
+        readDataBlock(gurux.write(object, attribute), new GXReplyData());
+    }
+
+    void action(GXDLMSObject object, int method) throws Exception {
+        readDataBlock(gurux.method(object, method, 0, DataType.INT8), new GXReplyData());
+    }
+
     /** Reads several attributes with get-with-list. */
     void readList(List<Map.Entry<GXDLMSObject, Integer>> items) throws Exception {
         GXReplyData reply = new GXReplyData();
@@ -155,6 +164,10 @@ final class BlockingTestClient implements AutoCloseable {
             }
             received.set(buf, 0, n);
         } while (!gurux.getData(received, reply, notify));
+        // Gurux throws for a failed GET but only records a failed SET or ACTION
+        if (reply.getError() != 0) {
+            throw new gurux.dlms.GXDLMSException(reply.getError());
+        }
     }
 
     boolean closedByPeer() throws IOException {

@@ -203,15 +203,103 @@ class MeterSimulatorTest {
     }
 
     @Test
-    void everyMeterListensOnItsOwnPort() throws Exception {
+    void everyMeterListensOnItsOwnPortAndHdlcAddress() throws Exception {
         try (MeterSimulator sim = MeterSimulator.start(SimulatorOptions.builder()
-                .basePort(0).meterCount(200).framing(Framing.WRAPPER).workerThreads(1).build())) {
+                .basePort(0).meterCount(200).framing(Framing.HDLC).workerThreads(1).build())) {
             assertThat(sim.addresses()).hasSize(200).doesNotHaveDuplicates();
+            // physical address 16 + 199 = 215 needs Gurux's 4-byte HDLC address
+            assertThat(sim.addressing().physicalAddress(199)).isEqualTo(215);
+            assertThat(sim.addressing().serverAddress(199))
+                    .isEqualTo(gurux.dlms.GXDLMSClient.getServerAddress(1, 215)).isEqualTo((1 << 14) | 215);
+            assertThat(sim.addressing().serverAddress(0)).isEqualTo(gurux.dlms.GXDLMSClient.getServerAddress(1, 16))
+                    .isEqualTo(0x90);
             try (BlockingTestClient c = new BlockingTestClient(sim.addresses().get(199), sim.addressing(), 199,
                     Authentication.NONE, TIMEOUT_MS).associate()) {
                 assertThat(c.read(new GXDLMSRegister("1.0.1.8.0.255"), 2)).isNotNull();
                 assertThat(sim.meter(199).openConnections()).isEqualTo(1);
             }
         }
+    }
+
+    @Test
+    void refusesMechanismsTheClientAddressDoesNotHave() throws Exception {
+        MeterSimulator sim = SIMULATORS.get(Framing.WRAPPER);
+        GXDLMSClientFactory none1 = () -> new BlockingTestClient(sim.addresses().get(0), sim.addressing(), 0,
+                Authentication.NONE, TIMEOUT_MS);
+        try (BlockingTestClient c = none1.create()) {
+            // client 16 address but management mechanism: build it by hand
+            c.gurux.setClientAddress(MeterAddressing.MANAGEMENT_CLIENT);
+            assertThatThrownBy(c::associate).isInstanceOf(GXDLMSException.class);
+        }
+        try (BlockingTestClient c = new BlockingTestClient(sim.addresses().get(0), sim.addressing(), 0,
+                Authentication.LOW, TIMEOUT_MS)) {
+            c.gurux.setClientAddress(MeterAddressing.PUBLIC_CLIENT);
+            assertThatThrownBy(c::associate).isInstanceOf(GXDLMSException.class);
+        }
+    }
+
+    @Test
+    void ignoresFramesForAnotherHdlcAddress() throws Exception {
+        MeterSimulator sim = SIMULATORS.get(Framing.HDLC);
+        try (BlockingTestClient c = client(Framing.HDLC, 1, Authentication.NONE)) {
+            c.gurux.setServerAddress(gurux.dlms.GXDLMSClient.getServerAddress(1, 99));
+            c.timeout(300);
+            assertThatThrownBy(c::associate).isInstanceOf(SocketTimeoutException.class);
+        }
+        assertThat(sim.meter(1).fault()).isEqualTo(MeterFault.NONE);
+    }
+
+    @Test
+    void runsOnTheCallersEventLoops() throws Exception {
+        io.netty.channel.EventLoopGroup group = new io.netty.channel.nio.NioEventLoopGroup(1);
+        try {
+            try (MeterSimulator sim = MeterSimulator.start(SimulatorOptions.builder()
+                    .basePort(0).meterCount(2).eventLoopGroup(group).build());
+                 BlockingTestClient c = new BlockingTestClient(sim.addresses().get(1), sim.addressing(), 1,
+                         Authentication.HIGH_GMAC, TIMEOUT_MS).associate()) {
+                assertThat(c.read(new GXDLMSRegister("1.0.13.7.0.255"), 2)).isNotNull();
+            }
+            assertThat(group.isShuttingDown()).as("the caller's group is left running").isFalse();
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @FunctionalInterface
+    private interface GXDLMSClientFactory {
+        BlockingTestClient create() throws Exception;
+    }
+
+    @Test
+    void managementClientCanSetAndAct() throws Exception {
+        try (BlockingTestClient c = client(Framing.HDLC, 1, Authentication.HIGH_GMAC).associate()) {
+            gurux.dlms.objects.GXDLMSData parameter = new gurux.dlms.objects.GXDLMSData("0.128.96.50.3.255");
+            c.read(parameter, 2);
+            parameter.setValue(4242L);
+            c.write(parameter, 2);
+            assertThat(((Number) c.read(parameter, 2)).longValue()).isEqualTo(4242L);
+            c.action(new GXDLMSRegister("1.0.1.8.0.255"), 1); // register reset: accepted, values stay simulated
+        }
+        try (BlockingTestClient c = client(Framing.HDLC, 1, Authentication.NONE).associate()) {
+            gurux.dlms.objects.GXDLMSData parameter = new gurux.dlms.objects.GXDLMSData("0.128.96.50.3.255");
+            c.read(parameter, 2);
+            parameter.setValue(1L);
+            assertThatThrownBy(() -> c.write(parameter, 2)).as("the public client only reads")
+                    .isInstanceOf(GXDLMSException.class);
+        }
+    }
+
+    @Test
+    void cipheredRepliesKeepCountingAcrossConnections() throws Exception {
+        SimulatedMeter meter = SIMULATORS.get(Framing.WRAPPER).meter(2);
+        try (BlockingTestClient c = client(Framing.WRAPPER, 2, Authentication.HIGH_GMAC).associate()) {
+            c.read(new GXDLMSRegister("1.0.14.7.0.255"), 2);
+        }
+        long first = meter.invocationCounter();
+        assertThat(first).isPositive();
+        try (BlockingTestClient c = client(Framing.WRAPPER, 2, Authentication.HIGH_GMAC).associate()) {
+            c.read(new GXDLMSRegister("1.0.14.7.0.255"), 2);
+        }
+        assertThat(meter.invocationCounter()).isGreaterThan(first);
     }
 }
