@@ -291,8 +291,11 @@ final class Apdu {
         };
     }
 
-    /** Release response: reason (null when absent) and the raw user-information. */
-    record Rlre(Integer reason, byte[] userInformation) {
+    /**
+     * Release response: reason (null when absent), the raw user-information, and whether its BER was well-formed
+     * (false only from {@link #parseRlreTolerant}).
+     */
+    record Rlre(Integer reason, byte[] userInformation, boolean wellFormed) {
     }
 
     static Rlre parseRlre(byte[] apdu) {
@@ -311,7 +314,22 @@ final class Apdu {
                         Hex.of(apdu)));
             }
         }
-        return new Rlre(reason, userInfo);
+        return new Rlre(reason, userInfo, true);
+    }
+
+    /**
+     * Last resort for an RLRE whose BER lengths are inconsistent: accepts it when it starts with the RLRE tag and,
+     * if anything follows the length, a reason field {@code 80 01 xx}. The contents are not trusted beyond that.
+     */
+    static Rlre parseRlreTolerant(byte[] apdu) {
+        if (apdu.length < 2 || (apdu[0] & 0xFF) != RLRE) {
+            throw new DlmsProtocolException("not an RLRE at all: " + Hex.of(apdu));
+        }
+        Integer reason = null;
+        if (apdu.length >= 5 && (apdu[2] & 0xFF) == 0x80 && apdu[3] == 0x01) {
+            reason = apdu[4] & 0xFF;
+        }
+        return new Rlre(reason, null, false);
     }
 
     // ---- GET -------------------------------------------------------------------------------------------------------

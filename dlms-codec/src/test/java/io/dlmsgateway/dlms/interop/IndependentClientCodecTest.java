@@ -199,6 +199,22 @@ class IndependentClientCodecTest {
                 "62 15 80 01 00 BE 10 04 0E 01 00 00 00 06 5F 1F 04 00 00 12 10 FF FF"));
         assertThat(Apdu.parseRlre(Hex.parse("63 03 80 01 00")).reason()).isZero();
         assertThat(Apdu.parseRlre(Hex.parse("63 00")).reason()).isNull();
+        Apdu.Rlre withUserInfo = Apdu.parseRlre(Hex.parse(
+                "63 15 80 01 00 BE 10 04 0E 08 00 06 5F 1F 04 00 00 12 14 04 00 00 07"));
+        assertThat(withUserInfo.wellFormed()).isTrue();
+        assertThat(Apdu.parseInitiateResponse(withUserInfo.userInformation()).serverMaxReceivePduSize())
+                .isEqualTo(1024);
+    }
+
+    @Test
+    void rlreWithTooSmallLengthsIsOnlyAcceptedTolerantly() {
+        // as the Gurux 4.0.47 server sends it: 63 11 (21 bytes follow) and BE 0F (16 bytes follow)
+        byte[] gurux = Hex.parse("63 11 80 01 00 BE 0F 04 0E 08 00 06 5F 1F 04 00 00 12 14 04 00 00 07");
+        assertThatThrownBy(() -> Apdu.parseRlre(gurux)).isInstanceOf(DlmsProtocolException.class);
+        Apdu.Rlre tolerant = Apdu.parseRlreTolerant(gurux);
+        assertThat(tolerant.wellFormed()).isFalse();
+        assertThat(tolerant.reason()).isZero();
+        assertThatThrownBy(() -> Apdu.parseRlreTolerant(Hex.parse("61 00"))).hasMessageContaining("not an RLRE");
     }
 
     // ---- GET -------------------------------------------------------------------------------------------------------

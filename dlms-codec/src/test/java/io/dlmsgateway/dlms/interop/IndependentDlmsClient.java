@@ -97,6 +97,7 @@ final class IndependentDlmsClient implements Closeable {
     private final Settings settings;
     private final List<String> trace = Collections.synchronizedList(new ArrayList<>());
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> observations = Collections.synchronizedList(new ArrayList<>());
     private Socket socket;
     private Link link;
     private Apdu.Aare aare;
@@ -114,6 +115,11 @@ final class IndependentDlmsClient implements Closeable {
     /** Non-fatal deviations from the standard noticed on the way. */
     List<String> notes() {
         return List.copyOf(notes);
+    }
+
+    /** Things worth knowing that the standard allows or leaves open (not deviations). */
+    List<String> observations() {
+        return List.copyOf(observations);
     }
 
     Apdu.Aare aare() {
@@ -305,11 +311,20 @@ final class IndependentDlmsClient implements Closeable {
         return new RegisterReading(value, scaler, unit, value.toBigDecimal().scaleByPowerOfTen(scaler));
     }
 
+    /** Prefix of the note recorded when the RLRE's BER does not parse but the APDU is recognisably an RLRE. */
+    static final String MALFORMED_RLRE = "malformed RLRE, accepted tolerantly: ";
+
     /** Sends the release request and parses the RLRE. */
     Apdu.Rlre release() throws IOException {
         byte[] response = link.exchange(Apdu.rlrq(settings.releaseForm(), settings.proposedConformance(),
                 settings.maxReceivePduSize()));
-        Apdu.Rlre rlre = Apdu.parseRlre(response);
+        Apdu.Rlre rlre;
+        try {
+            rlre = Apdu.parseRlre(response);
+        } catch (DlmsProtocolException e) {
+            rlre = Apdu.parseRlreTolerant(response);
+            notes.add(MALFORMED_RLRE + e.getMessage());
+        }
         if (rlre.reason() != null && rlre.reason() != 0) {
             notes.add("RLRE reason " + rlre.reason() + " (expected normal 0): " + Hex.of(response));
         }
@@ -629,7 +644,7 @@ final class IndependentDlmsClient implements Closeable {
                         + "(73) or DM (1F): %s", f.control(), f));
             }
             if (f.hasInfo()) {
-                notes.add("UA/DM answering DISC carries an information field: " + Hex.of(f.info()));
+                observations.add("UA/DM answering DISC carries an information field: " + Hex.of(f.info()));
             }
             return f.control();
         }
