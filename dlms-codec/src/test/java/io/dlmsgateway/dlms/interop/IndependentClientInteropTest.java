@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -378,6 +379,35 @@ class IndependentClientInteropTest {
             assertNoUnexpectedNotes(c);
             return null;
         });
+    }
+
+    /**
+     * Reads a meter outside the test, e.g. the {@code simulate} command or a real meter:
+     * {@code -Dinterop.external=host:port:wrapper} or {@code host:port:hdlc:physicalAddress}. Checks units and
+     * plausibility only (the meter's clock is not the test's).
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "interop.external", matches = ".+")
+    void readsAnExternalMeter() throws Exception {
+        String[] p = System.getProperty("interop.external").split(":");
+        IndependentDlmsClient.Settings s = "hdlc".equalsIgnoreCase(p[2])
+                ? IndependentDlmsClient.Settings.hdlc(p[0], Integer.parseInt(p[1]), Integer.parseInt(p[3]))
+                : IndependentDlmsClient.Settings.wrapper(p[0], Integer.parseInt(p[1]));
+        Map<String, IndependentDlmsClient.RegisterReading> readings = session(s, c -> {
+            c.connect();
+            System.out.println("[interop] " + c.associate());
+            Map<String, IndependentDlmsClient.RegisterReading> out = new LinkedHashMap<>();
+            for (Measurement m : MeasurementCatalog.standard()) {
+                out.put(m.name(), c.readRegister(m.obis()));
+            }
+            c.release();
+            c.disconnect();
+            out.forEach((k, v) -> System.out.println("[interop] " + k + " = " + v));
+            c.trace().forEach(l -> System.out.println("[interop]   " + l));
+            assertNoUnexpectedNotes(c);
+            return out;
+        });
+        assertPlausible(readings);
     }
 
     @Test

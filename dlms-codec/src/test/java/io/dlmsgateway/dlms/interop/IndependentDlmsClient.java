@@ -331,6 +331,41 @@ final class IndependentDlmsClient implements Closeable {
         return rlre;
     }
 
+    /** Sends any APDU through the established link and returns the response APDU (for probing edge cases). */
+    byte[] exchangeRaw(byte[] apdu) throws IOException {
+        return link.exchange(apdu);
+    }
+
+    /** Changes the socket read timeout, e.g. to probe for a server that must stay silent. */
+    void readTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+    }
+
+    /**
+     * HDLC only, before or instead of {@link #connect()}'s SNRM: opens the socket without any data-link setup and
+     * sends a raw frame, returning the decoded answer (for probing disconnected-mode behaviour).
+     */
+    Hdlc.Frame hdlcRawExchange(byte[] frame) throws IOException {
+        openRaw();
+        HdlcLink hdlc = (HdlcLink) link;
+        trace.add("-> " + Hex.of(frame));
+        hdlc.out.write(frame);
+        hdlc.out.flush();
+        return hdlc.receive();
+    }
+
+    /** HDLC only: opens the socket without sending anything. */
+    void openRaw() throws IOException {
+        if (socket == null) {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout((int) settings.timeout().toMillis());
+            socket.connect(new InetSocketAddress(settings.host(), settings.port()),
+                    (int) settings.timeout().toMillis());
+            link = new HdlcLink(socket.getInputStream(), socket.getOutputStream());
+        }
+    }
+
     /** For HDLC, disconnects the link (DISC, expecting UA or DM); returns the response control byte, or -1. */
     int disconnect() throws IOException {
         if (link instanceof HdlcLink hdlc) {
