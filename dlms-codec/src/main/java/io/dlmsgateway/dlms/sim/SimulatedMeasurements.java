@@ -59,7 +59,7 @@ public final class SimulatedMeasurements {
         spec("active_power", 0, Unit.ACTIVE_POWER, "W", DataType.INT32, 1_500, 7_000);
         spec("reactive_power", 0, Unit.REACTIVE_POWER, "var", DataType.INT32, 300, 2_500);
         spec("apparent_power", 0, Unit.APPARENT_POWER, "VA", DataType.UINT32, 1_500, 7_000);
-        spec("power_factor", -3, Unit.NONE, "", DataType.INT16, 0.9, 1.0);
+        spec("power_factor", -3, Unit.NO_UNIT, "", DataType.INT16, 0.9, 1.0);
         spec("frequency", -2, Unit.FREQUENCY, "Hz", DataType.UINT16, 49.9, 50.1);
         spec("active_energy", 0, Unit.ACTIVE_ENERGY, "Wh", DataType.UINT32, 1_000_000, 4_294_967_295.0);
         for (var m : MeasurementCatalog.standard()) {

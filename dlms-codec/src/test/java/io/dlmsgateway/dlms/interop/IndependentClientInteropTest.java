@@ -39,14 +39,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@link SimulatedMeasurements} at the simulators' fixed clock. Units are checked against the COSEM unit codes the
  * DESIGN table names, not against the simulator's own tables.
  *
- * <p>Known deviations of the simulator (the Gurux 4.0.47 server underneath) from the standard are tolerated, named
- * and printed, unless the tests run with {@code -Dinterop.strict=true}, which turns each into a failure:
- * <ol>
- *   <li>{@link #KNOWN_RLRE_DEFECT}: the RLRE's BER lengths are too small ({@code 63 11 80 01 00 BE 0F 04 0E <14
- *       bytes of InitiateResponse>} where {@code 63 15 ... BE 10} is due).</li>
- *   <li>{@link #KNOWN_POWER_FACTOR_UNIT_DEFECT}: the power factor's scaler_unit carries unit enum 0, which the Blue
- *       Book does not define; unitless quantities use 255 (count / no unit).</li>
- * </ol>
+ * <p>A known deviation of the simulator (the Gurux 4.0.47 server underneath) from the standard is tolerated, named
+ * and printed, unless the tests run with {@code -Dinterop.strict=true}, which turns it into a failure:
+ * {@link #KNOWN_RLRE_DEFECT}: the RLRE's BER lengths are too small ({@code 63 11 80 01 00 BE 0F 04 0E <14 bytes of
+ * InitiateResponse>} where {@code 63 15 ... BE 10} is due).
  */
 @Timeout(20)
 class IndependentClientInteropTest {
@@ -54,7 +50,6 @@ class IndependentClientInteropTest {
     /** Turns the tolerated known deviations into failures. */
     private static final boolean STRICT = Boolean.getBoolean("interop.strict");
     static final String KNOWN_RLRE_DEFECT = "RLRE with inconsistent BER lengths (Gurux 4.0.47 handleReleaseRequest)";
-    static final String KNOWN_POWER_FACTOR_UNIT_DEFECT = "power_factor scaler_unit with unit enum 0 instead of 255";
 
     private static final Instant NOW = Instant.parse("2025-06-15T10:20:30.400Z");
     private static final Map<Framing, MeterSimulator> SIMULATORS = new EnumMap<>(Framing.class);
@@ -169,21 +164,10 @@ class IndependentClientInteropTest {
         System.out.println("[interop] tolerated known deviation: " + deviation + ": " + detail);
     }
 
-    /** The power factor's unit code 0 is tolerated outside strict mode. */
-    private static boolean toleratedUnit(String name, int unitCode) {
-        if (!STRICT && "power_factor".equals(name) && unitCode == 0) {
-            tolerated(KNOWN_POWER_FACTOR_UNIT_DEFECT, "scaler_unit unit enum " + unitCode);
-            return true;
-        }
-        return false;
-    }
-
     private static void assertPlausible(Map<String, IndependentDlmsClient.RegisterReading> r) {
         for (var e : r.entrySet()) {
-            if (!toleratedUnit(e.getKey(), e.getValue().unitCode())) {
-                assertThat(e.getValue().unitCode()).as(e.getKey() + " unit")
-                        .isEqualTo(EXPECTED_UNIT_CODES.get(e.getKey()));
-            }
+            assertThat(e.getValue().unitCode()).as(e.getKey() + " unit")
+                    .isEqualTo(EXPECTED_UNIT_CODES.get(e.getKey()));
         }
         for (String p : List.of("l1", "l2", "l3")) {
             assertThat(r.get("voltage_" + p).unit()).isEqualTo("V");
@@ -193,9 +177,7 @@ class IndependentClientInteropTest {
         }
         assertThat(r.get("frequency").unit()).isEqualTo("Hz");
         assertThat(d(r, "frequency")).isBetween(49.95, 50.05);
-        if (!toleratedUnit("power_factor", r.get("power_factor").unitCode())) {
-            assertThat(r.get("power_factor").unit()).isEmpty();
-        }
+        assertThat(r.get("power_factor").unit()).isEmpty();
         double pf = d(r, "power_factor");
         assertThat(pf).isBetween(0.92, 0.98);
 
@@ -223,9 +205,7 @@ class IndependentClientInteropTest {
             long raw = SimulatedMeasurements.raw(name, meter, NOW.toEpochMilli());
             assertThat(reading.raw().toBigDecimal()).as(name + " raw").isEqualByComparingTo(BigDecimal.valueOf(raw));
             assertThat(reading.scaler()).as(name + " scaler").isEqualTo(SimulatedMeasurements.scaler(name));
-            if (!toleratedUnit(name, reading.unitCode())) {
-                assertThat(reading.unit()).as(name + " unit").isEqualTo(SimulatedMeasurements.unitSymbol(name));
-            }
+            assertThat(reading.unit()).as(name + " unit").isEqualTo(SimulatedMeasurements.unitSymbol(name));
             assertThat(reading.value()).as(name + " value")
                     .isEqualByComparingTo(BigDecimal.valueOf(raw).scaleByPowerOfTen(reading.scaler()));
         }
