@@ -13,6 +13,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -39,10 +41,27 @@ public final class ConfigTreeReader {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            problems.add(shownName, "", "syntax error" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            problems.add(shownName, "", "syntax error" + where + ": " + reason(e));
         } catch (IOException e) {
             problems.add(shownName, "", "cannot read: " + e);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The parser's explanation without the position lines and source snippets with carets that SnakeYAML adds,
+     * which repeat what the line and column already say.
+     */
+    private static String reason(JsonProcessingException e) {
+        List<String> lines = e.getOriginalMessage().lines().map(String::strip).toList();
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            boolean snippet = i + 1 < lines.size() && lines.get(i + 1).matches("\\^+");
+            if (!line.isEmpty() && !snippet && !line.matches("\\^+") && !line.startsWith("in '")) {
+                kept.add(line);
+            }
+        }
+        return String.join(" ", kept);
     }
 }

@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
 public final class GatewayConfigParser {
 
     /** Placeholders every device offers besides its measurements. */
-    private static final Set<String> DEVICE_PLACEHOLDERS = Set.of("host", "port", "name", "deviceType");
+    private static final List<String> DEVICE_PLACEHOLDERS = List.of("host", "port", "name", "deviceType");
     private static final long MAX_DURATION_MS = Duration.ofDays(1).toMillis();
 
     private final ProblemCollector problems = new ProblemCollector();
