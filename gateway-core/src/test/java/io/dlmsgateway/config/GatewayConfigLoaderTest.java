@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,7 +97,6 @@ class GatewayConfigLoaderTest {
         Path main = fixture.write("""
                 thingsboard:
                   host: tb.example.com
-                  port: 8883
                   security: {type: tls, caCert: ca.pem, cert: cert.pem, privateKey: key.pem}
                 connectors:
                   - {name: meters, type: dlms, configuration: dlms_connector.json, enabled: false}
@@ -105,8 +105,23 @@ class GatewayConfigLoaderTest {
         GatewayConfig config = ConfigFixture.loader(Map.of()).load(main);
 
         assertThat(config.thingsBoard().security()).isInstanceOf(ThingsBoardSecurity.Tls.class);
+        assertThat(config.thingsBoard().port()).as("TLS default").isEqualTo(8883);
         assertThat(config.thingsBoard().qos()).isEqualTo(1);
         assertThat(config.connectors().get(0).type()).isEqualTo(ConnectorConfig.Type.DLMS);
         assertThat(config.enabledDevices()).isEmpty();
+    }
+
+    @Test
+    void usernamePasswordSecurity() throws Exception {
+        Path main = new ConfigFixture(dir).write(ConfigFixture.MAIN_YAML.replace(
+                        "type: accessToken\n    accessToken: \"TOKEN\"",
+                        "type: usernamePassword\n    clientId: gw1\n    username: gateway\n    password: pw"),
+                "{\"devices\": [" + ConfigFixture.device("m1", "") + "]}");
+
+        ThingsBoardSecurity security = ConfigFixture.loader(Map.of()).load(main).thingsBoard().security();
+
+        assertThat(security).isEqualTo(new ThingsBoardSecurity.UsernamePassword(Optional.of("gw1"),
+                Optional.of("gateway"), Optional.of("pw")));
+        assertThat(security.toString()).doesNotContain("pw");
     }
 }

@@ -20,7 +20,7 @@ import java.util.Set;
  * nobody read: typos such as {@code pollingIntervall} are reported rather than silently ignored. Getters return
  * empty after reporting a problem, so the caller goes on and more problems are found in one run.
  */
-public final class ConfigNode {
+final class ConfigNode {
 
     private final ProblemCollector problems;
     private final String file;

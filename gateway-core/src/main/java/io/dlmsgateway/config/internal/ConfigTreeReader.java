@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Reads a YAML or JSON file (by extension) into a tree; a syntax error becomes a problem with line and column. */
-public final class ConfigTreeReader {
+final class ConfigTreeReader {
 
     // duplicate keys would otherwise silently keep the last value
     private static final ObjectMapper JSON = JsonMapper.builder()

@@ -81,7 +81,7 @@ public final class GatewayConfigParser {
 
     private ThingsBoardConfig thingsBoard(ConfigNode node) {
         Optional<String> host = node.requiredString("host");
-        int port = (int) node.integer("port", 1, 65535).orElse(ThingsBoardConfig.DEFAULT_PORT);
+        OptionalLong port = node.integer("port", 1, 65535);
         OptionalLong qos = OptionalLong.of(1);
         if (node.has("qos")) {
             qos = node.integer("qos", 0, 2);
@@ -99,7 +99,10 @@ public final class GatewayConfigParser {
         if (host.isEmpty() || security.isEmpty() || qos.isEmpty()) {
             return null;
         }
-        return new ThingsBoardConfig(host.get(), port, security.get(), (int) qos.getAsLong());
+        int defaultPort = security.get() instanceof ThingsBoardSecurity.Tls
+                ? ThingsBoardConfig.DEFAULT_TLS_PORT : ThingsBoardConfig.DEFAULT_PORT;
+        return new ThingsBoardConfig(host.get(), (int) port.orElse(defaultPort), security.get(),
+                (int) qos.getAsLong());
     }
 
     private Optional<ThingsBoardSecurity> thingsBoardSecurity(ConfigNode node) {
@@ -430,7 +433,7 @@ public final class GatewayConfigParser {
     }
 
     /** How an enum constant is written in the configuration file. */
-    public static String spelling(Enum<?> value) {
+    private static String spelling(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Gathers problems while the loader keeps going, so the user sees all of them at once. */
-public final class ProblemCollector {
+final class ProblemCollector {
 
     private final List<ConfigProblem> problems = new ArrayList<>();
 

@@ -28,7 +28,7 @@ public final class SecretResolver {
     }
 
     /** The field's resolved value, or empty when absent or unresolvable (reported). */
-    public Optional<String> resolve(ConfigNode node, String field) {
+    Optional<String> resolve(ConfigNode node, String field) {
         Optional<String> raw = node.string(field);
         if (raw.isEmpty()) {
             return raw;
