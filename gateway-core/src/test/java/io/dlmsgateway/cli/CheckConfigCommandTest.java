@@ -55,7 +55,7 @@ class CheckConfigCommandTest {
         assertThat(exit).isEqualTo(CheckConfigCommand.EXIT_CONFIG_ERROR).isEqualTo(2);
         assertThat(out.toString()).isEmpty();
         assertThat(err.toString().lines()).hasSize(4).satisfies(lines -> {
-            assertThat(lines.get(0)).isEqualTo(json + ": devices[0].port: 70000 is out of range 1..65535");
+            assertThat(lines.get(0)).isEqualTo(json + ": devices[0].port: 70000 is out of range 1..65535 (line 2)");
             assertThat(lines.get(1)).startsWith(json + ": devices[1].name: duplicate device name 'a'");
             assertThat(lines.get(2)).startsWith(json + ": devices[1].measurements[0]: unknown measurement 'voltage_l9'");
             assertThat(lines.get(3)).isEqualTo("3 problems in " + main);

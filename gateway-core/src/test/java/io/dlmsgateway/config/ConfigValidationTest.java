@@ -52,7 +52,7 @@ class ConfigValidationTest {
                 "{\"name\": \"m1\", \"port\": 4059, \"measurements\": [\"frequency\"]}"));
 
         assertThat(problems).containsExactly(
-                new ConfigProblem(fixture.connectorFile(), "devices[0].host", "required field is missing"));
+                new ConfigProblem(fixture.connectorFile(), "devices[0].host", "required field is missing", 1));
     }
 
     @Test
@@ -92,7 +92,7 @@ class ConfigValidationTest {
                 ConfigFixture.device("m3", "").replace("3333", "70000"));
 
         assertThat(problems).extracting(ConfigProblem::toString)
-                .containsExactly(fixture.connectorFile() + ": devices[3].port: 70000 is out of range 1..65535");
+                .containsExactly(fixture.connectorFile() + ": devices[3].port: 70000 is out of range 1..65535 (line 41)");
     }
 
     @Test
@@ -248,18 +248,20 @@ class ConfigValidationTest {
         String yaml = fixture.mainFile();
         String json = fixture.connectorFile();
         assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
-                yaml + ": thingsboard.port: 0 is out of range 1..65535",
-                yaml + ": thingsboard.qos: expected a whole number, got string \"1\"",
-                yaml + ": thingsboard.security.accessToken: required field is missing",
+                yaml + ": thingsboard.port: 0 is out of range 1..65535 (line 3)",
+                yaml + ": thingsboard.qos: expected a whole number, got string \"1\" (line 5)",
+                // a missing field gets the line of its enclosing object
+                yaml + ": thingsboard.security.accessToken: required field is missing (line 4)",
                 yaml + ": connectors[0].colour: unknown field; expected one of: name, type, class, module, enabled, "
-                        + "configuration",
-                json + ": devices[0].clientAddress: 0 is out of range 1..65535",
-                json + ": devices[1].name: duplicate device name 'm1', first defined at " + json + ": devices[0].name",
-                json + ": devices[1].systemTitle: expected 16 hex digits (8 bytes), got 2 digits",
-                json + ": devices[1].systemTitle: only used with authentication high-gmac",
-                json + ": devices[2].name: expected a string, got number 7",
-                json + ": devices[2].measurements: expected a list, got string \"frequency\"");
+                        + "configuration (line 11)",
+                json + ": devices[0].clientAddress: 0 is out of range 1..65535 (line 11)",
+                json + ": devices[1].name: duplicate device name 'm1', first defined at " + json + ": devices[0].name"
+                        + " (line 13)",
+                json + ": devices[1].systemTitle: expected 16 hex digits (8 bytes), got 2 digits (line 22)",
+                json + ": devices[1].systemTitle: only used with authentication high-gmac (line 22)",
+                json + ": devices[2].name: expected a string, got number 7 (line 23)",
+                json + ": devices[2].measurements: expected a list, got string \"frequency\" (line 23)");
         assertThat(e.getMessage().lines()).hasSize(10)
-                .first().isEqualTo(yaml + ": thingsboard.port: 0 is out of range 1..65535");
+                .first().isEqualTo(yaml + ": thingsboard.port: 0 is out of range 1..65535 (line 3)");
     }
 }

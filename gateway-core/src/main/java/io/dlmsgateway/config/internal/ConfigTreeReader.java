@@ -1,6 +1,7 @@
 package io.dlmsgateway.config.internal;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,8 +34,13 @@ final class ConfigTreeReader {
     public static Optional<JsonNode> read(Path path, String shownName, ProblemCollector problems) {
         String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
         ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
-        try (InputStream in = Files.newInputStream(path)) {
-            return Optional.ofNullable(mapper.readTree(in));
+        try {
+            byte[] content = Files.readAllBytes(path);
+            JsonNode tree = mapper.readTree(content);
+            try (JsonParser parser = mapper.createParser(content)) {
+                problems.lines(shownName, ValueLines.index(parser));
+            }
+            return Optional.ofNullable(tree);
         } catch (NoSuchFileException e) {
             problems.add(shownName, "", "file not found");
         } catch (JsonProcessingException e) {
