@@ -2,6 +2,7 @@ package io.dlmsgateway.config;
 
 import io.dlmsgateway.dlms.Authentication;
 
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -52,7 +53,7 @@ public record MeterSecurity(Authentication authentication, Optional<String> pass
                 + (password.isPresent() ? ", password=***" : "")
                 + (blockCipherKey.isPresent() ? ", blockCipherKey=***" : "")
                 + (authenticationKey.isPresent() ? ", authenticationKey=***" : "")
-                + (systemTitle.isPresent() ? ", systemTitle=" + java.util.HexFormat.of().formatHex(systemTitle.get())
+                + (systemTitle.isPresent() ? ", systemTitle=" + HexFormat.of().formatHex(systemTitle.get())
                 : "")
                 + "]";
     }

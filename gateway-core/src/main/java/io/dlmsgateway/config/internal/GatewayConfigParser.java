@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -427,7 +428,7 @@ public final class GatewayConfigParser {
                 return Optional.of(value);
             }
         }
-        node.problem(field, "unknown " + field + " '" + text.get() + "'; expected one of: " + java.util.Arrays
+        node.problem(field, "unknown " + field + " '" + text.get() + "'; expected one of: " + Arrays
                 .stream(type.getEnumConstants()).map(GatewayConfigParser::spelling).collect(Collectors.joining(", ")));
         return Optional.empty();
     }
