@@ -64,6 +64,9 @@ public final class NettyLeakDetectionExtension implements AfterEachCallback {
      * @throws AssertionError listing the leak records
      */
     public static void verifyNoLeaks() {
+        // a test that never touched a ByteBuf leaves AbstractByteBuf uninitialised, hence no detector yet: allocating
+        // once creates it, through our factory unless someone else's ByteBuf got there first
+        pokeDetectors();
         if (DETECTORS.isEmpty()) {
             throw new AssertionError("Netty's ByteBuf leak detector was created before "
                     + NettyLeakDetectionExtension.class.getSimpleName() + " could install its factory; "

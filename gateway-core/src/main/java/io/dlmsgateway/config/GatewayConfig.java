@@ -1,0 +1,26 @@
+package io.dlmsgateway.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole gateway configuration: where ThingsBoard is and which connectors (with their meters) run.
+ *
+ * @param file        the main configuration file it was read from
+ * @param thingsBoard the ThingsBoard server and the gateway device's credentials
+ * @param connectors  the connectors, in file order, enabled or not
+ */
+public record GatewayConfig(Path file, ThingsBoardConfig thingsBoard, List<ConnectorConfig> connectors) {
+
+    public GatewayConfig {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(thingsBoard, "thingsBoard");
+        connectors = List.copyOf(connectors);
+    }
+
+    /** The devices of every enabled connector, in file order. */
+    public List<DeviceConfig> enabledDevices() {
+        return connectors.stream().filter(ConnectorConfig::enabled).flatMap(c -> c.devices().stream()).toList();
+    }
+}
