@@ -41,6 +41,13 @@ public final class DlmsAccessException extends DlmsException {
         return result;
     }
 
+    /** The data-access-result by its standard name, e.g. {@code object-undefined}. */
+    public String resultName() {
+        String described = DataAccessResults.describe(result);
+        int note = described.indexOf(" (");
+        return note < 0 ? described : described.substring(0, note);
+    }
+
     @Override
     public boolean isConnectionLost() {
         return false;

@@ -1,0 +1,316 @@
+package io.dlmsgateway.fleet;
+
+import io.dlmsgateway.config.DeviceConfig;
+import io.dlmsgateway.config.GatewayConfig;
+import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.MeasurementCatalog;
+import io.dlmsgateway.dlms.ObisCode;
+import io.dlmsgateway.fleet.internal.ConnectionAttemptLimiter;
+import io.dlmsgateway.fleet.internal.DlmsMeterConnector;
+import io.dlmsgateway.fleet.internal.FleetStatisticsLog;
+import io.dlmsgateway.fleet.internal.MeterSession;
+import io.dlmsgateway.fleet.internal.OpenAssociations;
+import io.dlmsgateway.fleet.internal.ReadingBuffer;
+import io.dlmsgateway.fleet.internal.ReconnectBackoff;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Polls a fleet of DLMS/COSEM meters, each over its own TCP connection, all on a few event-loop threads, and hands
+ * out what they read as one {@link Flux}. Knows nothing of ThingsBoard: any reactive application can consume it.
+ *
+ * <pre>{@code
+ * GatewayConfig config = GatewayConfigLoader.withSystemEnvironment().load(Path.of("config/tb_gateway.yaml"));
+ * try (MeterFleet fleet = MeterFleet.create(config.enabledDevices(), FleetOptions.defaults())) {
+ *     fleet.readings()
+ *          .subscribe(r -> System.out.println(r.deviceName() + " " + r.value("voltage_l1")));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p><b>Sessions.</b> Each meter gets a session as soon as the fleet is created: its first poll falls at
+ * {@code i/N} of its interval (meter {@code i} of {@code N}), so ten thousand meters do not all connect at once, and
+ * connection attempts in progress are capped fleet-wide ({@link FleetOptions#maxConcurrentConnects()}). The
+ * association stays open across polls. Any failure (refused, timeout, garbage, closed) closes that meter's connection
+ * only; it reconnects after an exponential backoff with jitter while every other meter carries on.
+ *
+ * <p><b>Backpressure.</b> {@link #readings()} holds at most {@link FleetOptions#readingBufferSize()} readings the
+ * subscriber has not requested. When that is full, polls falling due are skipped and counted in
+ * {@link DeviceStatistics#skipped()}: polling pauses, memory stays bounded, nothing is dropped silently.
+ *
+ * <p><b>Threads.</b> Readings are delivered on a meter's event loop (or on the thread that requested more): do not
+ * block in the subscriber; move blocking work elsewhere with {@code publishOn}. {@link #close()} blocks and must
+ * not be called on an event loop; {@link #shutdown()} does not block.
+ */
+public final class MeterFleet implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger("io.dlmsgateway.fleet.DLMSConnector");
+
+    private final List<DeviceConfig> devices;
+    private final FleetOptions options;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final ReadingBuffer buffer;
+    private final ConnectionAttemptLimiter limiter;
+    private final OpenAssociations openAssociations = new OpenAssociations();
+    private final Map<String, MeterSession> sessions = new LinkedHashMap<>();
+    private final List<Disposable> running = new ArrayList<>();
+    private final FleetStatisticsLog statisticsLog;
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final Sinks.One<Void> terminated = Sinks.one();
+
+    private MeterFleet(List<DeviceConfig> devices, FleetOptions options) {
+        this.devices = List.copyOf(devices);
+        this.options = options;
+        Map<String, DeviceConfig> byName = new LinkedHashMap<>();
+        for (DeviceConfig device : this.devices) {
+            if (byName.putIfAbsent(device.name(), device) != null) {
+                throw new IllegalArgumentException("device name '" + device.name() + "' is used twice");
+            }
+        }
+        this.ownsGroup = options.eventLoopGroup().isEmpty();
+        this.group = options.eventLoopGroup().orElseGet(() -> new NioEventLoopGroup(options.eventLoopThreads(),
+                new DefaultThreadFactory("dlms-meters", true)));
+        this.buffer = new ReadingBuffer(options.readingBufferSize());
+        this.limiter = new ConnectionAttemptLimiter(options.maxConcurrentConnects());
+        this.statisticsLog = new FleetStatisticsLog(this::statistics, this::deviceStatistics);
+    }
+
+    /** Starts polling the given meters with default options on the fleet's own event loops. */
+    public static MeterFleet create(List<DeviceConfig> devices) {
+        return create(devices, FleetOptions.defaults());
+    }
+
+    /** Starts polling the enabled devices of a gateway configuration. */
+    public static MeterFleet create(GatewayConfig config, FleetOptions options) {
+        return create(config.enabledDevices(), options);
+    }
+
+    /**
+     * Starts polling the given meters.
+     *
+     * @throws IllegalArgumentException when two devices share a name
+     */
+    public static MeterFleet create(List<DeviceConfig> devices, FleetOptions options) {
+        MeterFleet fleet = new MeterFleet(devices, options);
+        fleet.start();
+        return fleet;
+    }
+
+    private void start() {
+        int total = devices.size();
+        log.info("[DLMSConnector] Opening DLMS Connector: {} devices on {} event-loop threads", total,
+                executorCount());
+        Map<EventLoop, Scheduler> timers = new IdentityHashMap<>();
+        ReconnectBackoff backoff = new ReconnectBackoff(options.minBackoff(), options.maxBackoff(),
+                options.backoffJitter(), () -> ThreadLocalRandom.current().nextDouble());
+        AtomicInteger awaitingFirstOutcome = new AtomicInteger(total);
+        Runnable firstOutcome = () -> {
+            if (awaitingFirstOutcome.decrementAndGet() == 0) {
+                FleetStatistics s = statistics();
+                log.info("[DLMSConnector] Connected {}/{} devices", s.devicesUp(), s.devicesTotal());
+            }
+        };
+        for (int i = 0; i < total; i++) {
+            DeviceConfig device = devices.get(i);
+            EventLoop loop = group.next();
+            // a meter's socket and its timers share one thread, so a session never hops threads
+            Scheduler timer = timers.computeIfAbsent(loop, l -> Schedulers.fromExecutorService(l, "dlms-meter-timer"));
+            Duration phase = device.pollingInterval().multipliedBy(i).dividedBy(total);
+            MeterSession session = new MeterSession(device, new DlmsMeterConnector(device, loop, openAssociations),
+                    limiter, buffer, backoff, timer, phase, firstOutcome);
+            sessions.put(device.name(), session);
+        }
+        for (MeterSession session : sessions.values()) {
+            running.add(session.run().subscribe(null,
+                    e -> log.error("[DLMSDevice[{}]] session ended unexpectedly", session.device().name(), e)));
+        }
+        statisticsLog.start(group.next(), options.statisticsLogInterval());
+    }
+
+    private int executorCount() {
+        int n = 0;
+        for (var ignored : group) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * The readings of every meter, in the order they are made. One subscriber at a time (share it with
+     * {@code publish()} for more); readings made before anyone subscribed wait in the bounded buffer. Completes when
+     * the fleet shuts down, after the readings still buffered.
+     */
+    public Flux<MeterReading> readings() {
+        return buffer.flux();
+    }
+
+    /**
+     * Reads a meter now, outside its schedule, on its open association (queued behind a poll in progress). Each
+     * entry is a measurement name (the device's own or the standard catalogue's) or an OBIS code of a register
+     * ({@code 1.0.32.7.0.255}); an empty list reads the device's configured measurements.
+     *
+     * @return the reading, or an error when the device is unknown ({@link NoSuchElementException}), an entry is
+     *         neither a name nor an OBIS code ({@link IllegalArgumentException}) or the meter is not connected or
+     *         fails ({@link io.dlmsgateway.dlms.client.DlmsException})
+     */
+    public Mono<MeterReading> readNow(String device, Collection<String> measurementsOrObis) {
+        return Mono.defer(() -> {
+            MeterSession session = session(device);
+            List<Measurement> asked = resolve(session.device(), measurementsOrObis);
+            return session.readNow(asked);
+        });
+    }
+
+    /** Drops a meter's association and reconnects at once, skipping any backoff under way. */
+    public Mono<Void> reconnect(String device) {
+        return Mono.fromRunnable(() -> session(device).reconnect());
+    }
+
+    /** Changes a meter's polling interval at once (the next poll falls one new interval after the last one). */
+    public void pollingInterval(String device, Duration interval) {
+        session(device).pollingInterval(interval);
+    }
+
+    /** The meters of this fleet, in configuration order. */
+    public List<DeviceConfig> devices() {
+        return devices;
+    }
+
+    /** The event loops the meters' sockets run on: the host's when it handed them in. */
+    public EventLoopGroup eventLoopGroup() {
+        return group;
+    }
+
+    /** The fleet's counters now. */
+    public FleetStatistics statistics() {
+        int up = 0;
+        long received = 0;
+        long sent = 0;
+        long polls = 0;
+        long successes = 0;
+        long failures = 0;
+        long skipped = 0;
+        long missed = 0;
+        for (MeterSession session : sessions.values()) {
+            DeviceStatistics s = session.statistics();
+            if (s.state() == DeviceState.UP) {
+                up++;
+            }
+            received += s.bytesReceived();
+            sent += s.bytesSent();
+            polls += s.polls();
+            successes += s.successes();
+            failures += s.failures();
+            skipped += s.skipped();
+            missed += s.missed();
+        }
+        int total = sessions.size();
+        return new FleetStatistics(total, up, total - up, received, sent, polls, successes, failures, skipped,
+                missed, buffer.queued());
+    }
+
+    /** Every meter's counters now, in configuration order. */
+    public List<DeviceStatistics> deviceStatistics() {
+        return sessions.values().stream().map(MeterSession::statistics).toList();
+    }
+
+    /** One meter's counters now. */
+    public Optional<DeviceStatistics> deviceStatistics(String device) {
+        return Optional.ofNullable(sessions.get(device)).map(MeterSession::statistics);
+    }
+
+    /**
+     * Stops polling, releases every association (waiting up to {@link FleetOptions#releaseTimeout()} for the
+     * meters to answer, then closing the rest), completes {@link #readings()} and, when the fleet made its own event
+     * loops, shuts them down. Does not block; idempotent.
+     */
+    public Mono<Void> shutdown() {
+        if (shuttingDown.compareAndSet(false, true)) {
+            log.info("[DLMSConnector] Closing: releasing {} associations", openAssociations.size());
+            statisticsLog.stop();
+            running.forEach(Disposable::dispose);
+            openAssociations.awaitClosed(options.releaseTimeout())
+                    .then(Mono.fromRunnable(buffer::complete))
+                    .then(Mono.defer(() -> ownsGroup
+                            ? Mono.fromFuture(toCompletable(group.shutdownGracefully(0, 1, TimeUnit.SECONDS)))
+                            : Mono.empty()))
+                    .doFinally(signal -> {
+                        if (buffer.discardedAtClose() > 0) {
+                            log.warn("[DLMSConnector] {} readings were never taken by a subscriber",
+                                    buffer.discardedAtClose());
+                        }
+                        terminated.tryEmitEmpty();
+                    })
+                    .subscribe(null, e -> log.warn("[DLMSConnector] Shutdown: {}", e.toString()));
+        }
+        return terminated.asMono();
+    }
+
+    /** {@link #shutdown()} and wait for it; must not be called on an event loop. */
+    @Override
+    public void close() {
+        shutdown().block(options.releaseTimeout().plusSeconds(5));
+    }
+
+    private MeterSession session(String device) {
+        MeterSession session = sessions.get(device);
+        if (session == null) {
+            throw new NoSuchElementException("no device named '" + device + "' in this fleet");
+        }
+        return session;
+    }
+
+    private static List<Measurement> resolve(DeviceConfig device, Collection<String> entries) {
+        if (entries.isEmpty()) {
+            return device.measurements();
+        }
+        List<Measurement> resolved = new ArrayList<>(entries.size());
+        for (String entry : entries) {
+            Optional<Measurement> own = device.measurements().stream().filter(m -> m.name().equals(entry))
+                    .findFirst();
+            Optional<Measurement> known = own.or(() -> MeasurementCatalog.byName(entry));
+            if (known.isPresent()) {
+                resolved.add(known.get());
+                continue;
+            }
+            try {
+                resolved.add(new Measurement(entry, ObisCode.parse(entry), Measurement.CLASS_REGISTER, 2));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + entry + "' is neither a measurement of " + device.name()
+                        + " nor an OBIS code", e);
+            }
+        }
+        return resolved;
+    }
+
+    private static <T> java.util.concurrent.CompletableFuture<Void> toCompletable(
+            io.netty.util.concurrent.Future<T> future) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        future.addListener(f -> done.complete(null));
+        return done;
+    }
+}
