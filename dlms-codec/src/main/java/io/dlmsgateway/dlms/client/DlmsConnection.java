@@ -481,7 +481,10 @@ public final class DlmsConnection implements AutoCloseable {
             throw e;
         } catch (GXDLMSException e) {
             if (e.getResult() != null && e.getResult() != gurux.dlms.enums.AssociationResult.ACCEPTED) {
-                throw new AssociationRejectedException(meter, String.valueOf(e.getResult()), e.getMessage(), e);
+                // Gurux puts result and diagnostic texts on separate lines; a log line must stay one line
+                String diagnostic = e.getMessage() == null ? null
+                        : e.getMessage().strip().replaceAll("\\s*\\R+\\s*", "; ");
+                throw new AssociationRejectedException(meter, String.valueOf(e.getResult()), diagnostic, e);
             }
             throw new DlmsProtocolException(meter, what + " failed: " + e.getMessage(), e, true);
         } catch (Exception e) {

@@ -56,6 +56,7 @@ public final class MeterSession {
 
     // the chain's own state: written by one signal at a time
     private long nextDueMillis;
+    private boolean pollInFlight;
     private long lastSlotMillis = -1;
     private long plannedPeriodMillis;
     private volatile long retiredBytesReceived;
@@ -215,9 +216,15 @@ public final class MeterSession {
         });
     }
 
+    /**
+     * Fails when the connection closes between polls. While a poll is in flight its own failure tells the story
+     * (timeout, closed during GET...), and the close must not race it: Netty completes the close future before the
+     * pending request fails.
+     */
     private Mono<Long> closedByPeer(MeterAssociation current) {
-        return current.onClose().then(Mono.error(() -> new DlmsConnectionException(device.name(),
-                reconnectRequested ? "reconnect requested" : "connection closed by the meter", null)));
+        return current.onClose().then(Mono.defer(() -> pollInFlight ? Mono.never()
+                : Mono.error(new DlmsConnectionException(device.name(),
+                        reconnectRequested ? "reconnect requested" : "connection closed by the meter", null))));
     }
 
     private Mono<Long> retryDelay(Retry.RetrySignal signal) {
@@ -275,6 +282,7 @@ public final class MeterSession {
         long scheduled = slot;
         long startNanos = System.nanoTime();
         boolean[] filled = {false};
+        pollInFlight = true;
         return current.read(measurements)
                 .map(result -> reading(scheduled, now, startNanos, result))
                 .doOnNext(reading -> {
@@ -289,6 +297,7 @@ public final class MeterSession {
                 })
                 .doOnError(error -> failures++)
                 .doFinally(signal -> {
+                    pollInFlight = false;
                     if (!filled[0]) {
                         buffer.cancelReservation();
                     }
