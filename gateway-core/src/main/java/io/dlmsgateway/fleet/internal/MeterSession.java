@@ -112,8 +112,8 @@ public final class MeterSession {
                     return nextDueMillis;
                 })
                 .flatMap(due -> sleepUntil(due))
-                .thenMany(Flux.defer(this::associateAndPoll))
-                .retryWhen(Retry.from(signals -> signals.concatMap(this::retryDelay)))
+                .thenMany(Flux.defer(this::associateAndPoll)
+                        .retryWhen(Retry.from(signals -> signals.concatMap(this::retryDelay))))
                 .doFinally(signal -> {
                     state = DeviceState.STOPPED;
                     wake(false);

@@ -1,0 +1,177 @@
+package io.dlmsgateway.fleet.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dlmsgateway.fleet.DeviceState;
+import io.dlmsgateway.fleet.MeterReading;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/** A session's schedule and backoff, on virtual time: every instant is exact. */
+class MeterSessionVirtualTimeTest {
+
+    private VirtualTimeScheduler time;
+    private ScriptedMeter meter;
+    private ReadingBuffer buffer;
+    private final List<MeterReading> readings = new ArrayList<>();
+    private MeterSession session;
+    private Disposable running;
+
+    @BeforeEach
+    void setUp() {
+        time = VirtualTimeScheduler.create();
+        meter = new ScriptedMeter(time);
+        buffer = new ReadingBuffer(100);
+        buffer.flux().subscribe(readings::add);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (running != null) {
+            running.dispose();
+        }
+        time.dispose();
+    }
+
+    /** A session with backoff 1 s doubling up to 4 s and no jitter. */
+    private void start(Duration interval, Duration phase) {
+        session = new MeterSession(ScriptedMeter.device("m", interval), meter, new ConnectionAttemptLimiter(4),
+                buffer, new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4), 0, () -> 0.5), time,
+                phase, () -> { });
+        running = session.run().subscribe();
+    }
+
+    private void advanceTo(long millis) {
+        time.advanceTimeTo(java.time.Instant.ofEpochMilli(millis));
+    }
+
+    private List<Long> readingTimes() {
+        return readings.stream().map(r -> r.timestamp().toEpochMilli()).toList();
+    }
+
+    @Test
+    void firstPollFallsAtThePhaseThenEveryIntervalOnTheGrid() {
+        start(Duration.ofSeconds(1), Duration.ofMillis(300));
+        advanceTo(299);
+        assertThat(meter.associationAttempts).isEmpty();
+        assertThat(readings).isEmpty();
+
+        advanceTo(3_300);
+        assertThat(meter.associationAttempts).containsExactly(300L);
+        assertThat(readingTimes()).containsExactly(300L, 1_300L, 2_300L, 3_300L);
+        assertThat(readings).allSatisfy(r -> assertThat(r.scheduledAt()).isEqualTo(r.timestamp()));
+        assertThat(readings.get(0).value("voltage_l1").value()).hasToString("230.1");
+        assertThat(session.statistics().polls()).isEqualTo(4);
+        assertThat(session.statistics().successes()).isEqualTo(4);
+        assertThat(session.state()).isEqualTo(DeviceState.UP);
+    }
+
+    @Test
+    void failedAssociationsBackOffExponentiallyUpToTheCapAndSlotsPassedAreMissedNotMadeUp() {
+        meter.failAssociations = 5;
+        start(Duration.ofSeconds(1), Duration.ZERO);
+
+        advanceTo(20_000);
+        // delays 1, 2, 4, 4 (capped), 4 s
+        assertThat(meter.associationAttempts).containsExactly(0L, 1_000L, 3_000L, 7_000L, 11_000L, 15_000L);
+        // associated at 15 s: one poll for the slot of 15 s, the fifteen before it missed, then on the grid
+        assertThat(readingTimes()).startsWith(15_000L, 16_000L).endsWith(20_000L).hasSize(6);
+        assertThat(session.statistics().missed()).isEqualTo(15);
+        assertThat(session.statistics().connectFailures()).isEqualTo(5);
+        assertThat(session.statistics().lastError()).hasValue("connection refused by 127.0.0.1:4059");
+    }
+
+    @Test
+    void aSuccessfulPollStartsTheBackoffOver() {
+        meter.failAssociations = 3;
+        start(Duration.ofSeconds(10), Duration.ZERO);
+        advanceTo(7_000);
+        assertThat(meter.associationAttempts).containsExactly(0L, 1_000L, 3_000L, 7_000L);
+        assertThat(readingTimes()).containsExactly(7_000L);
+
+        // the connection breaks between polls: the first retry waits the minimum again, not 8 s
+        meter.current.closeByPeer();
+        assertThat(session.state()).isEqualTo(DeviceState.DOWN);
+        advanceTo(8_000);
+        assertThat(meter.associationAttempts).containsExactly(0L, 1_000L, 3_000L, 7_000L, 8_000L);
+        assertThat(session.state()).isEqualTo(DeviceState.UP);
+        // the grid holds: slots stay at 0, 10, 20 s from the phase, reconnect or not
+        advanceTo(10_000);
+        assertThat(readingTimes()).containsExactly(7_000L, 10_000L);
+    }
+
+    @Test
+    void aFailedReadReconnectsAndIsCountedAsAFailedPoll() {
+        start(Duration.ofSeconds(1), Duration.ZERO);
+        advanceTo(1_000);
+        meter.failReads = true;
+        advanceTo(2_000);
+        assertThat(session.statistics().failures()).isEqualTo(1);
+        assertThat(session.state()).isEqualTo(DeviceState.DOWN);
+        assertThat(session.statistics().lastError().orElseThrow()).contains("no reply to GET");
+
+        meter.failReads = false;
+        advanceTo(3_000);
+        assertThat(meter.associationAttempts).containsExactly(0L, 3_000L);
+        assertThat(readingTimes()).containsExactly(0L, 1_000L, 3_000L);
+    }
+
+    @Test
+    void aNewPollingIntervalAppliesAtOnce() {
+        start(Duration.ofSeconds(60), Duration.ZERO);
+        advanceTo(1_000);
+        assertThat(readingTimes()).containsExactly(0L);
+
+        session.pollingInterval(Duration.ofSeconds(5));
+        advanceTo(16_000);
+        assertThat(readingTimes()).containsExactly(0L, 5_000L, 10_000L, 15_000L);
+    }
+
+    @Test
+    void reconnectSkipsTheBackoffUnderWay() {
+        meter.failAssociations = 10;
+        start(Duration.ofSeconds(1), Duration.ZERO);
+        advanceTo(7_500);
+        assertThat(meter.associationAttempts).containsExactly(0L, 1_000L, 3_000L, 7_000L);
+        meter.failAssociations = 0;
+
+        session.reconnect();
+        assertThat(meter.associationAttempts).containsExactly(0L, 1_000L, 3_000L, 7_000L, 7_500L);
+        assertThat(session.state()).isEqualTo(DeviceState.UP);
+    }
+
+    @Test
+    void aFullReadingBufferSkipsPollsInsteadOfQueueing() {
+        buffer = new ReadingBuffer(2); // nobody subscribed to this one
+        start(Duration.ofSeconds(1), Duration.ZERO);
+        advanceTo(4_000);
+        assertThat(meter.reads).containsExactly(0L, 1_000L);
+        assertThat(session.statistics().skipped()).isEqualTo(3);
+        assertThat(buffer.queued()).isEqualTo(2);
+
+        List<MeterReading> late = new ArrayList<>();
+        buffer.flux().subscribe(late::add);
+        assertThat(late).hasSize(2);
+        advanceTo(5_000);
+        assertThat(late).hasSize(3);
+        assertThat(meter.reads).containsExactly(0L, 1_000L, 5_000L);
+    }
+
+    @Test
+    void stoppingReleasesTheAssociation() {
+        start(Duration.ofSeconds(1), Duration.ZERO);
+        advanceTo(500);
+        ScriptedMeter.Association association = meter.current;
+        running.dispose();
+        assertThat(association.released).isTrue();
+        assertThat(session.state()).isEqualTo(DeviceState.STOPPED);
+        advanceTo(5_000);
+        assertThat(meter.reads).containsExactly(0L);
+    }
+}
