@@ -16,7 +16,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -83,15 +82,10 @@ public final class DlmsMeterConnector implements MeterConnector {
     }
 
     private Mono<MeterAssociation> open(InetSocketAddress address) {
-        return Mono.defer(() -> {
-            CompletableFuture<DlmsConnection> opening = DlmsConnection.open(bootstrap, address, settings,
-                    device.name());
-            return Mono.fromFuture(opening, true)
-                    // cancelled while connecting (the fleet is shutting down): close what arrives late
-                    .doOnCancel(() -> opening.thenAccept(DlmsConnection::close))
-                    .map(connection -> (MeterAssociation) new DlmsAssociation(connection))
-                    .doOnNext(openAssociations::add);
-        });
+        return FutureMono.of(() -> DlmsConnection.open(bootstrap, address, settings, device.name()),
+                        DlmsConnection::close)
+                .map(connection -> (MeterAssociation) new DlmsAssociation(connection))
+                .doOnNext(openAssociations::add);
     }
 
     private final class DlmsAssociation implements MeterAssociation {
@@ -105,12 +99,12 @@ public final class DlmsMeterConnector implements MeterConnector {
 
         @Override
         public Mono<ReadResult> read(List<Measurement> measurements) {
-            return Mono.fromFuture(() -> connection.read(measurements), true);
+            return FutureMono.of(() -> connection.read(measurements));
         }
 
         @Override
         public Mono<Void> release() {
-            return Mono.fromFuture(connection::release, true);
+            return FutureMono.of(connection::release);
         }
 
         @Override
@@ -120,7 +114,7 @@ public final class DlmsMeterConnector implements MeterConnector {
 
         @Override
         public Mono<Void> onClose() {
-            return Mono.fromFuture(connection::closeFuture, true);
+            return FutureMono.of(connection::closeFuture);
         }
 
         @Override
