@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DlmsGatewayCommand.Version.class,
         description = "DLMS/COSEM to ThingsBoard gateway.",
-        subcommands = {SimulateCommand.class, CheckConfigCommand.class})
+        subcommands = {ReadCommand.class, SimulateCommand.class, CheckConfigCommand.class})
 public final class DlmsGatewayCommand implements Runnable {
 
     @CommandLine.Spec

@@ -41,6 +41,11 @@ public final class DlmsAccessException extends DlmsException {
         return result;
     }
 
+    /** The standard's name of {@link #result()}: {@code object-undefined}, {@code read-write-denied}, ... */
+    public String resultName() {
+        return DataAccessResults.name(result);
+    }
+
     @Override
     public boolean isConnectionLost() {
         return false;
