@@ -173,11 +173,11 @@ public final class ReadCommand implements Callable<Integer> {
             err.flush();
             return EXIT_USAGE;
         }
-        Level restore = quietLogging();
+        QuietLogging quiet = new QuietLogging();
         try {
             return read(asked, settings, out, err);
         } finally {
-            restoreLogging(restore);
+            quiet.restore();
             out.flush();
             err.flush();
         }
@@ -426,24 +426,36 @@ public final class ReadCommand implements Callable<Integer> {
         return String.valueOf(text).replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
-    // ---- logging -----------------------------------------------------------------------------------------------
+    // ---- logging ------------------------------------------------------------------------------------------------
 
     /**
-     * The output is the JSON and the one-line reason; the client's INFO lines would get in the way of scripts. With
-     * {@code --verbose} the client's DEBUG lines show the exchange instead. Returns the level to restore.
+     * The output is the JSON and the one-line reason; the client's INFO lines and Gurux's own complaints (it logs
+     * "Decrypt failed" when HIGH_GMAC keys are wrong) would get in the way of scripts. With {@code --verbose} the
+     * client's DEBUG lines show the exchange instead. Levels are restored afterwards: the command may run inside a
+     * host (tests, a shell) that set its own.
      */
-    private Level quietLogging() {
-        if (LoggerFactory.getLogger("io.dlmsgateway") instanceof ch.qos.logback.classic.Logger logger) {
-            Level previous = logger.getLevel();
-            logger.setLevel(verbose ? Level.DEBUG : Level.WARN);
-            return previous;
-        }
-        return null;
-    }
+    private final class QuietLogging {
+        /** Held strongly: java.util.logging keeps loggers weakly, and a collected one would forget its level. */
+        private final java.util.logging.Logger gurux = java.util.logging.Logger.getLogger("gurux");
+        private final java.util.logging.Level guruxBefore = gurux.getLevel();
+        private final ch.qos.logback.classic.Logger ours =
+                LoggerFactory.getLogger("io.dlmsgateway") instanceof ch.qos.logback.classic.Logger l ? l : null;
+        private final Level oursBefore = ours == null ? null : ours.getLevel();
 
-    private static void restoreLogging(Level previous) {
-        if (LoggerFactory.getLogger("io.dlmsgateway") instanceof ch.qos.logback.classic.Logger logger) {
-            logger.setLevel(previous);
+        QuietLogging() {
+            if (!verbose) {
+                gurux.setLevel(java.util.logging.Level.OFF);
+            }
+            if (ours != null) {
+                ours.setLevel(verbose ? Level.DEBUG : Level.WARN);
+            }
+        }
+
+        void restore() {
+            gurux.setLevel(guruxBefore);
+            if (ours != null) {
+                ours.setLevel(oursBefore);
+            }
         }
     }
 
