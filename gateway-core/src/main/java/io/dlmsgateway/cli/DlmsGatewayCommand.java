@@ -1,5 +1,6 @@
 package io.dlmsgateway.cli;
 
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DlmsGatewayCommand.Version.class,
         description = "DLMS/COSEM to ThingsBoard gateway.",
-        subcommands = {SimulateCommand.class, CheckConfigCommand.class})
+        subcommands = {ReadCommand.class, SimulateCommand.class, CheckConfigCommand.class})
 public final class DlmsGatewayCommand implements Runnable {
 
     @CommandLine.Spec
@@ -20,6 +21,11 @@ public final class DlmsGatewayCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Gurux logs through java.util.logging, whose console handler writes System.err synchronously on the thread
+        // that logs: a Netty event loop (the simulator's, or the client's when a ciphered reply does not decrypt).
+        // Routed into SLF4J it goes through logback.xml's asynchronous appender like every other line.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         System.exit(new CommandLine(new DlmsGatewayCommand()).execute(args));
     }
 

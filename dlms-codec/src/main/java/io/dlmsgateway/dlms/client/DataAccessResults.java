@@ -6,6 +6,13 @@ final class DataAccessResults {
     private DataAccessResults() {
     }
 
+    /** The standard's name of the result alone, e.g. {@code object-undefined}, as scripts match on it. */
+    static String name(int result) {
+        String described = describe(result);
+        int explanation = described.indexOf(" (");
+        return explanation < 0 ? described : described.substring(0, explanation);
+    }
+
     static String describe(int result) {
         return switch (result) {
             case 0 -> "success";

@@ -41,11 +41,9 @@ public final class DlmsAccessException extends DlmsException {
         return result;
     }
 
-    /** The data-access-result by its standard name, e.g. {@code object-undefined}. */
+    /** The standard's name of {@link #result()}: {@code object-undefined}, {@code read-write-denied}, ... */
     public String resultName() {
-        String described = DataAccessResults.describe(result);
-        int note = described.indexOf(" (");
-        return note < 0 ? described : described.substring(0, note);
+        return DataAccessResults.name(result);
     }
 
     @Override
