@@ -190,13 +190,14 @@ public final class MeterSession {
         if (state != DeviceState.UP) {
             log.info("{}Connected to {}:{}", logPrefix, device.host(), device.port());
         }
-        reportFirstOutcome();
-        state = DeviceState.UP;
+        enter(DeviceState.UP);
     }
 
-    /** Tells the fleet once that this meter's first attempt is over, whichever way it went. */
-    private void reportFirstOutcome() {
-        if (state == DeviceState.STARTING) {
+    /** Moves to a state, telling the fleet once that this meter's first attempt is over, whichever way it went. */
+    private void enter(DeviceState next) {
+        boolean first = state == DeviceState.STARTING;
+        state = next;
+        if (first) {
             firstOutcome.run();
         }
     }
@@ -232,8 +233,7 @@ public final class MeterSession {
         boolean firstInARow = signal.totalRetriesInARow() == 0;
         lastError = reason(error);
         boolean wasUp = state == DeviceState.UP;
-        reportFirstOutcome();
-        state = DeviceState.DOWN;
+        enter(DeviceState.DOWN);
         Duration delay = reconnectRequested ? Duration.ZERO : backoff.delay(signal.totalRetriesInARow());
         if (!(error instanceof DlmsException)) {
             log.error("{}Unexpected failure; reconnecting in {} ms", logPrefix, delay.toMillis(), error);
