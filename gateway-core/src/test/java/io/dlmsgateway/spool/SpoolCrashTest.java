@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What an append acknowledged survives a {@code kill -9} of the process that made it. */
+/** Spools in a process of their own: what survives a {@code kill -9}, and a backlog bigger than the heap. */
 class SpoolCrashTest {
 
     private static final int RECORDS = 2_000;
@@ -62,5 +62,24 @@ class SpoolCrashTest {
             assertThat(spool.batches(10, 1 << 20).blockFirst(Duration.ofSeconds(10)).records())
                     .containsExactly(SpoolFixture.record("after", 0));
         }
+    }
+
+    @Test
+    void aBacklogBiggerThanTheHeapNeedsNoHeap() throws Exception {
+        // 48 MB of records through a 24 MB heap: only a spool that keeps its backlog on disk gets them all back
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx24m", "-cp", System.getProperty("java.class.path"), SpoolLargeBacklogChild.class.getName(),
+                dir.toString(), "48")
+                .redirectErrorStream(true).start();
+        String output;
+        try {
+            output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+        long records = 48L * (1 << 20) / SpoolFixture.PAYLOAD_SIZE;
+        assertThat(output).contains("read " + records + " of " + records);
+        assertThat(child.exitValue()).as(output).isZero();
     }
 }
