@@ -12,7 +12,6 @@ import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.BaseSubscriber;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
