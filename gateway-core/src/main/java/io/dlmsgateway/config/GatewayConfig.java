@@ -10,13 +10,26 @@ import java.util.Objects;
  * @param file        the main configuration file it was read from
  * @param thingsBoard the ThingsBoard server and the gateway device's credentials
  * @param connectors  the connectors, in file order, enabled or not
+ * @param storage     where readings wait for ThingsBoard's acknowledgement
  */
-public record GatewayConfig(Path file, ThingsBoardConfig thingsBoard, List<ConnectorConfig> connectors) {
+public record GatewayConfig(Path file, ThingsBoardConfig thingsBoard, List<ConnectorConfig> connectors,
+                            StorageConfig storage) {
 
     public GatewayConfig {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(thingsBoard, "thingsBoard");
         connectors = List.copyOf(connectors);
+        Objects.requireNonNull(storage, "storage");
+    }
+
+    /** A configuration with the default storage, next to {@code file}. */
+    public GatewayConfig(Path file, ThingsBoardConfig thingsBoard, List<ConnectorConfig> connectors) {
+        this(file, thingsBoard, connectors, StorageConfig.defaults(directoryOf(file)));
+    }
+
+    private static Path directoryOf(Path file) {
+        Path parent = file.getParent();
+        return parent == null ? Path.of("") : parent;
     }
 
     /** The devices of every enabled connector, in file order. */

@@ -225,11 +225,19 @@ final class ConfigNode {
 
     /** Reports every field of this object that no getter asked for. */
     public void reportUnknownFields() {
+        reportUnknownFields(Map.of());
+    }
+
+    /**
+     * Reports every field of this object that no getter asked for; one named in {@code hints} with that message
+     * instead of the list of known fields, e.g. for a field of another program's format.
+     */
+    public void reportUnknownFields(Map<String, String> hints) {
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
             if (!known.contains(name)) {
-                problem(name, "unknown field; expected one of: " + String.join(", ", known));
+                problem(name, hints.getOrDefault(name, "unknown field; expected one of: " + String.join(", ", known)));
             }
         }
     }

@@ -6,6 +6,7 @@ import io.dlmsgateway.config.ConnectorConfig;
 import io.dlmsgateway.config.DeviceConfig;
 import io.dlmsgateway.config.GatewayConfig;
 import io.dlmsgateway.config.MeterSecurity;
+import io.dlmsgateway.config.StorageConfig;
 import io.dlmsgateway.config.ThingsBoardConfig;
 import io.dlmsgateway.config.ThingsBoardSecurity;
 import io.dlmsgateway.config.ValueTemplate;
@@ -14,6 +15,7 @@ import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.ObisCode;
+import io.dlmsgateway.spool.SpoolDurability;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,9 @@ public final class GatewayConfigParser {
     /** Placeholders every device offers besides its measurements. */
     private static final List<String> DEVICE_PLACEHOLDERS = List.of("host", "port", "name", "deviceType");
     private static final long MAX_DURATION_MS = Duration.ofDays(1).toMillis();
+    private static final long MAX_STORAGE_SIZE_MB = 1L << 20; // 1 TiB
+    /** The Python ThingsBoard gateway's storage fields, which users bring along, and what they are called here. */
+    private static final Map<String, String> THINGSBOARD_STORAGE_FIELDS = thingsBoardStorageFields();
 
     private final ProblemCollector problems = new ProblemCollector();
     private final SecretResolver secrets;
@@ -75,9 +80,61 @@ public final class GatewayConfigParser {
         for (int i = 0; entries.isPresent() && i < entries.get().size(); i++) {
             main.element("connectors", i, entries.get().get(i)).flatMap(this::connector).ifPresent(connectors::add);
         }
+        Optional<StorageConfig> storage = main.has("storage") ? main.object("storage").flatMap(this::storage)
+                : Optional.of(StorageConfig.defaults(main.directory()));
         main.reportUnknownFields();
         problems.throwIfAny();
-        return new GatewayConfig(mainFile, thingsBoard.orElseThrow(), connectors);
+        return new GatewayConfig(mainFile, thingsBoard.orElseThrow(), connectors, storage.orElseThrow());
+    }
+
+    private Optional<StorageConfig> storage(ConfigNode node) {
+        Optional<StorageConfig.Type> type = Optional.of(StorageConfig.Type.FILE);
+        if (node.has("type")) {
+            type = node.string("type").flatMap(text -> switch (text) {
+                case "file" -> Optional.of(StorageConfig.Type.FILE);
+                case "memory" -> Optional.of(StorageConfig.Type.MEMORY);
+                case "sqlite" -> {
+                    node.problem("type", "write file: this gateway's file storage is SQLite already");
+                    yield Optional.empty();
+                }
+                default -> {
+                    node.problem("type", "unknown storage type '" + text + "'; expected file or memory");
+                    yield Optional.empty();
+                }
+            });
+        }
+        boolean file = type.orElse(StorageConfig.Type.FILE) == StorageConfig.Type.FILE;
+        Optional<Path> path = Optional.empty();
+        if (node.has("path")) {
+            Optional<String> text = node.requiredString("path");
+            if (!file) {
+                node.problem("path", "only used with type file");
+            } else if (text.isPresent()) {
+                path = Optional.of(node.directory().resolve(text.get()));
+                if (Files.exists(path.get()) && !Files.isDirectory(path.get())) {
+                    node.problem("path", path.get() + " is a file; the spool needs a directory");
+                    path = Optional.empty();
+                }
+            }
+        } else if (file) {
+            path = Optional.of(node.directory().resolve(StorageConfig.DEFAULT_PATH));
+        }
+        OptionalLong maxSizeMb = node.has("maxSizeMb") ? node.integer("maxSizeMb", 1, MAX_STORAGE_SIZE_MB)
+                : OptionalLong.of(StorageConfig.DEFAULT_MAX_SIZE_MB);
+        OptionalLong maxRecords = node.integer("maxRecords", 1, Long.MAX_VALUE);
+        Optional<SpoolDurability> durability = enumField(node, "durability", SpoolDurability.class,
+                SpoolDurability.CRASH);
+        if (!file && node.has("durability")) {
+            node.problem("durability", "only used with type file; memory storage does not survive a restart");
+        }
+        node.reportUnknownFields(THINGSBOARD_STORAGE_FIELDS);
+        boolean pathOk = !file || path.isPresent();
+        if (type.isEmpty() || !pathOk || maxSizeMb.isEmpty() || (node.has("maxRecords") && maxRecords.isEmpty())
+                || durability.isEmpty() || (!file && (node.has("path") || node.has("durability")))) {
+            return Optional.empty();
+        }
+        return Optional.of(new StorageConfig(type.get(), path, maxSizeMb.getAsLong(), maxRecords,
+                file ? durability.get() : SpoolDurability.CRASH));
     }
 
     private ThingsBoardConfig thingsBoard(ConfigNode node) {
@@ -436,6 +493,22 @@ public final class GatewayConfigParser {
     /** How an enum constant is written in the configuration file. */
     private static String spelling(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static Map<String, String> thingsBoardStorageFields() {
+        String pythonField = "a field of the Python ThingsBoard gateway's storage; ";
+        String ttl = pythonField + "remove it: records stay until acknowledged or dropped by the size bound";
+        String batch = pythonField + "remove it: the publisher sizes its batches";
+        return Map.of(
+                "data_folder_path", pythonField + "write path: (a directory)",
+                "data_file_path", pythonField + "write path: (a directory)",
+                "max_records_count", pythonField + "write maxRecords:",
+                "max_file_count", pythonField + "bound the size with maxSizeMb:",
+                "max_records_per_file", pythonField + "bound the size with maxSizeMb:",
+                "read_records_count", batch,
+                "max_read_records_count", batch,
+                "messages_ttl_check_in_hours", ttl,
+                "messages_ttl_in_days", ttl);
     }
 
     private void problem(ConfigNode node, String path, String message) {

@@ -1,0 +1,97 @@
+package io.dlmsgateway.spool;
+
+import io.dlmsgateway.spool.internal.SqliteSpool;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+
+/**
+ * A bounded, durable queue of records between the meters and the ThingsBoard publisher: records are written to
+ * local disk before they are published and removed only once the broker acknowledged them.
+ *
+ * <pre>{@code
+ * Spool spool = Spool.open(SpoolOptions.file(Path.of("data/spool")));
+ * spool.append(List.of(new SpoolRecord("Meter-001", ts, json))).subscribe();      // from any thread
+ * spool.batches(100, 60_000)
+ *         .concatMap(batch -> publish(batch)                                          // QoS 1
+ *                 .then(spool.acknowledge(batch))
+ *                 .onErrorResume(e -> Mono.fromRunnable(() -> spool.release(batch))), 4)
+ *         .subscribe();
+ * }</pre>
+ *
+ * <p><b>Delivery</b> is at least once: a record is removed only by {@link #acknowledge}; whatever was not
+ * acknowledged before a crash or restart is handed out again, so a record published just before a crash may be
+ * published twice. Records are handed out oldest first; a released record goes back to its place in that order.
+ *
+ * <p><b>Durability</b>: once the Mono of {@link #append} completes, the records survive a crash of the process;
+ * see {@link SpoolDurability} for operating-system crashes and power loss.
+ *
+ * <p><b>Bound</b>: when an append would take the backlog past {@link SpoolOptions#maxBytes()} or
+ * {@link SpoolOptions#maxRecords()}, the oldest records are dropped, in flight or not (an acknowledgement that
+ * comes later for them does nothing). Drops are counted in {@link SpoolStatistics#dropped()} and logged at WARN,
+ * at most once per 10 seconds with the count since the last report.
+ *
+ * <p><b>Threads</b>: every disk access runs on the spool's own thread, never on the caller's, so all methods may be
+ * called from a Netty event loop; only {@link #close()} waits. Monos complete and batches are emitted on the spool
+ * thread: do not block there (hand heavy work to another scheduler with {@code publishOn}). Nothing happens until a
+ * returned Mono is subscribed. Records are read from disk as batches are requested, so a large backlog does not
+ * need a large heap.
+ */
+public interface Spool extends AutoCloseable {
+
+    /**
+     * Opens (or creates) the spool. A durable spool continues with the records and sequence numbers it had; a spool
+     * whose backlog exceeds a lowered bound drops its oldest records right away. Blocks while it opens the store.
+     *
+     * @throws SpoolException when the store cannot be opened, e.g. another process uses the directory
+     */
+    static Spool open(SpoolOptions options) {
+        return SqliteSpool.open(options);
+    }
+
+    /**
+     * Stores records, in list order, after every record appended before. Appends that arrive together are written
+     * in one transaction. A record larger than the whole bound is dropped (counted, logged) rather than stored.
+     *
+     * @return completes once the records are durable as {@link SpoolOptions#durability()} says, on the spool thread;
+     *         errors with a {@link SpoolException} when the write failed (nothing of this append is stored then)
+     */
+    Mono<Void> append(List<SpoolRecord> records);
+
+    /**
+     * The records not yet acknowledged and not in flight, oldest first, in batches of at most {@code maxRecords}
+     * records and {@code maxBytes} bytes of {@link SpoolRecord#size()}; a record larger than {@code maxBytes} comes
+     * alone. A batch is read from disk only when one is requested; when nothing is waiting the flux waits (without
+     * polling) until an append or a release brings records. It completes when the spool is closed.
+     *
+     * <p>One subscriber at a time: a second concurrent subscription gets an {@link IllegalStateException}. A new
+     * subscription, after the previous one ended, first releases every batch still in flight, since their publisher
+     * is gone; their late acknowledgements are then ignored and the records are delivered again.
+     */
+    Flux<SpooledBatch> batches(int maxRecords, int maxBytes);
+
+    /**
+     * Removes the batch's records from the store, durably. Records already dropped by the bound, or a batch whose
+     * lease ended, are ignored.
+     *
+     * @return completes once the removal is durable, on the spool thread
+     */
+    Mono<Void> acknowledge(SpooledBatch batch);
+
+    /**
+     * Puts the batch's records back to be handed out again, in their place in the order, e.g. after a failed
+     * publish. Returns at once; does nothing for a batch already settled.
+     */
+    void release(SpooledBatch batch);
+
+    /** The current counters; cheap, from any thread. */
+    SpoolStatistics statistics();
+
+    /**
+     * Writes what is pending, completes the {@link #batches} subscriber and closes the store. Later calls fail with
+     * a {@link SpoolException}. Blocks until the store is closed: do not call it on an event loop.
+     */
+    @Override
+    void close();
+}
