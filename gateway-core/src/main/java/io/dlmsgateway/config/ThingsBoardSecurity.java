@@ -7,7 +7,7 @@ import java.util.Optional;
 /** How the gateway device authenticates to ThingsBoard; the {@code thingsboard.security} section. */
 public sealed interface ThingsBoardSecurity {
 
-    /** The {@code type} as written in the configuration file: accessToken, usernamePassword or tls. */
+    /** The {@code type} as written in the configuration file: accessToken, tlsAccessToken, usernamePassword or tls. */
     String type();
 
     /** The gateway device's access token, sent as the MQTT user name. */
@@ -59,6 +59,24 @@ public sealed interface ThingsBoardSecurity {
         @Override
         public String type() {
             return "tls";
+        }
+    }
+
+    /** The access token over TLS (one-way: the server is checked against the CA, the token identifies the gateway). */
+    record TlsAccessToken(String accessToken, Path caCert) implements ThingsBoardSecurity {
+        public TlsAccessToken {
+            Objects.requireNonNull(accessToken, "accessToken");
+            Objects.requireNonNull(caCert, "caCert");
+        }
+
+        @Override
+        public String type() {
+            return "tlsAccessToken";
+        }
+
+        @Override
+        public String toString() {
+            return "TlsAccessToken[***, caCert=" + caCert + "]";
         }
     }
 }

@@ -153,14 +153,42 @@ public final class GatewayConfigParser {
         if (!node.has("security")) {
             node.problem("security", "required field is missing");
         }
+        // the ThingsBoard IoT gateway's names, so that its users' files carry over
+        Optional<Duration> statsSendPeriod = Optional.of(ThingsBoardConfig.DEFAULT_STATS_SEND_PERIOD);
+        boolean statisticsOk = true;
+        if (node.has("statistics")) {
+            Optional<ConfigNode> statistics = node.object("statistics");
+            statisticsOk = statistics.isPresent();
+            if (statistics.isPresent()) {
+                ConfigNode stats = statistics.get();
+                Optional<Boolean> enable = stats.has("enable") ? stats.bool("enable") : Optional.of(true);
+                OptionalLong seconds = stats.has("statsSendPeriodInSeconds")
+                        ? stats.integer("statsSendPeriodInSeconds", 1, 86_400)
+                        : OptionalLong.of(ThingsBoardConfig.DEFAULT_STATS_SEND_PERIOD.toSeconds());
+                stats.reportUnknownFields();
+                statisticsOk = enable.isPresent() && seconds.isPresent();
+                statsSendPeriod = enable.orElse(true) && seconds.isPresent()
+                        ? Optional.of(Duration.ofSeconds(seconds.getAsLong())) : Optional.empty();
+            }
+        }
+        // below 1 KiB a single reading of twelve values no longer fits; ThingsBoard itself allows up to 64 MiB
+        OptionalLong maxPayloadSize = node.has("maxPayloadSizeBytes")
+                ? node.integer("maxPayloadSizeBytes", 1_024, 64L << 20)
+                : OptionalLong.of(ThingsBoardConfig.DEFAULT_MAX_PAYLOAD_SIZE);
+        OptionalLong minPackSendDelayMs = node.has("minPackSendDelayMS")
+                ? node.integer("minPackSendDelayMS", 0, 60_000)
+                : OptionalLong.of(ThingsBoardConfig.DEFAULT_MIN_PACK_SEND_DELAY.toMillis());
         node.reportUnknownFields();
-        if (host.isEmpty() || security.isEmpty() || qos.isEmpty()) {
+        if (host.isEmpty() || security.isEmpty() || qos.isEmpty() || !statisticsOk || maxPayloadSize.isEmpty()
+                || minPackSendDelayMs.isEmpty()) {
             return null;
         }
-        int defaultPort = security.get() instanceof ThingsBoardSecurity.Tls
-                ? ThingsBoardConfig.DEFAULT_TLS_PORT : ThingsBoardConfig.DEFAULT_PORT;
+        boolean tls = security.get() instanceof ThingsBoardSecurity.Tls
+                || security.get() instanceof ThingsBoardSecurity.TlsAccessToken;
+        int defaultPort = tls ? ThingsBoardConfig.DEFAULT_TLS_PORT : ThingsBoardConfig.DEFAULT_PORT;
         return new ThingsBoardConfig(host.get(), (int) port.orElse(defaultPort), security.get(),
-                (int) qos.getAsLong());
+                (int) qos.getAsLong(), statsSendPeriod, (int) maxPayloadSize.getAsLong(),
+                Duration.ofMillis(minPackSendDelayMs.getAsLong()));
     }
 
     private Optional<ThingsBoardSecurity> thingsBoardSecurity(ConfigNode node) {
@@ -170,6 +198,13 @@ public final class GatewayConfigParser {
             switch (type.get()) {
                 case "accessToken" -> security = secretRequired(node, "accessToken")
                         .map(ThingsBoardSecurity.AccessToken::new);
+                case "tlsAccessToken" -> {
+                    Optional<String> token = secretRequired(node, "accessToken");
+                    Optional<Path> ca = existingFile(node, "caCert");
+                    if (token.isPresent() && ca.isPresent()) {
+                        security = Optional.of(new ThingsBoardSecurity.TlsAccessToken(token.get(), ca.get()));
+                    }
+                }
                 case "usernamePassword" -> {
                     Optional<String> clientId = secrets.resolve(node, "clientId");
                     Optional<String> username = secrets.resolve(node, "username");
@@ -189,7 +224,7 @@ public final class GatewayConfigParser {
                     }
                 }
                 default -> node.problem("type", "unknown security type '" + type.get()
-                        + "'; expected accessToken, usernamePassword or tls");
+                        + "'; expected accessToken, tlsAccessToken, usernamePassword or tls");
             }
         }
         node.reportUnknownFields();
