@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DlmsGatewayCommand.Version.class,
         description = "DLMS/COSEM to ThingsBoard gateway.",
-        subcommands = {ReadCommand.class, SimulateCommand.class, CheckConfigCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ReadCommand.class, SimulateCommand.class,
+                CheckConfigCommand.class})
 public final class DlmsGatewayCommand implements Runnable {
 
     @CommandLine.Spec

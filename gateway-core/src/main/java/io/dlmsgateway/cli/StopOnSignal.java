@@ -1,0 +1,39 @@
+package io.dlmsgateway.cli;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Blocks the main thread until Ctrl-C or SIGTERM, then runs the graceful stop inside the JVM's shutdown hook and lets
+ * the JVM exit only once it is done.
+ */
+final class StopOnSignal {
+
+    private StopOnSignal() {
+    }
+
+    static void awaitStop(Runnable stop) throws InterruptedException {
+        awaitStop(stop, 0);
+    }
+
+    /** Stops on a signal, or by itself after {@code durationMillis} when positive. */
+    static void awaitStop(Runnable stop, long durationMillis) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            try {
+                stop.run();
+            } finally {
+                stopped.countDown();
+            }
+        }, "dlms-gateway-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (durationMillis > 0) {
+            if (!stopped.await(durationMillis, TimeUnit.MILLISECONDS)) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                hook.run();
+            }
+        } else {
+            stopped.await();
+        }
+    }
+}

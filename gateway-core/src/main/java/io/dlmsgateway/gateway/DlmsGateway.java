@@ -1,0 +1,338 @@
+package io.dlmsgateway.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dlmsgateway.config.DeviceConfig;
+import io.dlmsgateway.config.GatewayConfig;
+import io.dlmsgateway.config.ThingsBoardConfig;
+import io.dlmsgateway.config.ThingsBoardSecurity;
+import io.dlmsgateway.fleet.DeviceStatistics;
+import io.dlmsgateway.fleet.FleetOptions;
+import io.dlmsgateway.fleet.MeterFleet;
+import io.dlmsgateway.fleet.MeterReading;
+import io.dlmsgateway.gateway.internal.DeviceRpcRouter;
+import io.dlmsgateway.gateway.internal.TelemetryMapping;
+import io.dlmsgateway.spool.Spool;
+import io.dlmsgateway.spool.SpoolRecord;
+import io.dlmsgateway.spool.SpooledBatch;
+import io.dlmsgateway.thingsboard.AttributeUpdate;
+import io.dlmsgateway.thingsboard.Credentials;
+import io.dlmsgateway.thingsboard.DeviceTelemetry;
+import io.dlmsgateway.thingsboard.TelemetryAck;
+import io.dlmsgateway.thingsboard.TelemetryBatch;
+import io.dlmsgateway.thingsboard.ThingsBoardSettings;
+import io.dlmsgateway.thingsboard.ThingsBoardTransport;
+import io.dlmsgateway.thingsboard.TlsSettings;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The whole gateway: the meter fleet, the disk spool and the ThingsBoard transport, on one shared event-loop group.
+ *
+ * <pre>
+ * meters → MeterFleet.readings() → telemetry (timeseriesMapping) → Spool (disk, bounded)
+ *        → batches → ThingsBoardTransport (v1/gateway/telemetry, QoS 1) → acknowledged → deleted from the spool
+ * ThingsBoard RPC (read, reconnect, getStatistics) and shared attributes (pollingInterval) → the meter's session
+ * </pre>
+ *
+ * <p>A reading is on disk before it is published and leaves the disk only once ThingsBoard acknowledged it, so a
+ * ThingsBoard outage, a network outage or a crash of the gateway loses nothing (delivery is at least once: a batch
+ * published but not acknowledged before a crash is published again). The spool's size bound is the one place
+ * readings can be dropped: oldest first, counted, logged.
+ */
+public final class DlmsGateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger("io.dlmsgateway.gateway.DLMSConnector");
+
+    /** Records per spool batch; the transport splits them into payloads within ThingsBoard's limit. */
+    private static final int SPOOL_BATCH_RECORDS = 2_000;
+    private static final int SPOOL_BATCH_BYTES = 1 << 20;
+    /** Readings written to the spool in one transaction at most. */
+    private static final int APPEND_BATCH = 1_024;
+    /** Pause before retrying a batch ThingsBoard did not acknowledge, so a persistent refusal cannot spin. */
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+
+    private final GatewayConfig config;
+    private final GatewayOptions options;
+    private final EventLoopGroup group;
+    private final Scheduler timer;
+    private final Map<String, DeviceConfig> devices = new LinkedHashMap<>();
+    private final TelemetryMapping mapping;
+    private final Spool spool;
+    private final ThingsBoardTransport transport;
+    private final MeterFleet fleet;
+    private final Disposable.Composite running = Disposables.composite();
+    private final Map<String, Map<String, Object>> publishedAttributes = new ConcurrentHashMap<>();
+    private final LongAdder readingsSpooled = new LongAdder();
+    private final LongAdder readingsPublished = new LongAdder();
+    private final Sinks.Empty<Void> ingestDone = Sinks.empty();
+    private final Sinks.Empty<Void> terminated = Sinks.empty();
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+
+    private DlmsGateway(GatewayConfig config, GatewayOptions options) {
+        this.config = config;
+        this.options = options;
+        for (DeviceConfig device : config.enabledDevices()) {
+            devices.put(device.name(), device);
+        }
+        this.mapping = new TelemetryMapping(devices);
+        this.group = new NioEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("dlms-gateway", true));
+        this.timer = Schedulers.fromExecutorService(group.next(), "dlms-gateway-timer");
+        this.spool = Spool.open(config.storage().spoolOptions());
+        this.transport = ThingsBoardTransport.create(options.transport()
+                .apply(transportSettings(config.thingsBoard()).eventLoopGroup(group)).build());
+        FleetOptions f = options.fleet();
+        FleetOptions fleetOptions = FleetOptions.builder()
+                .eventLoopGroup(group)
+                .maxConcurrentConnects(f.maxConcurrentConnects())
+                .reconnectBackoff(f.minBackoff(), f.maxBackoff())
+                .backoffJitter(f.backoffJitter())
+                .readingBufferSize(f.readingBufferSize())
+                .statisticsLogInterval(f.statisticsLogInterval())
+                .releaseTimeout(f.releaseTimeout())
+                .build();
+        this.fleet = MeterFleet.create(List.copyOf(devices.values()), fleetOptions);
+    }
+
+    /**
+     * Starts everything: ThingsBoard is connected in the background (the gateway starts and spools even while it
+     * is unreachable), meters are polled at once.
+     */
+    public static DlmsGateway start(GatewayConfig config, GatewayOptions options) {
+        DlmsGateway gateway = new DlmsGateway(config, options);
+        gateway.run();
+        return gateway;
+    }
+
+    public static DlmsGateway start(GatewayConfig config) {
+        return start(config, GatewayOptions.defaults());
+    }
+
+    private void run() {
+        transport.onDeviceRpc(new DeviceRpcRouter(fleet));
+        transport.onGatewayRpc("gateway_devices", params -> Mono.fromCallable(this::devicesReply));
+        transport.onGatewayRpc("gateway_stats", params -> Mono.fromCallable(
+                () -> JsonNodeFactory.instance.pojoNode(statistics().asTelemetry())));
+        transport.start();
+
+        for (DeviceConfig device : devices.values()) {
+            publishAttributesIfChanged(device, null);
+        }
+        running.add(transport.attributeUpdates().subscribe(this::applyAttributeUpdate,
+                e -> log.error("[DLMSConnector] attribute updates ended", e)));
+
+        running.add(fleet.readings()
+                .map(this::toRecord)
+                .bufferTimeout(APPEND_BATCH, Duration.ofMillis(20), timer, true)
+                .concatMap(records -> spool.append(records).doOnSuccess(v -> readingsSpooled.add(records.size())))
+                .subscribe(null, e -> {
+                    log.error("[DLMSConnector] readings could not be written to the spool; polling stops", e);
+                    ingestDone.tryEmitEmpty();
+                }, ingestDone::tryEmitEmpty));
+
+        running.add(transport.publishTelemetry(spool.batches(SPOOL_BATCH_RECORDS, SPOOL_BATCH_BYTES)
+                        .map(batch -> new TelemetryBatch<>(batch.records().stream().map(mapping::telemetry).toList(),
+                                batch)))
+                .concatMap(this::settle)
+                .subscribe(null, e -> log.error("[DLMSConnector] publishing stopped", e)));
+
+        config.thingsBoard().statsSendPeriod().ifPresent(period -> running.add(
+                Flux.interval(period, period, timer)
+                        .onBackpressureDrop()
+                        .concatMap(tick -> transport.publishGatewayTelemetry(statistics().asTelemetry())
+                                .onErrorResume(e -> Mono.empty()))
+                        .subscribe()));
+        Duration status = options.statusLogInterval();
+        if (!status.isZero()) {
+            running.add(Flux.interval(status, status, timer).subscribe(tick -> logStatus()));
+        }
+    }
+
+    private SpoolRecord toRecord(MeterReading reading) {
+        SpoolRecord record = mapping.record(reading);
+        if (log.isDebugEnabled()) {
+            log.debug("[DLMSConnector] Sent telemetry for '{}': {}", reading.deviceName(),
+                    new String(record.payload(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (TelemetryMapping.attributesFollowReadings(reading.device())) {
+            publishAttributesIfChanged(reading.device(), reading);
+        }
+        return record;
+    }
+
+    /** Deletes what ThingsBoard acknowledged; puts the rest back for the next attempt. */
+    private Mono<Void> settle(TelemetryAck<SpooledBatch> ack) {
+        SpooledBatch batch = ack.context();
+        if (ack.isSuccess()) {
+            readingsPublished.add(batch.size());
+            return spool.acknowledge(batch);
+        }
+        log.warn("[DLMSConnector] ThingsBoard did not acknowledge {} readings ({}); they stay in the spool",
+                batch.size(), ack.error().toString());
+        spool.release(batch);
+        return Mono.delay(RETRY_PAUSE, timer).then();
+    }
+
+    private void publishAttributesIfChanged(DeviceConfig device, MeterReading reading) {
+        Map<String, Object> attributes = mapping.attributes(device, reading);
+        Map<String, Object> before = publishedAttributes.put(device.name(), attributes);
+        if (attributes.equals(before)) {
+            return;
+        }
+        boolean first = before == null;
+        transport.publishAttributes(device.name(), device.deviceType(), attributes).subscribe(null,
+                e -> {
+                    // published again with the next change, or the next start
+                    publishedAttributes.remove(device.name(), attributes);
+                    log.warn("[DLMSConnector] Attributes of '{}' not published: {}", device.name(), e.toString());
+                },
+                () -> {
+                    if (first) {
+                        log.info("[DLMSConnector] Device '{}' added to ThingsBoard", device.name());
+                    }
+                });
+    }
+
+    /** Shared attributes from ThingsBoard: {@code pollingInterval} (milliseconds, as in the connector file). */
+    private void applyAttributeUpdate(AttributeUpdate update) {
+        JsonNode interval = update.values().get("pollingInterval");
+        if (interval == null) {
+            return;
+        }
+        if (!devices.containsKey(update.device())) {
+            log.warn("[DLMSConnector] pollingInterval for unknown device '{}' ignored", update.device());
+            return;
+        }
+        if (!interval.canConvertToLong() || interval.asLong() < 100) {
+            log.warn("[DLMSConnector] pollingInterval {} for '{}' ignored: milliseconds of at least 100 expected",
+                    interval, update.device());
+            return;
+        }
+        fleet.pollingInterval(update.device(), Duration.ofMillis(interval.asLong()));
+    }
+
+    private JsonNode devicesReply() {
+        ObjectNode reply = JsonNodeFactory.instance.objectNode();
+        for (DeviceStatistics s : fleet.deviceStatistics()) {
+            reply.put(s.device(), s.state().name());
+        }
+        return reply;
+    }
+
+    private void logStatus() {
+        GatewayStatistics s = statistics();
+        log.info("[DLMSConnector] ThingsBoard {}; meters up {}/{}; readings spooled {}, published {}, backlog {},"
+                        + " dropped {}",
+                s.connected() ? "connected" : "unreachable", s.fleet().devicesUp(), s.fleet().devicesTotal(),
+                readingsSpooled.sum(), readingsPublished.sum(), s.spool().backlogRecords(), s.spool().dropped());
+    }
+
+    public MeterFleet fleet() {
+        return fleet;
+    }
+
+    public ThingsBoardTransport transport() {
+        return transport;
+    }
+
+    public GatewayStatistics statistics() {
+        return new GatewayStatistics(fleet.statistics(), spool.statistics(), transport.statistics(),
+                transport.isConnected());
+    }
+
+    /** Readings written to the spool since start. */
+    public long readingsSpooled() {
+        return readingsSpooled.sum();
+    }
+
+    /** Readings ThingsBoard acknowledged since start. */
+    public long readingsPublished() {
+        return readingsPublished.sum();
+    }
+
+    /**
+     * Stops gracefully: polling stops and associations are released, readings made so far are written to the spool,
+     * publishes in flight are acknowledged (or stay in the spool for the next start), then the spool closes.
+     * Does not block; idempotent.
+     */
+    public Mono<Void> shutdown() {
+        if (shuttingDown.compareAndSet(false, true)) {
+            log.info("[DLMSConnector] Stopping");
+            fleet.shutdown()
+                    .then(ingestDone.asMono().timeout(Duration.ofSeconds(10), Mono.empty()))
+                    .then(transport.close())
+                    .onErrorResume(e -> {
+                        log.warn("[DLMSConnector] Stopping: {}", e.toString());
+                        return Mono.empty();
+                    })
+                    .publishOn(Schedulers.boundedElastic()) // closing the spool waits for its thread
+                    .doFinally(signal -> {
+                        running.dispose();
+                        spool.close();
+                        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                        logStatusQuietly();
+                        terminated.tryEmitEmpty();
+                    })
+                    .subscribe();
+        }
+        return terminated.asMono();
+    }
+
+    private void logStatusQuietly() {
+        log.info("[DLMSConnector] Stopped: readings spooled {}, published {}; {} left in the spool for the next start",
+                readingsSpooled.sum(), readingsPublished.sum(), spool.statistics().backlogRecords());
+    }
+
+    /** {@link #shutdown()} and wait; never call it on an event loop. */
+    @Override
+    public void close() {
+        shutdown().block(Duration.ofSeconds(60));
+    }
+
+    /** The transport settings the configuration stands for. */
+    static ThingsBoardSettings.Builder transportSettings(ThingsBoardConfig tb) {
+        ThingsBoardSettings.Builder b = ThingsBoardSettings.builder()
+                .host(tb.host())
+                .port(tb.port())
+                .qos(tb.qos())
+                .maxPayloadSize(tb.maxPayloadSize());
+        ThingsBoardSecurity security = tb.security();
+        if (security instanceof ThingsBoardSecurity.AccessToken token) {
+            b.credentials(Credentials.accessToken(token.accessToken()));
+        } else if (security instanceof ThingsBoardSecurity.TlsAccessToken token) {
+            b.credentials(Credentials.accessToken(token.accessToken())).tls(TlsSettings.trusting(token.caCert()));
+        } else if (security instanceof ThingsBoardSecurity.UsernamePassword basic) {
+            b.credentials(Credentials.usernamePassword(basic.clientId().orElse(null), basic.username().orElse(null),
+                    basic.password().orElse(null)));
+            basic.clientId().ifPresent(b::clientId);
+        } else if (security instanceof ThingsBoardSecurity.Tls tls) {
+            b.credentials(Credentials.x509()).tls(TlsSettings.clientCertificate(tls.caCert(), tls.cert(),
+                    tls.privateKey()));
+        }
+        return b;
+    }
+
+    List<String> deviceNames() {
+        return new ArrayList<>(devices.keySet());
+    }
+}

@@ -1,0 +1,41 @@
+package io.dlmsgateway.gateway;
+
+import io.dlmsgateway.fleet.FleetStatistics;
+import io.dlmsgateway.spool.SpoolStatistics;
+import io.dlmsgateway.thingsboard.TransportStatistics;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The gateway's counters: meters, spool and ThingsBoard side.
+ *
+ * @param fleet     the meters
+ * @param spool     readings on disk waiting for ThingsBoard
+ * @param transport the MQTT side
+ * @param connected whether the MQTT connection to ThingsBoard is up
+ */
+public record GatewayStatistics(FleetStatistics fleet, SpoolStatistics spool, TransportStatistics transport,
+                                boolean connected) {
+
+    /**
+     * What the gateway publishes as its own telemetry: the seed's metrics (devicesTotal, devicesUp, devicesDown,
+     * bytesReceived, bytesSent, messagesReceived, messagesSent) plus the spool backlog and what was lost or skipped.
+     */
+    public Map<String, Object> asTelemetry() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("devicesTotal", fleet.devicesTotal());
+        values.put("devicesUp", fleet.devicesUp());
+        values.put("devicesDown", fleet.devicesDown());
+        values.put("bytesReceived", fleet.bytesReceived());
+        values.put("bytesSent", fleet.bytesSent());
+        values.put("messagesReceived", transport.messagesReceived());
+        values.put("messagesSent", transport.messagesSent());
+        values.put("polls", fleet.polls());
+        values.put("pollsFailed", fleet.failures());
+        values.put("pollsSkipped", fleet.skipped());
+        values.put("spoolBacklog", spool.backlogRecords());
+        values.put("readingsDropped", spool.dropped());
+        values.put("valuesDropped", transport.droppedValues());
+        return values;
+    }
+}

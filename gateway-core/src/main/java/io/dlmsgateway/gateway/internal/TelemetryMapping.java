@@ -1,0 +1,135 @@
+package io.dlmsgateway.gateway.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dlmsgateway.config.DeviceConfig;
+import io.dlmsgateway.config.ValueTemplate;
+import io.dlmsgateway.dlms.client.MeasuredValue;
+import io.dlmsgateway.fleet.MeterReading;
+import io.dlmsgateway.spool.SpoolRecord;
+import io.dlmsgateway.thingsboard.DeviceTelemetry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Turns readings into ThingsBoard telemetry and attributes through the device's {@code timeseriesMapping} and
+ * {@code attributesMapping}, and telemetry into spool records and back.
+ *
+ * <p>A template that is exactly one placeholder ({@code "${voltage_l1}"}) keeps the value's type, so a number stays a
+ * number in ThingsBoard; any other template is rendered as text. A key whose placeholder has no value in this reading
+ * (the meter refused the object) is left out rather than sent as {@code null}. A device without a timeseriesMapping
+ * sends every measurement under its own name.
+ *
+ * <p>A spool record is one reading: key = device name, timestamp = reading time, payload = the values as a JSON
+ * object. BigDecimals are written plain, so {@code 230.1} stays {@code 230.1} on the wire.
+ */
+public final class TelemetryMapping {
+
+    private final ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    private final Map<String, DeviceConfig> devices;
+
+    public TelemetryMapping(Map<String, DeviceConfig> devices) {
+        this.devices = devices;
+    }
+
+    /** The telemetry values of a reading, in mapping order. */
+    public Map<String, Object> telemetry(MeterReading reading) {
+        DeviceConfig device = reading.device();
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (device.timeseriesMapping().isEmpty()) {
+            reading.values().forEach((name, value) -> values.put(name, value.value()));
+            return values;
+        }
+        Function<String, Object> lookup = lookup(device, reading);
+        device.timeseriesMapping().forEach((key, template) -> put(values, key, template, lookup));
+        return values;
+    }
+
+    /**
+     * The attributes of a device; with no reading, only the templates that need none (host, port, name,
+     * deviceType) are resolved.
+     */
+    public Map<String, Object> attributes(DeviceConfig device, MeterReading readingOrNull) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        Function<String, Object> lookup = lookup(device, readingOrNull);
+        device.attributesMapping().forEach((key, template) -> put(values, key, template, lookup));
+        return values;
+    }
+
+    /** Whether any attribute template reads a measurement, so attributes may change with readings. */
+    public static boolean attributesFollowReadings(DeviceConfig device) {
+        return device.attributesMapping().values().stream()
+                .flatMap(t -> t.placeholders().stream())
+                .anyMatch(name -> !isDeviceField(name));
+    }
+
+    public SpoolRecord record(MeterReading reading) {
+        try {
+            return new SpoolRecord(reading.deviceName(), reading.timestamp().toEpochMilli(),
+                    json.writeValueAsBytes(telemetry(reading)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("telemetry of " + reading.deviceName() + " cannot be written", e);
+        }
+    }
+
+    public DeviceTelemetry telemetry(SpoolRecord record) {
+        DeviceConfig device = devices.get(record.key());
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        try {
+            JsonNode tree = json.readTree(record.payload());
+            if (tree instanceof ObjectNode object) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    values.put(field.getKey(), field.getValue());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("spooled telemetry of " + record.key() + " is not JSON", e);
+        }
+        // a device removed from the configuration since keeps its data; ThingsBoard then uses its default profile
+        return new DeviceTelemetry(record.key(), device == null ? null : device.deviceType(), record.timestamp(),
+                values);
+    }
+
+    private static void put(Map<String, Object> values, String key, ValueTemplate template,
+            Function<String, Object> lookup) {
+        String single = template.singlePlaceholder();
+        if (single != null) {
+            Object value = lookup.apply(single);
+            if (value != null) {
+                values.put(key, value);
+            }
+            return;
+        }
+        for (String name : template.placeholders()) {
+            if (lookup.apply(name) == null) {
+                return;
+            }
+        }
+        values.put(key, template.render(lookup));
+    }
+
+    private static Function<String, Object> lookup(DeviceConfig device, MeterReading reading) {
+        return name -> switch (name) {
+            case "host" -> device.host();
+            case "port" -> device.port();
+            case "name" -> device.name();
+            case "deviceType" -> device.deviceType();
+            default -> {
+                MeasuredValue value = reading == null ? null : reading.value(name);
+                yield value == null ? null : value.value();
+            }
+        };
+    }
+
+    private static boolean isDeviceField(String name) {
+        return name.equals("host") || name.equals("port") || name.equals("name") || name.equals("deviceType");
+    }
+}
