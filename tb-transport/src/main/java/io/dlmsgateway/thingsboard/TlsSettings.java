@@ -1,0 +1,41 @@
+package io.dlmsgateway.thingsboard;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * TLS to ThingsBoard (port 8883 by default), from PEM files.
+ *
+ * <ul>
+ *   <li>{@code caFile}: one or more X.509 certificates (PEM) trusted to sign the server's certificate; {@code null}
+ *       trusts the JDK's default CAs.</li>
+ *   <li>{@code certFile} and {@code keyFile}: optional client certificate chain (PEM) and its private key for X.509
+ *       authentication. Key formats read: unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}: RSA, EC, EdDSA) and
+ *       PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}). Encrypted keys and SEC1 EC keys ({@code BEGIN EC PRIVATE KEY})
+ *       are refused with a message; convert them with {@code openssl pkcs8 -topk8 -nocrypt}.</li>
+ * </ul>
+ * Server host names are verified against the certificate, as HTTPS does.
+ *
+ * @param caFile   trusted CA certificates, or {@code null}
+ * @param certFile client certificate chain, or {@code null}
+ * @param keyFile  client private key, required with {@code certFile}
+ */
+public record TlsSettings(Path caFile, Path certFile, Path keyFile) {
+
+    public TlsSettings {
+        if ((certFile == null) != (keyFile == null)) {
+            throw new IllegalArgumentException("a client certificate needs its key file and vice versa");
+        }
+    }
+
+    /** Server authentication only, trusting the CA certificates in {@code caFile}. */
+    public static TlsSettings trusting(Path caFile) {
+        return new TlsSettings(Objects.requireNonNull(caFile, "caFile"), null, null);
+    }
+
+    /** Server authentication with {@code caFile} and client authentication with a certificate and key. */
+    public static TlsSettings clientCertificate(Path caFile, Path certFile, Path keyFile) {
+        return new TlsSettings(caFile, Objects.requireNonNull(certFile, "certFile"),
+                Objects.requireNonNull(keyFile, "keyFile"));
+    }
+}

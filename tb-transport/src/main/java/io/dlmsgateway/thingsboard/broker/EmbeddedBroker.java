@@ -1,0 +1,226 @@
+package io.dlmsgateway.thingsboard.broker;
+
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import io.moquette.interception.AbstractInterceptHandler;
+import io.moquette.interception.InterceptHandler;
+import io.moquette.interception.messages.InterceptConnectMessage;
+import io.moquette.interception.messages.InterceptConnectionLostMessage;
+import io.moquette.interception.messages.InterceptDisconnectMessage;
+import io.moquette.interception.messages.InterceptPublishMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-process MQTT 3.1.1 broker (Moquette, in memory, plain TCP) on a loopback port, that can be stopped and
+ * started again on the same port to simulate an outage. Start, stop and restart block the calling thread (binding and
+ * releasing the port, about two seconds to stop): never call them on an event loop.
+ *
+ * <pre>{@code
+ * try (EmbeddedBroker broker = EmbeddedBroker.builder().port(0).listener(myListener).start()) {
+ *     int port = broker.port();
+ *     ...
+ *     broker.stop();
+ *     broker.restart();
+ * }
+ * }</pre>
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    /** ThingsBoard's default {@code NETTY_MAX_PAYLOAD_SIZE}, applied as the broker's maximum remaining length. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 65_536;
+
+    private final String host;
+    private final int maxMessageSize;
+    private final BrokerListener listener;
+    private int port;
+    private Server server;
+
+    private EmbeddedBroker(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.maxMessageSize = b.maxMessageSize;
+        this.listener = b.listener;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts a broker on 127.0.0.1 and the given port, 0 for a free one. */
+    public static EmbeddedBroker start(int port) {
+        return builder().port(port).start();
+    }
+
+    /** Host the broker binds to. */
+    public String host() {
+        return host;
+    }
+
+    /** The bound port (the one chosen by the system when started with port 0). */
+    public synchronized int port() {
+        return port;
+    }
+
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    private synchronized EmbeddedBroker startServer() {
+        if (server != null) {
+            return this;
+        }
+        Properties props = new Properties();
+        props.setProperty("host", host);
+        props.setProperty("port", Integer.toString(port));
+        props.setProperty("allow_anonymous", "true");
+        props.setProperty("persistence_enabled", "false");
+        // Moquette can report usage to its authors over the network: never from here
+        props.setProperty("telemetry_enabled", "false");
+        props.setProperty("netty.native", "false");
+        props.setProperty("netty.mqtt.message_size", Integer.toString(maxMessageSize));
+        props.setProperty("buffer_flush_millis", "immediate");
+        Server started = new Server();
+        try {
+            started.startServer(new MemoryConfig(props), List.<InterceptHandler>of(new Interceptor()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded MQTT broker on " + host + ':' + port, e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot start the embedded MQTT broker on " + host + ':' + port, e);
+        }
+        server = started;
+        port = started.getPort();
+        LOG.info("Embedded MQTT broker listening on {}:{}", host, port);
+        return this;
+    }
+
+    /** Stops the broker and releases its port; every client connection is dropped. Idempotent. */
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        server.stopServer();
+        server = null;
+        LOG.info("Embedded MQTT broker on {}:{} stopped", host, port);
+    }
+
+    /** Starts the broker again on the port it had (it forgets sessions and subscriptions). */
+    public synchronized void restart() {
+        stop();
+        startServer();
+    }
+
+    /** Publishes a message from the broker itself to the subscribers of {@code topic}, at QoS 1. */
+    public synchronized void publish(String topic, byte[] payload) {
+        if (server == null) {
+            throw new IllegalStateException("broker not running");
+        }
+        server.internalPublish(MqttMessageBuilders.publish()
+                .topicName(topic)
+                .qos(MqttQoS.AT_LEAST_ONCE)
+                .retained(false)
+                .payload(Unpooled.wrappedBuffer(payload))
+                .build(), "embedded-broker");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Bridges Moquette's interceptor to {@link BrokerListener} and releases the payloads Moquette hands it. */
+    private final class Interceptor extends AbstractInterceptHandler {
+
+        @Override
+        public String getID() {
+            return "embedded-broker-listener";
+        }
+
+        @Override
+        public void onConnect(InterceptConnectMessage msg) {
+            listener.onConnect(msg.getClientID(), msg.getUsername());
+        }
+
+        @Override
+        public void onDisconnect(InterceptDisconnectMessage msg) {
+            listener.onDisconnect(msg.getClientID());
+        }
+
+        @Override
+        public void onConnectionLost(InterceptConnectionLostMessage msg) {
+            listener.onDisconnect(msg.getClientID());
+        }
+
+        @Override
+        public void onPublish(InterceptPublishMessage msg) {
+            ByteBuf payload = msg.getPayload();
+            try {
+                byte[] copy = ByteBufUtil.getBytes(payload, payload.readerIndex(), payload.readableBytes(), true);
+                listener.onPublish(msg.getClientID(), msg.getUsername(), msg.getTopicName(), copy);
+            } catch (RuntimeException e) {
+                LOG.warn("Broker listener failed on a message to {}", msg.getTopicName(), e);
+            } finally {
+                // Moquette hands each interceptor its own retained duplicate
+                super.onPublish(msg);
+            }
+        }
+
+        @Override
+        public void onSessionLoopError(Throwable error) {
+            LOG.warn("Embedded MQTT broker session loop error", error);
+        }
+    }
+
+    /** Builder of {@link EmbeddedBroker}. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private BrokerListener listener = new BrokerListener() { };
+
+        private Builder() {
+        }
+
+        public Builder host(String value) {
+            this.host = Objects.requireNonNull(value, "host");
+            return this;
+        }
+
+        /** Port to bind; 0 (default) picks a free one, kept across restarts. */
+        public Builder port(int value) {
+            if (value < 0 || value > 65_535) {
+                throw new IllegalArgumentException("port out of range: " + value);
+            }
+            this.port = value;
+            return this;
+        }
+
+        /** Largest MQTT remaining length accepted; larger messages close the client's connection, as ThingsBoard. */
+        public Builder maxMessageSize(int value) {
+            this.maxMessageSize = value;
+            return this;
+        }
+
+        public Builder listener(BrokerListener value) {
+            this.listener = Objects.requireNonNull(value, "listener");
+            return this;
+        }
+
+        /** Builds and starts the broker. */
+        public EmbeddedBroker start() {
+            return new EmbeddedBroker(this).startServer();
+        }
+    }
+}
