@@ -37,7 +37,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.stream.Stream;
@@ -58,7 +57,7 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int SAMPLES = 2;
+    private static final String SESSION_LIMITS_REQUEST = "v1/devices/me/rpc/request/";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -99,6 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .basePort(0).meterCount(meters).framing(framing).build());
              EmbeddedBroker broker = EmbeddedBroker.builder().host("127.0.0.1").port(brokerPort)
                      .listener(thingsBoard).start()) {
+            thingsBoard.broker = broker;
             GatewayConfig config = demoConfig(simulator, broker, spoolDirectory);
             out.printf("demo: %d simulated meters (%s, every %s ms) -> gateway -> MQTT broker 127.0.0.1:%d standing in"
                             + " for ThingsBoard; spool in %s%n", meters, framing, interval.toMillis(), broker.port(),
@@ -191,9 +191,10 @@ public final class DemoCommand implements Callable<Integer> {
 
         final AtomicLong readings = new AtomicLong();
         final AtomicLong messages = new AtomicLong();
-        private final AtomicInteger samplesTaken = new AtomicInteger();
+        private final java.util.Set<String> sampledTopics = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final List<String> samples = new ArrayList<>();
         private final PrintWriter out;
+        volatile EmbeddedBroker broker;
 
         ThingsBoardSide(PrintWriter out) {
             this.out = out;
@@ -201,6 +202,10 @@ public final class DemoCommand implements Callable<Integer> {
 
         @Override
         public void onPublish(String clientId, String username, String topic, byte[] payload) {
+            if (topic.startsWith(SESSION_LIMITS_REQUEST)) {
+                answerSessionLimits(topic.substring(SESSION_LIMITS_REQUEST.length()), payload);
+                return;
+            }
             if (!topic.equals("v1/gateway/telemetry") && !topic.equals("v1/gateway/connect")
                     && !topic.equals("v1/gateway/attributes") && !topic.equals("v1/devices/me/telemetry")) {
                 return;
@@ -218,12 +223,30 @@ public final class DemoCommand implements Callable<Integer> {
                     out.println("demo: the broker received telemetry that is not JSON: " + e.getMessage());
                 }
             }
-            if (samplesTaken.get() < SAMPLES * 3 && samplesTaken.incrementAndGet() <= SAMPLES * 3) {
+            // one sample of each kind of message ThingsBoard gets
+            if (sampledTopics.add(topic)) {
                 String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
                 synchronized (samples) {
                     samples.add(topic + " " + (text.length() > 400 ? text.substring(0, 400) + "..." : text));
                 }
             }
+        }
+
+        /** Answers the gateway's getSessionLimits as ThingsBoard does, with ThingsBoard's default limits. */
+        private void answerSessionLimits(String id, byte[] request) {
+            EmbeddedBroker b = broker;
+            try {
+                if (b == null || !"getSessionLimits".equals(JSON.readTree(request).path("method").asText())) {
+                    return;
+                }
+            } catch (IOException e) {
+                return;
+            }
+            byte[] limits = ("{\"maxPayloadSize\":65536,\"maxInflightMessages\":100,"
+                    + "\"rateLimits\":{\"messages\":\"200:1,6000:60\",\"telemetryMessages\":\"100:1,3000:60\","
+                    + "\"telemetryDataPoints\":\"200:1,6000:60\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            // off the broker's interceptor thread, which is handing us this very message
+            java.util.concurrent.CompletableFuture.runAsync(() -> b.publish("v1/devices/me/rpc/response/" + id, limits));
         }
 
         List<String> takeSamples() {

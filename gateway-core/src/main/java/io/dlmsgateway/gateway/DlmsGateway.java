@@ -71,6 +71,8 @@ public final class DlmsGateway implements AutoCloseable {
     private static final int APPEND_BATCH = 1_024;
     /** Pause before retrying a batch ThingsBoard did not acknowledge, so a persistent refusal cannot spin. */
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    /** Longest a graceful stop waits for the backlog to be published. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final GatewayConfig config;
     private final GatewayOptions options;
@@ -143,7 +145,9 @@ public final class DlmsGateway implements AutoCloseable {
 
         running.add(fleet.readings()
                 .map(this::toRecord)
-                .bufferTimeout(APPEND_BATCH, Duration.ofMillis(20), timer, true)
+                // readings gather for minPackSendDelay (as the ThingsBoard IoT gateway's packs do) and go to disk in
+                // one transaction, so that each publish carries many readings instead of one
+                .bufferTimeout(APPEND_BATCH, packDelay(config), timer, true)
                 .concatMap(records -> spool.append(records).doOnSuccess(v -> readingsSpooled.add(records.size())))
                 .subscribe(null, e -> {
                     log.error("[DLMSConnector] readings could not be written to the spool; polling stops", e);
@@ -166,6 +170,11 @@ public final class DlmsGateway implements AutoCloseable {
         if (!status.isZero()) {
             running.add(Flux.interval(status, status, timer).subscribe(tick -> logStatus()));
         }
+    }
+
+    private static Duration packDelay(GatewayConfig config) {
+        Duration delay = config.thingsBoard().minPackSendDelay();
+        return delay.isZero() ? Duration.ofMillis(1) : delay;
     }
 
     private SpoolRecord toRecord(MeterReading reading) {
@@ -204,7 +213,9 @@ public final class DlmsGateway implements AutoCloseable {
                 e -> {
                     // published again with the next change, or the next start
                     publishedAttributes.remove(device.name(), attributes);
-                    log.warn("[DLMSConnector] Attributes of '{}' not published: {}", device.name(), e.toString());
+                    if (!shuttingDown.get()) {
+                        log.warn("[DLMSConnector] Attributes of '{}' not published: {}", device.name(), e.toString());
+                    }
                 },
                 () -> {
                     if (first) {
@@ -280,7 +291,8 @@ public final class DlmsGateway implements AutoCloseable {
             log.info("[DLMSConnector] Stopping");
             fleet.shutdown()
                     .then(ingestDone.asMono().timeout(Duration.ofSeconds(10), Mono.empty()))
-                    .then(transport.close())
+                    .then(drainBacklog())
+                    .then(Mono.defer(transport::close)) // close() starts closing when called, not when subscribed
                     .onErrorResume(e -> {
                         log.warn("[DLMSConnector] Stopping: {}", e.toString());
                         return Mono.empty();
@@ -296,6 +308,17 @@ public final class DlmsGateway implements AutoCloseable {
                     .subscribe();
         }
         return terminated.asMono();
+    }
+
+    /**
+     * While ThingsBoard is reachable, gives the last readings a few seconds to be published, so a clean stop leaves
+     * nothing behind; whatever is left stays in the spool for the next start.
+     */
+    private Mono<Void> drainBacklog() {
+        return Flux.interval(Duration.ZERO, Duration.ofMillis(50), timer)
+                .takeUntil(tick -> !transport.isConnected() || spool.statistics().backlogRecords() == 0)
+                .take(DRAIN_TIMEOUT)
+                .then();
     }
 
     private void logStatusQuietly() {
@@ -322,9 +345,10 @@ public final class DlmsGateway implements AutoCloseable {
         } else if (security instanceof ThingsBoardSecurity.TlsAccessToken token) {
             b.credentials(Credentials.accessToken(token.accessToken())).tls(TlsSettings.trusting(token.caCert()));
         } else if (security instanceof ThingsBoardSecurity.UsernamePassword basic) {
-            b.credentials(Credentials.usernamePassword(basic.clientId().orElse(null), basic.username().orElse(null),
+            // ThingsBoard's MQTT basic credentials: a client id, a user name (with its password), or both
+            String clientId = basic.clientId().orElseGet(() -> b.build().clientId());
+            b.credentials(Credentials.usernamePassword(clientId, basic.username().orElse(null),
                     basic.password().orElse(null)));
-            basic.clientId().ifPresent(b::clientId);
         } else if (security instanceof ThingsBoardSecurity.Tls tls) {
             b.credentials(Credentials.x509()).tls(TlsSettings.clientCertificate(tls.caCert(), tls.cert(),
                     tls.privateKey()));

@@ -82,6 +82,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (server != null) {
             return this;
         }
+        if (port == 0) {
+            // Moquette binds asynchronously and may report port 0 for a while: choose the free port here instead
+            port = freePort(host);
+        }
         Properties props = new Properties();
         props.setProperty("host", host);
         props.setProperty("port", Integer.toString(port));
@@ -101,9 +105,16 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IllegalStateException("cannot start the embedded MQTT broker on " + host + ':' + port, e);
         }
         server = started;
-        port = started.getPort();
         LOG.info("Embedded MQTT broker listening on {}:{}", host, port);
         return this;
+    }
+
+    private static int freePort(String host) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + host, e);
+        }
     }
 
     /** Stops the broker and releases its port; every client connection is dropped. Idempotent. */
