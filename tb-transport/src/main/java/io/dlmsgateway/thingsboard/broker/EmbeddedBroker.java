@@ -15,6 +15,8 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
@@ -82,6 +84,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (server != null) {
             return this;
         }
+        if (port == 0) {
+            // Moquette reports a port it bound itself asynchronously (getPort() can still say 0 right after start),
+            // and a restart must reuse the port anyway: pick a free one up front
+            port = freePort(host);
+        }
         Properties props = new Properties();
         props.setProperty("host", host);
         props.setProperty("port", Integer.toString(port));
@@ -101,9 +108,16 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new IllegalStateException("cannot start the embedded MQTT broker on " + host + ':' + port, e);
         }
         server = started;
-        port = started.getPort();
         LOG.info("Embedded MQTT broker listening on {}:{}", host, port);
         return this;
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + host, e);
+        }
     }
 
     /** Stops the broker and releases its port; every client connection is dropped. Idempotent. */
