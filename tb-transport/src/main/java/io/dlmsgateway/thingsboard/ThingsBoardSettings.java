@@ -161,12 +161,12 @@ public final class ThingsBoardSettings {
         return closeTimeout;
     }
 
-    /** Host-supplied Netty event loops for the MQTT connection, or {@code null} to let the transport own one. */
+    /** Host-supplied Netty event loops for the MQTT connection, or {@code null} for the HiveMQ client's own. */
     public EventLoopGroup eventLoopGroup() {
         return eventLoopGroup;
     }
 
-    /** Threads of the event loop group the transport owns when none is supplied. */
+    /** Threads of the HiveMQ client's own event loop group when none is supplied; 0 for HiveMQ's default. */
     public int nettyThreads() {
         return nettyThreads;
     }
@@ -203,7 +203,7 @@ public final class ThingsBoardSettings {
         private Duration sessionLimitsTimeout = Duration.ofSeconds(5);
         private Duration closeTimeout = Duration.ofSeconds(10);
         private EventLoopGroup eventLoopGroup;
-        private int nettyThreads = 1;
+        private int nettyThreads;
         private Executor applicationExecutor;
 
         private Builder() {
@@ -307,9 +307,13 @@ public final class ThingsBoardSettings {
             return this;
         }
 
-        /** Threads of the transport's own event loop group when none is supplied; default 1. */
+        /**
+         * Threads of the event loop group used when none is supplied: the HiveMQ client's own, shared by the HiveMQ
+         * clients of the JVM and shut down when the last of them disconnects. 0 (default) keeps HiveMQ's default
+         * (one per core, started lazily; a connection uses one).
+         */
         public Builder nettyThreads(int value) {
-            this.nettyThreads = range("nettyThreads", value, 1, 64);
+            this.nettyThreads = range("nettyThreads", value, 0, 64);
             return this;
         }
 

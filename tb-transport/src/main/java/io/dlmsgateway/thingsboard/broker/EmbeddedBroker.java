@@ -15,6 +15,8 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
@@ -83,7 +85,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
         if (port == 0) {
-            // Moquette binds asynchronously and may report port 0 for a while: choose the free port here instead
+            // Moquette reports a port it bound itself asynchronously (getPort() can still say 0 right after start),
+            // and a restart must reuse the port anyway: pick a free one up front
             port = freePort(host);
         }
         Properties props = new Properties();
@@ -110,7 +113,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private static int freePort(String host) {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + host, e);

@@ -158,7 +158,7 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
                 .applicationScheduler(io.reactivex.schedulers.Schedulers.from(applicationExecutor));
         if (settings.eventLoopGroup() != null) {
             executorConfig.nettyExecutor(settings.eventLoopGroup());
-        } else {
+        } else if (settings.nettyThreads() > 0) {
             executorConfig.nettyThreads(settings.nettyThreads());
         }
         builder = executorConfig.applyExecutorConfig();
@@ -272,13 +272,22 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
         reconnector.republishIfSessionExpired(true);
         pendingReconnector = reconnector;
         pendingReconnectorLoop = ThreadExecutorMap.currentExecutor();
+        // one warning per outage, the retries at debug level
+        boolean firstFailure = context.getReconnector().getAttempts() == 0;
         if (everConnected) {
-            LOG.warn("Connection to ThingsBoard lost ({}); reconnecting in {} ms", context.getCause().getMessage(),
-                    reconnector.getDelay(TimeUnit.MILLISECONDS));
+            if (firstFailure) {
+                LOG.warn("Connection to ThingsBoard lost ({}); reconnecting", context.getCause().getMessage());
+            } else {
+                LOG.debug("Reconnect to ThingsBoard failed ({}); retrying in {} ms", context.getCause().getMessage(),
+                        reconnector.getDelay(TimeUnit.MILLISECONDS));
+            }
             setState(ConnectionState.RECONNECTING);
+        } else if (firstFailure) {
+            LOG.warn("Cannot connect to ThingsBoard at {}:{} ({}); retrying with backoff", settings.host(),
+                    settings.port(), context.getCause().getMessage());
         } else {
-            LOG.warn("Cannot connect to ThingsBoard at {}:{} ({}); retrying in {} ms", settings.host(),
-                    settings.port(), context.getCause().getMessage(), reconnector.getDelay(TimeUnit.MILLISECONDS));
+            LOG.debug("Connecting to ThingsBoard failed ({}); retrying in {} ms", context.getCause().getMessage(),
+                    reconnector.getDelay(TimeUnit.MILLISECONDS));
         }
     }
 
