@@ -89,7 +89,11 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
     private final Scheduler timer;
     private final Mqtt3RxClient client;
     private final TransportCounters counters = new TransportCounters();
+    /** HiveMQ serves 64 publish Flowables at once and blocks the caller of the next; stay well below. */
+    private static final int MAX_CONCURRENT_PUBLISH_FLOWABLES = 32;
     private final InflightWindow window;
+    /** Publish calls under way; below the MQTT client's fixed 64 concurrent publish Flowables. */
+    private final InflightWindow publishFlowables;
     private volatile int maxPayloadSize;
 
     /** Device name to device type ({@link #NO_TYPE} for none): announced, not disconnected. */
@@ -126,6 +130,7 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
         this.settings = settings;
         this.qos = settings.qos() == 0 ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE;
         this.window = new InflightWindow(settings.maxInflight());
+        this.publishFlowables = new InflightWindow(MAX_CONCURRENT_PUBLISH_FLOWABLES);
         this.maxPayloadSize = settings.maxPayloadSize();
         // one daemon thread for timers (RPC and session limit timeouts), and for MQTT results and incoming messages
         // unless the host supplies an executor: the library never falls back on RxJava's computation pool
@@ -427,6 +432,20 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
         if (payloads.isEmpty()) {
             return Mono.empty();
         }
+        // each call is one publish Flowable of the MQTT client, which serves at most 64 at once and makes the 65th
+        // subscriber's thread wait (MqttPublishFlowables.add): hold a place first, without blocking anyone
+        AtomicBoolean placeHeld = new AtomicBoolean();
+        return publishFlowables.acquire()
+                .doOnSuccess(v -> placeHeld.set(true))
+                .then(publishAllNow(topic, payloads, windowed))
+                .doFinally(signal -> {
+                    if (placeHeld.compareAndSet(true, false)) {
+                        publishFlowables.release(1);
+                    }
+                });
+    }
+
+    private Mono<Void> publishAllNow(String topic, List<byte[]> payloads, boolean windowed) {
         return Mono.defer(() -> {
             // permits this call holds; returned on each result and, whatever is left, when the call ends
             AtomicInteger held = new AtomicInteger();
