@@ -27,6 +27,8 @@ import io.dlmsgateway.thingsboard.TlsSettings;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,6 +73,8 @@ public final class DlmsGateway implements AutoCloseable {
     private static final int APPEND_BATCH = 1_024;
     /** Pause before retrying a batch ThingsBoard did not acknowledge, so a persistent refusal cannot spin. */
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    /** Beside the spool: the devices announced by the last start. */
+    private static final String KNOWN_DEVICES_FILE = "devices.txt";
     /** Longest a graceful stop waits for the backlog to be published. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
@@ -140,6 +144,7 @@ public final class DlmsGateway implements AutoCloseable {
         for (DeviceConfig device : devices.values()) {
             publishAttributesIfChanged(device, null);
         }
+        disconnectDevicesThatLeftTheConfiguration();
         running.add(transport.attributeUpdates().subscribe(this::applyAttributeUpdate,
                 e -> log.error("[DLMSConnector] attribute updates ended", e)));
 
@@ -187,6 +192,28 @@ public final class DlmsGateway implements AutoCloseable {
             publishAttributesIfChanged(reading.device(), reading);
         }
         return record;
+    }
+
+    /**
+     * Meters removed from the configuration since the last start get {@code v1/gateway/disconnect}, so ThingsBoard
+     * stops showing them as connected. The names announced last time are kept beside the spool (file storage only;
+     * a memory spool remembers nothing across restarts either).
+     */
+    private void disconnectDevicesThatLeftTheConfiguration() {
+        config.storage().path().ifPresent(directory -> Mono.fromCallable(() -> {
+                    Path file = directory.resolve(KNOWN_DEVICES_FILE);
+                    List<String> before = Files.exists(file) ? Files.readAllLines(file) : List.of();
+                    Files.createDirectories(directory);
+                    Files.write(file, devices.keySet());
+                    return before.stream().filter(name -> !name.isBlank() && !devices.containsKey(name)).toList();
+                })
+                .subscribeOn(Schedulers.boundedElastic()) // file I/O, off the event loops
+                .flatMapMany(Flux::fromIterable)
+                .flatMap(name -> transport.disconnectDevice(name)
+                        .doOnSuccess(v -> log.info("[DLMSConnector] Device '{}' left the configuration: disconnected"
+                                + " from ThingsBoard", name)), 8)
+                .subscribe(null, e -> log.warn("[DLMSConnector] Devices that left the configuration: {}",
+                        e.toString())));
     }
 
     /** Deletes what ThingsBoard acknowledged; puts the rest back for the next attempt. */

@@ -193,6 +193,23 @@ class DlmsGatewayTest {
         assertThat(thingsBoard.telemetry("meter-1")).isEmpty();
     }
 
+    @Test
+    void aMeterRemovedFromTheConfigurationIsDisconnectedAtTheNextStart() throws Exception {
+        List<io.dlmsgateway.config.DeviceConfig> all = GatewayFixture.devices(simulator, Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
+        try (DlmsGateway first = DlmsGateway.start(GatewayFixture.config(all, broker.port(), dir, 65_536, null),
+                GatewayFixture.quick())) {
+            thingsBoard.await("v1/gateway/connect", json -> json.path("device").asText().equals("meter-2"),
+                    Duration.ofSeconds(10));
+        }
+        assertThat(thingsBoard.on("v1/gateway/disconnect")).isEmpty();
+
+        gateway = DlmsGateway.start(GatewayFixture.config(all.subList(0, 2), broker.port(), dir, 65_536, null),
+                GatewayFixture.quick());
+        JsonNode disconnect = thingsBoard.await("v1/gateway/disconnect", json -> true, Duration.ofSeconds(10)).json();
+        assertThat(disconnect).isEqualTo(ThingsBoardStandIn.parse("{\"device\":\"meter-2\"}"));
+    }
+
     /** Exactly what meter {@code index} serves: its raw integer scaled by its power of ten, no floating point. */
     private static java.math.BigDecimal expected(String measurement, int index) {
         return java.math.BigDecimal.valueOf(SimulatedMeasurements.raw(measurement, index, METER_TIME.toEpochMilli()))
