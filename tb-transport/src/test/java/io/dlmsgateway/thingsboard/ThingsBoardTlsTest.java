@@ -2,6 +2,7 @@ package io.dlmsgateway.thingsboard;
 
 import static io.dlmsgateway.thingsboard.ThingsBoardStandIn.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -11,6 +12,7 @@ import io.dlmsgateway.thingsboard.ThingsBoardStandIn.Message;
 import io.dlmsgateway.thingsboard.broker.BrokerListener;
 import io.dlmsgateway.thingsboard.broker.EmbeddedBroker;
 import io.dlmsgateway.thingsboard.internal.HiveMqThingsBoardTransport;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -240,6 +242,17 @@ class ThingsBoardTlsTest {
         assertThat(acks).isEmpty();
         assertThat(transport.statistics().messagesSent()).isZero();
         assertThat(connectWarnings(tlsBroker)).hasSize(1);
+    }
+
+    @Test
+    void theBrokerRefusesToStartWithoutAUsableKeyStoreRatherThanWithoutItsTlsPort() {
+        assertThatThrownBy(() -> EmbeddedBroker.builder().tls(pki.brokerKeyStore, "wrong password").start())
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining(pki.brokerKeyStore.toString())
+                .hasMessageContaining("password");
+        assertThatThrownBy(() -> EmbeddedBroker.builder()
+                .requireClientCertificate(pki.brokerTrustStore, TestPki.PASSWORD).start())
+                .isInstanceOf(IllegalStateException.class);
     }
 
     private static void sleep(Duration duration) {

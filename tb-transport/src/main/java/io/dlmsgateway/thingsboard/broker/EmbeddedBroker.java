@@ -102,7 +102,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         try {
             return KeyStore.getInstance(file.toFile(), password);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read key store " + file, e);
+            // a wrong password is reported as an I/O error too: its message says which
+            throw new UncheckedIOException("cannot read key store " + file + ": " + e.getMessage(), e);
         }
     }
 
