@@ -10,9 +10,10 @@ import java.util.Objects;
  *   <li>{@code caFile}: one or more X.509 certificates (PEM) trusted to sign the server's certificate; {@code null}
  *       trusts the JDK's default CAs.</li>
  *   <li>{@code certFile} and {@code keyFile}: optional client certificate chain (PEM) and its private key for X.509
- *       authentication. Key formats read: unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}: RSA, EC, EdDSA) and
- *       PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}). Encrypted keys and SEC1 EC keys ({@code BEGIN EC PRIVATE KEY})
- *       are refused with a message; convert them with {@code openssl pkcs8 -topk8 -nocrypt}.</li>
+ *       authentication. Key formats read: unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}: RSA, EC, EdDSA), PKCS#1
+ *       RSA ({@code BEGIN RSA PRIVATE KEY}) and SEC1 EC on a named curve ({@code BEGIN EC PRIVATE KEY}, as
+ *       written by {@code openssl ecparam -genkey}). Encrypted keys are refused with a message; decrypt them with
+ *       {@code openssl pkcs8 -topk8 -nocrypt}.</li>
  * </ul>
  * The server's certificate must chain to {@code caFile} and be issued for the configured host, as HTTPS checks it
  * (the MQTT client's default endpoint identification): a host name must match a DNS subject alternative name (or the
