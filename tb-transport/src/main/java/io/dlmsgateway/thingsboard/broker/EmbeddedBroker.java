@@ -1,5 +1,6 @@
 package io.dlmsgateway.thingsboard.broker;
 
+import io.moquette.broker.ISslContextCreator;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
 import io.moquette.interception.AbstractInterceptHandler;
@@ -13,20 +14,32 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An in-process MQTT 3.1.1 broker (Moquette, in memory, plain TCP) on a loopback port, that can be stopped and
- * started again on the same port to simulate an outage. Start, stop and restart block the calling thread (binding and
- * releasing the port, about two seconds to stop): never call them on an event loop.
+ * An in-process MQTT 3.1.1 broker (Moquette, in memory) on a loopback port, that can be stopped and started again on
+ * the same port to simulate an outage. The port speaks plain TCP, or TLS only when {@link Builder#tls} is given (as
+ * ThingsBoard's 8883), optionally requiring a client certificate (ThingsBoard's X.509 device authentication). Start,
+ * stop and restart block the calling thread (binding and releasing the port, about two seconds to stop): never call
+ * them on an event loop.
  *
  * <pre>{@code
  * try (EmbeddedBroker broker = EmbeddedBroker.builder().port(0).listener(myListener).start()) {
@@ -47,6 +60,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final String host;
     private final int maxMessageSize;
     private final BrokerListener listener;
+    /** Server TLS context, {@code null} for plain TCP; built once, reused by restarts. */
+    private final SslContext sslContext;
+    private final boolean clientCertificateRequired;
     private int port;
     private Server server;
 
@@ -55,6 +71,40 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.port = b.port;
         this.maxMessageSize = b.maxMessageSize;
         this.listener = b.listener;
+        this.sslContext = b.keyStore == null ? null : serverSslContext(b);
+        this.clientCertificateRequired = b.trustStore != null;
+    }
+
+    /**
+     * Built here rather than by Moquette from its {@code jks_path} properties: Moquette logs a bad key store and
+     * starts without the TLS port, and it can only trust the broker's own key store for client certificates.
+     */
+    private static SslContext serverSslContext(Builder b) {
+        try {
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(load(b.keyStore, b.keyStorePassword), b.keyStorePassword);
+            SslContextBuilder context = SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK);
+            if (b.trustStore != null) {
+                TrustManagerFactory trust =
+                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(load(b.trustStore, b.trustStorePassword));
+                context.trustManager(trust).clientAuth(ClientAuth.REQUIRE);
+            }
+            return context.build();
+        } catch (SSLException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot serve TLS with key store " + b.keyStore
+                    + (b.trustStore != null ? " and trust store " + b.trustStore : "") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** PKCS12 or JKS, told apart by the JDK from the content. */
+    private static KeyStore load(Path file, char[] password) throws GeneralSecurityException {
+        try {
+            return KeyStore.getInstance(file.toFile(), password);
+        } catch (IOException e) {
+            // a wrong password is reported as an I/O error too: its message says which
+            throw new UncheckedIOException("cannot read key store " + file + ": " + e.getMessage(), e);
+        }
     }
 
     public static Builder builder() {
@@ -76,6 +126,16 @@ public final class EmbeddedBroker implements AutoCloseable {
         return port;
     }
 
+    /** Whether the port speaks TLS rather than plain TCP. */
+    public boolean isTls() {
+        return sslContext != null;
+    }
+
+    /** Whether TLS clients must present a certificate trusted by the broker's trust store. */
+    public boolean requiresClientCertificate() {
+        return clientCertificateRequired;
+    }
+
     public synchronized boolean isRunning() {
         return server != null;
     }
@@ -91,7 +151,14 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         Properties props = new Properties();
         props.setProperty("host", host);
-        props.setProperty("port", Integer.toString(port));
+        if (sslContext == null) {
+            props.setProperty("port", Integer.toString(port));
+        } else {
+            props.setProperty("port", "disabled");
+            props.setProperty("ssl_port", Integer.toString(port));
+            // Moquette's acceptor asks the SSL engine for client authentication from this property
+            props.setProperty("need_client_auth", Boolean.toString(clientCertificateRequired));
+        }
         props.setProperty("allow_anonymous", "true");
         props.setProperty("persistence_enabled", "false");
         // Moquette can report usage to its authors over the network: never from here
@@ -100,15 +167,19 @@ public final class EmbeddedBroker implements AutoCloseable {
         props.setProperty("netty.mqtt.message_size", Integer.toString(maxMessageSize));
         props.setProperty("buffer_flush_millis", "immediate");
         Server started = new Server();
+        ISslContextCreator tls = sslContext == null ? null : () -> sslContext;
         try {
-            started.startServer(new MemoryConfig(props), List.<InterceptHandler>of(new Interceptor()));
+            // null authenticator and authorizer: as with the two-argument start, anonymous access to every topic
+            started.startServer(new MemoryConfig(props), List.<InterceptHandler>of(new Interceptor()), tls, null,
+                    null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded MQTT broker on " + host + ':' + port, e);
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start the embedded MQTT broker on " + host + ':' + port, e);
         }
         server = started;
-        LOG.info("Embedded MQTT broker listening on {}:{}", host, port);
+        LOG.info("Embedded MQTT broker listening on {}:{}{}", host, port, sslContext == null ? ""
+                : clientCertificateRequired ? " (TLS, client certificate required)" : " (TLS)");
         return this;
     }
 
@@ -203,6 +274,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         private int port;
         private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
         private BrokerListener listener = new BrokerListener() { };
+        private Path keyStore;
+        private char[] keyStorePassword;
+        private Path trustStore;
+        private char[] trustStorePassword;
 
         private Builder() {
         }
@@ -232,8 +307,37 @@ public final class EmbeddedBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves TLS instead of plain TCP on the port, with the private key and certificate chain of the key store's
+         * key entry (a single one: the JDK key manager picks any). The key password must be the store password.
+         *
+         * @param keyStoreFile PKCS12 or JKS key store
+         * @param password     its store and key password
+         */
+        public Builder tls(Path keyStoreFile, String password) {
+            this.keyStore = Objects.requireNonNull(keyStoreFile, "keyStoreFile");
+            this.keyStorePassword = Objects.requireNonNull(password, "password").toCharArray();
+            return this;
+        }
+
+        /**
+         * Requires TLS clients to present a certificate chaining to a trusted certificate of {@code trustStoreFile};
+         * the handshake of any other client fails. Needs {@link #tls}.
+         *
+         * @param trustStoreFile PKCS12 or JKS store of trusted certificates
+         * @param password       its store password
+         */
+        public Builder requireClientCertificate(Path trustStoreFile, String password) {
+            this.trustStore = Objects.requireNonNull(trustStoreFile, "trustStoreFile");
+            this.trustStorePassword = Objects.requireNonNull(password, "password").toCharArray();
+            return this;
+        }
+
         /** Builds and starts the broker. */
         public EmbeddedBroker start() {
+            if (trustStore != null && keyStore == null) {
+                throw new IllegalStateException("a client certificate can only be required with TLS");
+            }
             return new EmbeddedBroker(this).startServer();
         }
     }

@@ -44,12 +44,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLException;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,6 +127,8 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
     private volatile MqttClientReconnector pendingReconnector;
     private volatile EventExecutor pendingReconnectorLoop;
     private volatile boolean everConnected;
+    /** Whether the current outage (or failing first connect) was logged at warning level already. */
+    private volatile boolean outageReported;
 
     public HiveMqThingsBoardTransport(ThingsBoardSettings settings) {
         this.settings = settings;
@@ -140,7 +144,8 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
             return t;
         });
         ownThread.setRemoveOnCancelPolicy(true);
-        this.applicationExecutor = settings.applicationExecutor() != null ? settings.applicationExecutor() : ownThread;
+        this.applicationExecutor = settings.applicationExecutor() != null ? settings.applicationExecutor()
+                : this::runOnOwnThread;
         this.timer = Schedulers.fromExecutorService(ownThread, "tb-transport-timer");
         this.client = buildClient();
         states.tryEmitNext(ConnectionState.CONNECTING);
@@ -233,8 +238,22 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
         return Mqtt3Subscription.builder().topicFilter(filter).qos(qos).build();
     }
 
+    /**
+     * Runs on the transport's own thread, or not at all once it is shut down: the MQTT client still reports the
+     * end of a connect attempt or reconnect cancelled by {@link #close()}, at the time that reconnect was due, and
+     * RxJava would print a rejected result as an undeliverable error.
+     */
+    private void runOnOwnThread(Runnable task) {
+        try {
+            ownThread.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Dropped a result arriving after close");
+        }
+    }
+
     /** On the client's event loop: moves the work to the application executor. */
     private void onMqttConnected() {
+        outageReported = false;
         if (closed.get()) {
             client.disconnect().onErrorComplete().subscribe();
             return;
@@ -277,23 +296,60 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
         reconnector.republishIfSessionExpired(true);
         pendingReconnector = reconnector;
         pendingReconnectorLoop = ThreadExecutorMap.currentExecutor();
-        // one warning per outage, the retries at debug level
-        boolean firstFailure = context.getReconnector().getAttempts() == 0;
+        // one warning per outage, the retries at debug level. Not from the reconnector's attempt count: a lost
+        // connection reports attempt 0, but the first failure of the first connect already attempt 1
+        boolean firstFailure = !outageReported;
+        outageReported = true;
+        String reason = failureReason(context.getCause());
         if (everConnected) {
             if (firstFailure) {
-                LOG.warn("Connection to ThingsBoard lost ({}); reconnecting", context.getCause().getMessage());
+                LOG.warn("Connection to ThingsBoard at {}:{} lost ({}); reconnecting", settings.host(),
+                        settings.port(), reason);
             } else {
-                LOG.debug("Reconnect to ThingsBoard failed ({}); retrying in {} ms", context.getCause().getMessage(),
+                LOG.debug("Reconnect to ThingsBoard failed ({}); retrying in {} ms", reason,
                         reconnector.getDelay(TimeUnit.MILLISECONDS));
             }
             setState(ConnectionState.RECONNECTING);
         } else if (firstFailure) {
             LOG.warn("Cannot connect to ThingsBoard at {}:{} ({}); retrying with backoff", settings.host(),
-                    settings.port(), context.getCause().getMessage());
+                    settings.port(), reason);
         } else {
-            LOG.debug("Connecting to ThingsBoard failed ({}); retrying in {} ms", context.getCause().getMessage(),
+            LOG.debug("Connecting to ThingsBoard failed ({}); retrying in {} ms", reason,
                     reconnector.getDelay(TimeUnit.MILLISECONDS));
         }
+    }
+
+    /**
+     * Why a connection failed, in one line. The MQTT client wraps a failed TLS handshake in a connection exception
+     * whose message repeats the class names of the chain; the handshake's own message says what was wrong
+     * (untrusted certificate, name mismatch, certificate required by the server).
+     */
+    static String failureReason(Throwable failure) {
+        SSLException tls = null;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException ssl) {
+                tls = ssl;
+            }
+        }
+        if (tls != null) {
+            return "TLS: " + tls.getMessage() + tlsHint(String.valueOf(tls.getMessage()));
+        }
+        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
+    }
+
+    /** What the JDK's handshake messages mean for the TLS settings. */
+    private static String tlsHint(String message) {
+        if (message.startsWith("PKIX path")) {
+            return "; the server's certificate does not chain to a CA certificate of the TLS CA file";
+        }
+        if (message.startsWith("No subject alternative") || message.startsWith("No name matching")) {
+            return "; the server's certificate is not issued for this host name or IP address";
+        }
+        if (message.startsWith("Received fatal alert: bad_certificate")
+                || message.startsWith("Received fatal alert: certificate_required")) {
+            return "; the server refused the client certificate, or requires one";
+        }
+        return "";
     }
 
     private void setState(ConnectionState next) {

@@ -14,6 +14,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -24,7 +25,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Trust and key managers from PEM files with the JDK alone (no BouncyCastle): certificates through
- * {@link CertificateFactory}, keys through {@link KeyFactory} from PKCS#8, PKCS#1 RSA keys wrapped into PKCS#8 first.
+ * {@link CertificateFactory}, keys through {@link KeyFactory} from PKCS#8; PKCS#1 RSA keys and SEC1 EC keys (what
+ * {@code openssl ecparam -genkey}, ThingsBoard's documented way to an EC device key, writes) are wrapped into PKCS#8
+ * first.
  */
 final class PemTls {
 
@@ -34,6 +37,13 @@ final class PemTls {
     private static final byte[] RSA_ALGORITHM_IDENTIFIER = {
         0x30, 0x0D, 0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x01, 0x01, 0x05, 0x00
     };
+    /** DER of the OBJECT IDENTIFIER id-ecPublicKey (1.2.840.10045.2.1). */
+    private static final byte[] EC_PUBLIC_KEY_OID = {0x06, 0x07, 0x2A, (byte) 0x86, 0x48, (byte) 0xCE, 0x3D, 0x02, 0x01};
+    private static final int TAG_INTEGER = 0x02;
+    private static final int TAG_OCTET_STRING = 0x04;
+    private static final int TAG_OID = 0x06;
+    private static final int TAG_SEQUENCE = 0x30;
+    private static final int TAG_EC_PARAMETERS = 0xA0;
     private static final char[] NO_PASSWORD = new char[0];
 
     private PemTls() {
@@ -90,9 +100,14 @@ final class PemTls {
         return new ArrayList<>(read);
     }
 
-    /** Reads an unencrypted PKCS#8 key (RSA, EC or EdDSA) or a PKCS#1 RSA key. */
+    /** Reads an unencrypted PKCS#8 key (RSA, EC or EdDSA), PKCS#1 RSA key or SEC1 EC key on a named curve. */
     static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
         String pem = Files.readString(file, StandardCharsets.US_ASCII);
+        if (pem.contains("Proc-Type: 4,ENCRYPTED")) {
+            throw new IllegalArgumentException(file + " holds an encrypted key; decrypt it with "
+                    + "'openssl pkcs8 -topk8 -nocrypt'");
+        }
+        byte[] curveParameters = null;
         Matcher m = BLOCK.matcher(pem);
         while (m.find()) {
             String type = m.group(1);
@@ -105,9 +120,13 @@ final class PemTls {
                 case "ENCRYPTED PRIVATE KEY":
                     throw new IllegalArgumentException(file + " holds an encrypted key; decrypt it with "
                             + "'openssl pkcs8 -topk8 -nocrypt'");
+                case "EC PARAMETERS":
+                    // written by 'openssl ecparam -genkey' before the key: the curve, if the key omits it
+                    curveParameters = der;
+                    break;
                 case "EC PRIVATE KEY":
-                    throw new IllegalArgumentException(file + " holds a SEC1 EC key; convert it to PKCS#8 with "
-                            + "'openssl pkcs8 -topk8 -nocrypt'");
+                    return KeyFactory.getInstance("EC")
+                            .generatePrivate(new PKCS8EncodedKeySpec(wrapSec1(der, curveParameters, file)));
                 default:
                     // certificates or parameters in the same file: skip
             }
@@ -137,6 +156,84 @@ final class PemTls {
         System.arraycopy(RSA_ALGORITHM_IDENTIFIER, 0, body, version.length, RSA_ALGORITHM_IDENTIFIER.length);
         System.arraycopy(octets, 0, body, version.length + RSA_ALGORITHM_IDENTIFIER.length, octets.length);
         return der(0x30, body);
+    }
+
+    /**
+     * PrivateKeyInfo { version 0, { id-ecPublicKey, namedCurve }, OCTET STRING { ECPrivateKey } } around a SEC1
+     * ECPrivateKey { version 1, privateKey, [0] parameters OPTIONAL, [1] publicKey OPTIONAL }, which the JDK reads
+     * inside PKCS#8 as it is. The curve comes from the key's [0] parameters, else from an {@code EC PARAMETERS} block.
+     */
+    static byte[] wrapSec1(byte[] sec1, byte[] curveParameters, Path file) {
+        try {
+            Element key = Element.read(sec1, 0, TAG_SEQUENCE, file);
+            Element version = Element.read(sec1, key.start, TAG_INTEGER, file);
+            Element privateKey = Element.read(sec1, version.end, TAG_OCTET_STRING, file);
+            byte[] curve = curveParameters;
+            for (int p = privateKey.end; p < key.end; ) {
+                Element optional = Element.read(sec1, p, -1, file);
+                if (optional.tag == TAG_EC_PARAMETERS) {
+                    curve = Arrays.copyOfRange(sec1, optional.start, optional.end);
+                }
+                p = optional.end;
+            }
+            if (curve == null) {
+                throw new IllegalArgumentException(file + " holds a SEC1 EC key that names no curve");
+            }
+            if ((curve[0] & 0xFF) != TAG_OID) {
+                throw new IllegalArgumentException(file + " holds an EC key with explicit curve parameters; only "
+                        + "named curves are read ('openssl ec -param_enc named_curve')");
+            }
+            byte[] version0 = {TAG_INTEGER, 0x01, 0x00};
+            return der(TAG_SEQUENCE, concat(version0,
+                    der(TAG_SEQUENCE, concat(EC_PUBLIC_KEY_OID, curve)),
+                    der(TAG_OCTET_STRING, sec1)));
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException(file + " holds a truncated SEC1 EC key", e);
+        }
+    }
+
+    /** A DER element of {@code der} at an offset: its tag and where its content starts and ends. */
+    private record Element(int tag, int start, int end) {
+
+        /** Reads the element at {@code offset}, checking its tag unless {@code expectedTag} is -1. */
+        static Element read(byte[] der, int offset, int expectedTag, Path file) {
+            int tag = der[offset] & 0xFF;
+            if (expectedTag != -1 && tag != expectedTag) {
+                throw new IllegalArgumentException(file + " holds a malformed SEC1 EC key (tag " + tag + " at "
+                        + offset + ')');
+            }
+            int p = offset + 1;
+            int length = der[p++] & 0xFF;
+            if (length >= 0x80) {
+                int octets = length & 0x7F;
+                if (octets == 0 || octets > 3) {
+                    throw new IllegalArgumentException(file + " holds a malformed SEC1 EC key (length at " + offset
+                            + ')');
+                }
+                length = 0;
+                for (int i = 0; i < octets; i++) {
+                    length = (length << 8) | (der[p++] & 0xFF);
+                }
+            }
+            if (p + length > der.length) {
+                throw new ArrayIndexOutOfBoundsException("element at " + offset + " runs past the end");
+            }
+            return new Element(tag, p, p + length);
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] part : parts) {
+            n += part.length;
+        }
+        byte[] out = new byte[n];
+        int p = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, out, p, part.length);
+            p += part.length;
+        }
+        return out;
     }
 
     private static byte[] der(int tag, byte[] content) {
