@@ -1,0 +1,79 @@
+package io.dlmsgateway.bench;
+
+import io.dlmsgateway.config.DeviceConfig;
+import io.dlmsgateway.config.ValueTemplate;
+import io.dlmsgateway.dlms.MeasurementCatalog;
+import io.dlmsgateway.dlms.client.MeasuredValue;
+import io.dlmsgateway.fleet.MeterReading;
+import io.dlmsgateway.gateway.internal.TelemetryMapping;
+import io.dlmsgateway.spool.SpoolRecord;
+import io.dlmsgateway.thingsboard.DeviceTelemetry;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The gateway's per-reading JSON work, in readings per second: a reading through the seed's timeseriesMapping into the
+ * spool record written on an event loop ({@code toSpool}), and back from the spool into telemetry for the transport
+ * ({@code fromSpool}).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class ReadingToSpoolBenchmark {
+
+    private TelemetryMapping mapping;
+    private MeterReading reading;
+    private SpoolRecord record;
+
+    @Setup
+    public void setUp() {
+        Map<String, ValueTemplate> timeseries = new LinkedHashMap<>();
+        for (String name : new String[] {"voltage_l1", "current_l1", "active_power", "frequency"}) {
+            timeseries.put(name, ValueTemplate.parse("${" + name + "}"));
+        }
+        DeviceConfig device = DeviceConfig.builder("medidor_principal", "192.168.1.127", 3333)
+                .deviceType("DLMS_Energy_Meter")
+                .timeseriesMapping(timeseries)
+                .build();
+        mapping = new TelemetryMapping(Map.of(device.name(), device));
+        Map<String, MeasuredValue> values = new LinkedHashMap<>();
+        values.put("voltage_l1", new MeasuredValue(MeasurementCatalog.require("voltage_l1"), new BigDecimal("230.1"),
+                "V"));
+        values.put("current_l1", new MeasuredValue(MeasurementCatalog.require("current_l1"), new BigDecimal("4.87"),
+                "A"));
+        values.put("active_power", new MeasuredValue(MeasurementCatalog.require("active_power"),
+                new BigDecimal("2679"), "W"));
+        values.put("frequency", new MeasuredValue(MeasurementCatalog.require("frequency"), new BigDecimal("50.02"),
+                "Hz"));
+        Instant now = Instant.parse("2025-11-04T10:30:45Z");
+        reading = new MeterReading(device, now, now, Duration.ofMillis(3), values, Map.of());
+        record = mapping.record(reading);
+    }
+
+    @Benchmark
+    public SpoolRecord toSpool() {
+        return mapping.record(reading);
+    }
+
+    @Benchmark
+    public DeviceTelemetry fromSpool() {
+        return mapping.telemetry(record);
+    }
+}
