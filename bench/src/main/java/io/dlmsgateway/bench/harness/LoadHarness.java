@@ -162,7 +162,8 @@ public final class LoadHarness implements Callable<Integer> {
         String simulatorBanner;
         try (SimulatorProcess simulator = SimulatorProcess.start(Path.of(System.getProperty("java.home")),
                 gatewayJar, meters, host, port, framing, logs, Duration.ofSeconds(60 + meters / 50))) {
-            simulatorBanner = simulator.banner();
+            // the ready line up to its addressing details
+            simulatorBanner = simulator.banner().split(";")[0];
             progress.println("[harness] " + simulatorBanner);
             TargetLaunch launch = new TargetLaunch(meters, host, port, framing, interval, warmup, duration, grace,
                     jdk, jvmArgs, classpath(), logs);
