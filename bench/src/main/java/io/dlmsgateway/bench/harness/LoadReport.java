@@ -136,6 +136,8 @@ public record LoadReport(String command, String started, Machine machine, Settin
                 : mib(r.rssBytes()) + " (" + mib(r.rssPeakBytes()) + ")");
         row(md, "RSS KiB per meter", r -> num(r.rssPerMeterKiB(), "%.1f"));
         row(md, "heap after GC MiB", r -> r.summary() == null ? "" : mib(r.summary().heapUsedAfterGcBytes()));
+        row(md, "heap committed MiB at window end / after GC", r -> r.summary() == null ? ""
+                : mib(r.summary().heapCommittedAtWindowEndBytes()) + " / " + mib(r.summary().heapCommittedBytes()));
         row(md, "heap KiB per meter", r -> num(r.heapPerMeterKiB(), "%.1f"));
         row(md, "threads", r -> r.threads() == null ? "" : Integer.toString(r.threads()));
         row(md, "simulator CPU s in window", r -> num(r.simulatorCpuSeconds(), "%.1f"));

@@ -22,7 +22,7 @@ class LoadReportTest {
         TargetSummary.Percentiles lag = new TargetSummary.Percentiles(done, 1, 2, 3, 40);
         TargetSummary.Percentiles latency = new TargetSummary.Percentiles(done, 0.5, 1, 2, 9);
         return new TargetSummary(target, 1000, 5000, 1_000_000, 1_060_000, 12_000, done, onTime, completed,
-                done * 4, failures, 0, 0, 0, 1000, lag, latency, heapBytes, 2 * heapBytes, threads, "25.0.3",
+                done * 4, failures, 0, 0, 0, 1000, lag, latency, heapBytes, 2 * heapBytes, 3 * heapBytes, threads, "25.0.3",
                 target + " notes");
     }
 
