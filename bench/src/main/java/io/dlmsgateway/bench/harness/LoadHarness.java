@@ -1,0 +1,385 @@
+package io.dlmsgateway.bench.harness;
+
+import io.dlmsgateway.bench.target.TargetSummary;
+import io.dlmsgateway.dlms.Framing;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Loads a target with simulated meters and measures it. The meters run in one JVM ({@code dlms-gateway.jar
+ * simulate}), each target in another, so the CPU time, heap, RSS and threads reported are the target's alone.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar io.dlmsgateway.bench.harness.LoadHarness \
+ *     --meters 1000 --interval 5s --warmup 20s --duration 60s --framing wrapper \
+ *     --compare fleet,baseline-threads,baseline-virtual --out bench/results/load-1000
+ * </pre>
+ *
+ * Exit codes: 0 done (and, with {@code --assert-no-loss}, nothing lost), 1 the run could not be made, 2
+ * {@code --assert-no-loss} failed.
+ */
+@Command(name = "load-harness", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs simulated meters in one JVM and a target in another, and reports polls scheduled vs done,",
+                "schedule lag, poll latency, CPU per poll, heap and RSS per meter and threads of the target."})
+public final class LoadHarness implements Callable<Integer> {
+
+    static final int EXIT_CANNOT_RUN = 1;
+    static final int EXIT_LOSS = 2;
+    /** Polls done below this share of the slots scheduled fail {@code --assert-no-loss}. */
+    static final double MIN_DONE_PERCENT = 95.0;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--meters", defaultValue = "1000", description = "Simulated meters (default ${DEFAULT-VALUE}).")
+    int meters;
+
+    @Option(names = "--interval", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Polling interval of every meter (default ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--warmup", defaultValue = "20s", converter = DurationConverter.class,
+            description = "Time before measuring, left out of every number (default ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Measurement window; a multiple of the interval counts slots exactly (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--grace", defaultValue = "3s", converter = DurationConverter.class,
+            description = "Time after the window for polls of its last slots to finish (default ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Option(names = "--framing", defaultValue = "WRAPPER", converter = FramingConverter.class,
+            description = "wrapper or hdlc (default wrapper).")
+    Framing framing;
+
+    @Option(names = "--target", description = "One target: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = TargetNames.class)
+    String target;
+
+    @Option(names = "--compare", split = ",", description = "Several targets, one after another against the same"
+            + " simulator, in one report with ratios against the fleet, e.g. fleet,baseline-threads,baseline-virtual.")
+    List<String> compare;
+
+    @Option(names = "--out", description = "Report path without extension: writes <out>.json and <out>.md"
+            + " (default bench/results/load-<framing>-<meters>-<time>).")
+    Path out;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Simulator address (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "21000",
+            description = "Port of meter 0; meter i listens on port+i (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--gateway-jar", defaultValue = "gateway-core/target/dlms-gateway.jar",
+            description = "The runnable gateway jar that simulates the meters (default ${DEFAULT-VALUE}).")
+    Path gatewayJar;
+
+    @Option(names = "--java-home", description = "JDK for every target. Default: the harness's own JDK when every"
+            + " target runs on it, otherwise the newest JDK 21+ in /usr/lib/jvm, for all targets of the run alike.")
+    Path javaHome;
+
+    @Option(names = "--target-jvm-arg", description = "Option for every target JVM, repeatable (default -Xmx2g).")
+    List<String> targetJvmArgs;
+
+    @Option(names = "--pause", defaultValue = "3s", converter = DurationConverter.class,
+            description = "Pause between targets of a comparison (default ${DEFAULT-VALUE}).")
+    Duration pause;
+
+    @Option(names = "--log-dir", description = "Where the simulator's and targets' output goes"
+            + " (default: a new directory under java.io.tmpdir).")
+    Path logDir;
+
+    @Option(names = "--assert-no-loss", description = "Exit with " + EXIT_LOSS + " when any target failed, had a failed"
+            + " poll or connect, or did fewer than " + MIN_DONE_PERCENT + " % of its scheduled polls.")
+    boolean assertNoLoss;
+
+    private PrintStream progress;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new LoadHarness());
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        progress = System.err;
+        List<Target> targets;
+        try {
+            targets = targets();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (!Files.isRegularFile(gatewayJar)) {
+            progress.println("load-harness: " + gatewayJar + " not found; build it first from the repository root:"
+                    + " mvn -B -q -DskipTests package");
+            return EXIT_CANNOT_RUN;
+        }
+        Optional<String> tooFewFiles = checkOpenFileLimit(meters);
+        if (tooFewFiles.isPresent()) {
+            progress.println("load-harness: " + tooFewFiles.get());
+            return EXIT_CANNOT_RUN;
+        }
+        warnAboutThreadLimit(targets);
+        Path jdk = chooseJdk(targets);
+        if (jdk == null) {
+            return EXIT_CANNOT_RUN;
+        }
+        List<String> jvmArgs = targetJvmArgs == null || targetJvmArgs.isEmpty() ? List.of("-Xmx2g") : targetJvmArgs;
+        String started = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path logs = logDir != null ? logDir
+                : Path.of(System.getProperty("java.io.tmpdir"), "dlms-bench", stamp);
+        Files.createDirectories(logs);
+        Path report = out != null ? stripExtension(out)
+                : Path.of("bench", "results", "load-" + framing.name().toLowerCase(Locale.ROOT) + "-" + meters + "-"
+                        + stamp);
+        progress.println("[harness] logs in " + logs);
+
+        List<LoadResult> results = new ArrayList<>();
+        long ticks = ProcessSample.ticksPerSecond();
+        String simulatorBanner;
+        try (SimulatorProcess simulator = SimulatorProcess.start(Path.of(System.getProperty("java.home")),
+                gatewayJar, meters, host, port, framing, logs, Duration.ofSeconds(60 + meters / 50))) {
+            // the ready line up to its addressing details
+            simulatorBanner = simulator.banner().split(";")[0];
+            progress.println("[harness] " + simulatorBanner);
+            TargetLaunch launch = new TargetLaunch(meters, host, port, framing, interval, warmup, duration, grace,
+                    jdk, jvmArgs, classpath(), logs);
+            for (int i = 0; i < targets.size(); i++) {
+                if (i > 0) {
+                    // the previous target's connections close on the simulator side meanwhile
+                    Thread.sleep(pause.toMillis());
+                }
+                if (!simulator.isAlive()) {
+                    progress.println("[harness] the simulator died; see " + logs.resolve("simulator.log"));
+                    return EXIT_CANNOT_RUN;
+                }
+                Target t = targets.get(i);
+                progress.printf("[harness] %s on %s: warm-up %d s, then %d s measured%n", t.name(), jdk,
+                        warmup.toSeconds(), duration.toSeconds());
+                LoadResult result = run(t, launch, simulator.pid(), ticks);
+                results.add(result);
+                progress.println("[harness] " + t.name() + ": " + oneLine(result));
+            }
+        }
+        LoadReport loadReport = LoadReport.of(commandLine(), started, MachineFacts.machine(),
+                new LoadReport.Settings(meters, framing.name(), interval.toMillis(), warmup.toMillis(),
+                        duration.toMillis(), port, simulatorBanner), results);
+        List<Path> written = loadReport.write(report);
+        spec.commandLine().getOut().println(loadReport.toMarkdown());
+        progress.println("[harness] wrote " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
+        if (assertNoLoss) {
+            List<String> losses = losses(results);
+            if (!losses.isEmpty()) {
+                losses.forEach(l -> progress.println("load-harness: LOSS: " + l));
+                return EXIT_LOSS;
+            }
+            progress.println("[harness] no loss: every target did at least " + MIN_DONE_PERCENT
+                    + " % of its polls, none failed");
+        }
+        return 0;
+    }
+
+    private LoadResult run(Target t, TargetLaunch launch, long simulatorPid, long ticks)
+            throws IOException, InterruptedException {
+        String home = launch.javaHome().toString();
+        Duration startup = Duration.ofSeconds(60 + meters / 100);
+        ProcessSample last = null;
+        try (RunningTarget running = t.start(launch)) {
+            if (!running.awaitMeasureStart(warmup.plus(startup))) {
+                return LoadResult.failed(t.name(), "before the window opened: " + running.failure(), home,
+                        launch.jvmArgs(), null);
+            }
+            ProcessSample start = ProcessSample.of(running.measuredPid());
+            ProcessSample simStart = sampleOrNull(simulatorPid);
+            last = start;
+            if (!running.awaitMeasureEnd(duration.plus(startup))) {
+                return LoadResult.failed(t.name(), "during the window: " + running.failure(), home,
+                        launch.jvmArgs(), sampleOrNull(running.measuredPid()));
+            }
+            ProcessSample end = ProcessSample.of(running.measuredPid());
+            ProcessSample simEnd = sampleOrNull(simulatorPid);
+            last = end;
+            running.proceed();
+            TargetSummary summary = running.awaitSummary(grace.plus(Duration.ofSeconds(120)));
+            if (summary == null) {
+                return LoadResult.failed(t.name(), "after the window: " + running.failure(), home,
+                        launch.jvmArgs(), end);
+            }
+            return LoadResult.of(summary, home, launch.jvmArgs(), start, end,
+                    simEnd == null ? null : simStart, simEnd, ticks);
+        } catch (IOException e) {
+            return LoadResult.failed(t.name(), "target process vanished: " + e.getMessage(), home,
+                    launch.jvmArgs(), last);
+        }
+    }
+
+    private static ProcessSample sampleOrNull(long pid) {
+        try {
+            return ProcessSample.of(pid);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private List<Target> targets() {
+        List<String> names;
+        if (target != null && compare != null) {
+            throw new IllegalArgumentException("give --target or --compare, not both");
+        } else if (compare != null) {
+            names = compare.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        } else {
+            names = List.of(target == null ? Targets.FLEET : target);
+        }
+        List<Target> list = new ArrayList<>();
+        for (String name : names) {
+            list.add(Targets.byName(name).orElseThrow(() -> new IllegalArgumentException("unknown target '" + name
+                    + "'; known: " + String.join(", ", Targets.names()))));
+        }
+        if (meters < 1) {
+            throw new IllegalArgumentException("--meters must be at least 1");
+        }
+        if (port + meters - 1 > 65_535) {
+            throw new IllegalArgumentException("ports " + port + ".." + (port + meters - 1) + " go past 65535");
+        }
+        return list;
+    }
+
+    /**
+     * The simulator holds two descriptors per meter (listening and accepted socket), a target one. A JVM raises its
+     * soft limit to the hard limit, so the limit this JVM has is the one they get.
+     */
+    static Optional<String> checkOpenFileLimit(int meters) {
+        OptionalLong limit = MachineFacts.softLimit("Max open files");
+        long needed = 2L * meters + 512;
+        if (limit.isPresent() && limit.getAsLong() < needed) {
+            return Optional.of(meters + " meters need about " + needed + " open files in the simulator (a listening"
+                    + " and an accepted socket per meter), but a JVM here may open only " + limit.getAsLong()
+                    + " (JVMs raise the soft limit to the hard one, `ulimit -Hn`). Raise the limit in this shell"
+                    + " (ulimit -n " + needed + ", as root if the hard limit is lower) or run fewer meters.");
+        }
+        return Optional.empty();
+    }
+
+    private void warnAboutThreadLimit(List<Target> targets) {
+        if (targets.stream().anyMatch(t -> t.name().equals(Targets.BASELINE_THREADS))) {
+            OptionalLong limit = MachineFacts.softLimit("Max processes");
+            if (limit.isPresent() && limit.getAsLong() < meters + 1_000L) {
+                progress.println("[harness] warning: baseline-threads needs one thread per meter (" + meters
+                        + ") but `ulimit -u` is " + limit.getAsLong() + " for all of this user's threads");
+            }
+        }
+    }
+
+    private Path chooseJdk(List<Target> targets) {
+        int needed = targets.stream().mapToInt(Target::minimumJava).max().orElse(17);
+        if (javaHome != null) {
+            int feature = JdkLocator.feature(javaHome).orElse(0);
+            if (feature < needed) {
+                progress.println("load-harness: " + javaHome + " is Java " + feature + "; "
+                        + targets.stream().filter(t -> t.minimumJava() > feature).map(Target::name).toList()
+                        + " need Java " + needed + " or later");
+                return null;
+            }
+            return javaHome;
+        }
+        Optional<Path> found = JdkLocator.find(needed);
+        if (found.isEmpty()) {
+            progress.println("load-harness: no JDK " + needed + "+ found (this one is " + Runtime.version()
+                    + ", none in /usr/lib/jvm); give one with --java-home");
+            return null;
+        }
+        return found.get();
+    }
+
+    /** The bench jar (or classes) this harness runs from, which holds the target mains too. */
+    private static String classpath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(p -> Path.of(p).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private String commandLine() {
+        return "java -cp bench/target/benchmarks.jar " + LoadHarness.class.getName() + " "
+                + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+
+    static List<String> losses(List<LoadResult> results) {
+        List<String> losses = new ArrayList<>();
+        for (LoadResult r : results) {
+            if (!r.ok()) {
+                losses.add(r.target() + " failed: " + r.failure().lines().findFirst().orElse(""));
+                continue;
+            }
+            TargetSummary s = r.summary();
+            if (r.pollsDonePercent() == null || r.pollsDonePercent() < MIN_DONE_PERCENT) {
+                losses.add(r.target() + " did " + s.pollsDone() + " of " + s.pollsScheduled() + " scheduled polls");
+            }
+            if (s.failures() > 0 || s.connectFailures() > 0) {
+                losses.add(r.target() + " had " + s.failures() + " failed polls and " + s.connectFailures()
+                        + " failed connects");
+            }
+        }
+        return losses;
+    }
+
+    private static String oneLine(LoadResult r) {
+        if (!r.ok()) {
+            return "FAILED " + r.failure().lines().findFirst().orElse("");
+        }
+        TargetSummary s = r.summary();
+        return String.format(Locale.ROOT, "%d/%d polls (%.1f %% on time), lag p99 %.0f ms, %.3f CPU s per 1000"
+                        + " polls, RSS %d MiB, %d threads", s.pollsDone(), s.pollsScheduled(), r.onTimePercent(),
+                s.lag().p99(), r.cpuSecondsPer1000Polls(), r.rssBytes() >> 20, r.threads());
+    }
+
+    private static Path stripExtension(Path path) {
+        String name = path.getFileName().toString();
+        for (String ext : List.of(".json", ".md")) {
+            if (name.endsWith(ext)) {
+                return path.resolveSibling(name.substring(0, name.length() - ext.length()));
+            }
+        }
+        return path;
+    }
+
+    static final class TargetNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Targets.names().iterator();
+        }
+    }
+
+    static final class FramingConverter implements CommandLine.ITypeConverter<Framing> {
+        @Override
+        public Framing convert(String value) {
+            try {
+                return Framing.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected wrapper or hdlc, got '" + value + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.dlmsgateway.bench.harness;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dlmsgateway.bench.target.TargetSummary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A harness run: the machine, the settings, each target's result and, when the fleet ran next to baselines, how
+ * they compare. Written as JSON (for tools) and Markdown (for people and the README).
+ *
+ * @param command  the harness's command line
+ * @param started  when the run started (ISO-8601)
+ * @param machine  where it ran
+ * @param settings what was asked
+ * @param results  one per target, in the order they ran
+ * @param ratios   each baseline against the fleet, when both ran and reported
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LoadReport(String command, String started, Machine machine, Settings settings,
+                         List<LoadResult> results, List<Ratio> ratios) {
+
+    /**
+     * @param processors  {@code availableProcessors()} of the harness JVM (nproc)
+     * @param memTotalGiB {@code MemTotal} of {@code /proc/meminfo}
+     * @param cpuModel    first {@code model name} of {@code /proc/cpuinfo}
+     * @param kernel      {@code os.version}
+     */
+    public record Machine(int processors, double memTotalGiB, String cpuModel, String kernel) {
+    }
+
+    /**
+     * @param simulator the simulator's ready line
+     */
+    public record Settings(int meters, String framing, long intervalMillis, long warmupMillis, long measureMillis,
+                           int port, String simulator) {
+    }
+
+    /**
+     * A baseline against the fleet: every ratio is baseline ÷ fleet, so above 1 means the fleet uses less.
+     *
+     * @param baseline               the baseline target
+     * @param cpuPerPoll             CPU per poll
+     * @param rssPerMeter            RSS per connected meter
+     * @param heapPerMeter           heap after GC per connected meter
+     * @param threads                threads of the process
+     * @param fleetOnTimePercent     the fleet's on-time polls, % of scheduled
+     * @param baselineOnTimePercent  the baseline's on-time polls, % of scheduled
+     */
+    public record Ratio(String baseline, Double cpuPerPoll, Double rssPerMeter, Double heapPerMeter, Double threads,
+                        Double fleetOnTimePercent, Double baselineOnTimePercent) {
+    }
+
+    /** Builds the report, computing ratios when the fleet and at least one other target reported. */
+    static LoadReport of(String command, String started, Machine machine, Settings settings,
+            List<LoadResult> results) {
+        Optional<LoadResult> fleet = results.stream()
+                .filter(r -> r.ok() && r.target().equals(Targets.FLEET)).findFirst();
+        List<Ratio> ratios = new ArrayList<>();
+        if (fleet.isPresent()) {
+            LoadResult f = fleet.get();
+            for (LoadResult b : results) {
+                if (b == f) {
+                    continue;
+                }
+                ratios.add(new Ratio(b.target(),
+                        b.ok() ? ratio(b.cpuSecondsPer1000Polls(), f.cpuSecondsPer1000Polls()) : null,
+                        b.ok() ? ratio(b.rssPerMeterKiB(), f.rssPerMeterKiB()) : null,
+                        b.ok() ? ratio(b.heapPerMeterKiB(), f.heapPerMeterKiB()) : null,
+                        b.threads() == null ? null : ratio(b.threads().doubleValue(), f.threads().doubleValue()),
+                        f.onTimePercent(), b.ok() ? b.onTimePercent() : null));
+            }
+        }
+        return new LoadReport(command, started, machine, settings, List.copyOf(results),
+                ratios.isEmpty() ? null : List.copyOf(ratios));
+    }
+
+    private static Double ratio(Double a, Double b) {
+        return a == null || b == null || b == 0 ? null : LoadResult.round(a / b);
+    }
+
+    /** Writes {@code <base>.json} and {@code <base>.md}; returns both paths. */
+    List<Path> write(Path base) throws IOException {
+        Path dir = base.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path json = base.resolveSibling(base.getFileName() + ".json");
+        Path md = base.resolveSibling(base.getFileName() + ".md");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), this);
+        Files.writeString(md, toMarkdown());
+        return List.of(json, md);
+    }
+
+    /** The report as Markdown: settings, one column per target, then the ratios. */
+    String toMarkdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Load run ").append(started).append("\n\n");
+        md.append("`").append(command).append("`\n\n");
+        md.append(String.format(Locale.ROOT, "Machine: %d processors, %.1f GiB, %s, Linux %s.%n%n",
+                machine.processors(), machine.memTotalGiB(), machine.cpuModel(), machine.kernel()));
+        md.append(String.format(Locale.ROOT,
+                "%d meters, %s, polled every %s; warm-up %s, measured %s. Simulator: %s%n%n", settings.meters(),
+                settings.framing(), seconds(settings.intervalMillis()), seconds(settings.warmupMillis()),
+                seconds(settings.measureMillis()), settings.simulator()));
+
+        md.append("| | ").append(String.join(" | ", results.stream().map(LoadResult::target).toList()))
+                .append(" |\n");
+        md.append("|---|").append("---|".repeat(results.size())).append('\n');
+        row(md, "status", r -> r.ok() ? "ok" : "FAILED");
+        row(md, "JDK", r -> r.summary() != null ? r.summary().javaVersion() : r.javaHome());
+        row(md, "polls scheduled / done", s(TargetSummary::pollsScheduled, TargetSummary::pollsDone));
+        row(md, "polls done %", r -> num(r.pollsDonePercent(), "%.2f"));
+        row(md, "on time (≤ 1 s late) %", r -> num(r.onTimePercent(), "%.2f"));
+        row(md, "failed polls / connects", s(TargetSummary::failures, TargetSummary::connectFailures));
+        row(md, "missed / skipped slots", s(TargetSummary::missed, TargetSummary::skipped));
+        row(md, "schedule lag p50 / p99 / max (ms)", r -> r.summary() == null ? "" : triple(r.summary().lag()));
+        row(md, "poll latency p50 / p99 / max (ms)",
+                r -> r.summary() == null ? "" : triple(r.summary().latency()));
+        row(md, "readings (polls completed in window)",
+                r -> r.summary() == null ? "" : Long.toString(r.summary().pollsCompletedInWindow()));
+        row(md, "CPU s in window (% of one core)", r -> r.cpuSeconds() == null ? ""
+                : num(r.cpuSeconds(), "%.1f") + " (" + num(r.cpuPercentOfOneCore(), "%.0f") + " %)");
+        row(md, "CPU s per 1 000 polls", r -> num(r.cpuSecondsPer1000Polls(), "%.3f"));
+        row(md, "meters connected at end", r -> r.summary() == null ? "" : Integer.toString(r.summary()
+                .connectedAtEnd()));
+        row(md, "RSS MiB (peak)", r -> r.rssBytes() == null ? ""
+                : mib(r.rssBytes()) + " (" + mib(r.rssPeakBytes()) + ")");
+        row(md, "RSS KiB per meter", r -> num(r.rssPerMeterKiB(), "%.1f"));
+        row(md, "heap after GC MiB", r -> r.summary() == null ? "" : mib(r.summary().heapUsedAfterGcBytes()));
+        row(md, "heap committed MiB at window end / after GC", r -> r.summary() == null ? ""
+                : mib(r.summary().heapCommittedAtWindowEndBytes()) + " / " + mib(r.summary().heapCommittedBytes()));
+        row(md, "heap KiB per meter", r -> num(r.heapPerMeterKiB(), "%.1f"));
+        row(md, "threads", r -> r.threads() == null ? "" : Integer.toString(r.threads()));
+        row(md, "simulator CPU s in window", r -> num(r.simulatorCpuSeconds(), "%.1f"));
+        md.append('\n');
+
+        if (ratios != null) {
+            md.append("Baseline ÷ fleet (above 1: the fleet uses less):\n\n");
+            md.append("| baseline | CPU per poll | RSS per meter | heap per meter | threads | on time % (fleet vs"
+                    + " baseline) |\n|---|---|---|---|---|---|\n");
+            for (Ratio r : ratios) {
+                md.append("| ").append(r.baseline()).append(" | ").append(times(r.cpuPerPoll())).append(" | ")
+                        .append(times(r.rssPerMeter())).append(" | ").append(times(r.heapPerMeter())).append(" | ")
+                        .append(times(r.threads())).append(" | ").append(num(r.fleetOnTimePercent(), "%.2f"))
+                        .append(" vs ").append(num(r.baselineOnTimePercent(), "%.2f")).append(" |\n");
+            }
+            md.append('\n');
+        }
+        for (LoadResult r : results) {
+            if (!r.ok()) {
+                md.append("**").append(r.target()).append(" failed:**\n\n```\n").append(r.failure())
+                        .append("\n```\n\n");
+            } else if (r.summary() != null && r.summary().notes() != null) {
+                md.append("- ").append(r.target()).append(": ").append(r.summary().notes()).append("; JVM options `")
+                        .append(String.join(" ", r.jvmArgs())).append("`\n");
+            }
+        }
+        return md.toString();
+    }
+
+    private void row(StringBuilder md, String label, Function<LoadResult, String> cell) {
+        md.append("| ").append(label).append(" |");
+        for (LoadResult r : results) {
+            md.append(' ').append(cell.apply(r)).append(" |");
+        }
+        md.append('\n');
+    }
+
+    private static Function<LoadResult, String> s(Function<TargetSummary, Long> a, Function<TargetSummary, Long> b) {
+        return r -> r.summary() == null ? "" : a.apply(r.summary()) + " / " + b.apply(r.summary());
+    }
+
+    private static String triple(TargetSummary.Percentiles p) {
+        return p.count() == 0 ? "–" : num(p.p50(), "%.1f") + " / " + num(p.p99(), "%.1f") + " / "
+                + num(p.max(), "%.0f");
+    }
+
+    private static String num(Double value, String format) {
+        return value == null ? "–" : String.format(Locale.ROOT, format, value);
+    }
+
+    private static String times(Double value) {
+        return value == null ? "–" : String.format(Locale.ROOT, "%.2f×", value);
+    }
+
+    private static String mib(Long bytes) {
+        return bytes == null ? "–" : String.format(Locale.ROOT, "%.0f", bytes / 1048576.0);
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+}

@@ -1,0 +1,39 @@
+package io.dlmsgateway.bench.harness;
+
+import io.dlmsgateway.dlms.Framing;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a target needs to start against the running simulator.
+ *
+ * @param meters      meters the simulator serves; meter i on {@code port + i}
+ * @param host        simulator address
+ * @param port        port of meter 0
+ * @param framing     the simulator's framing
+ * @param interval    polling interval
+ * @param warmup      time before the measurement window opens
+ * @param measure     length of the measurement window
+ * @param grace       time after the window for the polls of its last slots to finish
+ * @param javaHome    JDK that runs the target
+ * @param jvmArgs     options for the target JVM
+ * @param classpath   classpath holding the target main classes (the bench jar)
+ * @param logDir      where the target's output goes
+ */
+public record TargetLaunch(int meters, String host, int port, Framing framing, Duration interval, Duration warmup,
+                           Duration measure, Duration grace, Path javaHome, List<String> jvmArgs, String classpath,
+                           Path logDir) {
+
+    public TargetLaunch {
+        jvmArgs = List.copyOf(jvmArgs);
+    }
+
+    /** The options every target main ({@code io.dlmsgateway.bench.target.TargetOptions}) takes. */
+    List<String> targetOptions(String name) {
+        return List.of("--name", name, "--meters", Integer.toString(meters), "--host", host,
+                "--port", Integer.toString(port), "--framing", framing.name(),
+                "--interval-ms", Long.toString(interval.toMillis()), "--warmup-ms", Long.toString(warmup.toMillis()),
+                "--measure-ms", Long.toString(measure.toMillis()), "--grace-ms", Long.toString(grace.toMillis()));
+    }
+}

@@ -1,0 +1,46 @@
+package io.dlmsgateway.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class HarnessOptionsTest {
+
+    @Test
+    void durationsAsPeopleWriteThem() {
+        assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(DurationConverter.parse("5s")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(DurationConverter.parse(" 2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(DurationConverter.parse("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(DurationConverter.parse("PT1.5S")).isEqualTo(Duration.ofMillis(1500));
+        assertThatThrownBy(() -> DurationConverter.parse("five seconds"))
+                .isInstanceOf(CommandLine.TypeConversionException.class).hasMessageContaining("5s");
+    }
+
+    @Test
+    void javaFeatureFromTheReleaseFile() {
+        assertThat(JdkLocator.feature("IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\n")).hasValue(25);
+        assertThat(JdkLocator.feature("JAVA_VERSION=\"17.0.15\"")).hasValue(17);
+        assertThat(JdkLocator.feature("nothing here")).isEmpty();
+        assertThat(JdkLocator.find(Runtime.version().feature())).hasValue(Path.of(System.getProperty("java.home")));
+    }
+
+    @Test
+    void everyKnownTargetHasItsCommandLine() {
+        TargetLaunch launch = new TargetLaunch(10, "127.0.0.1", 21000, io.dlmsgateway.dlms.Framing.HDLC,
+                Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(3),
+                Path.of("/jdk"), java.util.List.of("-Xmx2g"), "bench.jar", Path.of("/tmp"));
+        JvmTarget virtual = (JvmTarget) Targets.byName(Targets.BASELINE_VIRTUAL).orElseThrow();
+
+        assertThat(String.join(" ", virtual.command(launch))).isEqualTo("/jdk/bin/java -Xmx2g -cp bench.jar"
+                + " io.dlmsgateway.bench.baseline.BlockingBaselineTarget --name baseline-virtual --meters 10"
+                + " --host 127.0.0.1 --port 21000 --framing HDLC --interval-ms 5000 --warmup-ms 20000"
+                + " --measure-ms 60000 --grace-ms 3000 --threads virtual");
+        assertThat(virtual.minimumJava()).isEqualTo(21);
+        assertThat(Targets.names()).containsExactly("fleet", "baseline-threads", "baseline-virtual");
+    }
+}
