@@ -102,9 +102,10 @@ public final class DlmsGateway implements AutoCloseable {
             devices.put(device.name(), device);
         }
         this.mapping = new TelemetryMapping(devices);
+        // first, as it is what most often cannot start (directory in use by another gateway, not writable)
+        this.spool = Spool.open(config.storage().spoolOptions());
         this.group = new NioEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("dlms-gateway", true));
         this.timer = Schedulers.fromExecutorService(group.next(), "dlms-gateway-timer");
-        this.spool = Spool.open(config.storage().spoolOptions());
         this.transport = ThingsBoardTransport.create(options.transport()
                 .apply(transportSettings(config.thingsBoard()).eventLoopGroup(group)).build());
         FleetOptions f = options.fleet();
@@ -184,10 +185,6 @@ public final class DlmsGateway implements AutoCloseable {
 
     private SpoolRecord toRecord(MeterReading reading) {
         SpoolRecord record = mapping.record(reading);
-        if (log.isDebugEnabled()) {
-            log.debug("[DLMSConnector] Sent telemetry for '{}': {}", reading.deviceName(),
-                    new String(record.payload(), java.nio.charset.StandardCharsets.UTF_8));
-        }
         if (TelemetryMapping.attributesFollowReadings(reading.device())) {
             publishAttributesIfChanged(reading.device(), reading);
         }
@@ -221,6 +218,12 @@ public final class DlmsGateway implements AutoCloseable {
         SpooledBatch batch = ack.context();
         if (ack.isSuccess()) {
             readingsPublished.add(batch.size());
+            if (log.isDebugEnabled()) {
+                for (SpoolRecord record : batch.records()) {
+                    log.debug("[DLMSConnector] Sent telemetry for '{}': {}", record.key(),
+                            new String(record.payload(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
             return spool.acknowledge(batch);
         }
         log.warn("[DLMSConnector] ThingsBoard did not acknowledge {} readings ({}); they stay in the spool",
