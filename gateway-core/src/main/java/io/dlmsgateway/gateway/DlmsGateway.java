@@ -27,6 +27,7 @@ import io.dlmsgateway.thingsboard.TlsSettings;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -197,20 +199,33 @@ public final class DlmsGateway implements AutoCloseable {
      * a memory spool remembers nothing across restarts either).
      */
     private void disconnectDevicesThatLeftTheConfiguration() {
-        config.storage().path().ifPresent(directory -> Mono.fromCallable(() -> {
-                    Path file = directory.resolve(KNOWN_DEVICES_FILE);
-                    List<String> before = Files.exists(file) ? Files.readAllLines(file) : List.of();
-                    Files.createDirectories(directory);
-                    Files.write(file, devices.keySet());
-                    return before.stream().filter(name -> !name.isBlank() && !devices.containsKey(name)).toList();
-                })
-                .subscribeOn(Schedulers.boundedElastic()) // file I/O, off the event loops
-                .flatMapMany(Flux::fromIterable)
+        List<String> left;
+        try {
+            // a few names, read once at start on the starting thread: no event loop is involved yet
+            left = rememberDevices();
+        } catch (IOException e) {
+            log.warn("[DLMSConnector] Cannot tell which devices left the configuration: {}", e.toString());
+            return;
+        }
+        Flux.fromIterable(left)
                 .flatMap(name -> transport.disconnectDevice(name)
                         .doOnSuccess(v -> log.info("[DLMSConnector] Device '{}' left the configuration: disconnected"
                                 + " from ThingsBoard", name)), 8)
                 .subscribe(null, e -> log.warn("[DLMSConnector] Devices that left the configuration: {}",
-                        e.toString())));
+                        e.toString()));
+    }
+
+    /** Writes the configured device names beside the spool and returns those of the last start that are gone. */
+    private List<String> rememberDevices() throws IOException {
+        Optional<Path> directory = config.storage().path();
+        if (directory.isEmpty()) {
+            return List.of();
+        }
+        Path file = directory.get().resolve(KNOWN_DEVICES_FILE);
+        List<String> before = Files.exists(file) ? Files.readAllLines(file) : List.of();
+        Files.createDirectories(directory.get());
+        Files.write(file, devices.keySet());
+        return before.stream().filter(name -> !name.isBlank() && !devices.containsKey(name)).toList();
     }
 
     /** Deletes what ThingsBoard acknowledged; puts the rest back for the next attempt. */
@@ -327,7 +342,8 @@ public final class DlmsGateway implements AutoCloseable {
                         log.warn("[DLMSConnector] Stopping: {}", e.toString());
                         return Mono.empty();
                     })
-                    .publishOn(Schedulers.boundedElastic()) // closing the spool waits for its thread
+                    // closing the spool waits for its thread: not on an event loop, and no thread pool kept for it
+                    .publishOn(Schedulers.fromExecutor(task -> new Thread(task, "dlms-gateway-stop").start()))
                     .doFinally(signal -> {
                         running.dispose();
                         spool.close();
