@@ -116,6 +116,9 @@ class SpoolTest {
                 .assertNext(seen::add)
                 .then(() -> spool.append(List.of(record("m", 3))).block(TIMEOUT))
                 .then(() -> spool.release(seen.get(0)))
+                // release returns at once and is applied on the spool's thread: wait for it, so that the request
+                // below cannot be served first
+                .then(() -> awaitInFlight(spool, 1))
                 // the released records are older than the new one, so they come first
                 .thenRequest(1)
                 .assertNext(b -> assertThat(b.records()).containsExactlyElementsOf(records("m", 0, 2)))
@@ -347,5 +350,15 @@ class SpoolTest {
         appender.start();
         logger.addAppender(appender);
         return appender;
+    }
+
+    private static void awaitInFlight(Spool spool, long records) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (spool.statistics().inFlightRecords() != records) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("in flight: " + spool.statistics());
+            }
+            Thread.onSpinWait();
+        }
     }
 }
