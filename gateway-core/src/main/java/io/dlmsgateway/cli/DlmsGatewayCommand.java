@@ -27,7 +27,22 @@ public final class DlmsGatewayCommand implements Runnable {
         // Routed into SLF4J it goes through logback.xml's asynchronous appender like every other line.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        trimRxJavaThreads();
         System.exit(new CommandLine(new DlmsGatewayCommand()).execute(args));
+    }
+
+    /**
+     * The MQTT client brings RxJava, whose scheduler class starts two threads of its own the gateway never uses: the
+     * pool purger and the evictor of the unused io() pool. A gateway JVM counts its threads (ten thousand meters on a
+     * handful), so the application, which owns the JVM, turns them off; a library must not, so this is here and not
+     * in tb-transport. io() then lends tasks to the common pool, whose threads exist only while used.
+     */
+    private static void trimRxJavaThreads() {
+        if (System.getProperty("rx2.purge-enabled") == null) {
+            System.setProperty("rx2.purge-enabled", "false");
+        }
+        io.reactivex.plugins.RxJavaPlugins.setInitIoSchedulerHandler(
+                defaultIo -> io.reactivex.schedulers.Schedulers.from(java.util.concurrent.ForkJoinPool.commonPool()));
     }
 
     static final class Version implements CommandLine.IVersionProvider {
