@@ -108,8 +108,10 @@ public final class DlmsGateway implements AutoCloseable {
         this.spool = Spool.open(config.storage().spoolOptions());
         this.group = new NioEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("dlms-gateway", true));
         this.timer = Schedulers.fromExecutorService(group.next(), "dlms-gateway-timer");
+        // the MQTT client's sockets, results and timers share the meters' loops: no thread of its own
         this.transport = ThingsBoardTransport.create(options.transport()
-                .apply(transportSettings(config.thingsBoard()).eventLoopGroup(group)).build());
+                .apply(transportSettings(config.thingsBoard()).eventLoopGroup(group).applicationExecutor(group.next()))
+                .build());
         FleetOptions f = options.fleet();
         FleetOptions fleetOptions = FleetOptions.builder()
                 .eventLoopGroup(group)

@@ -45,6 +45,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -136,17 +137,25 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
         this.window = new InflightWindow(settings.maxInflight());
         this.publishFlowables = new InflightWindow(MAX_CONCURRENT_PUBLISH_FLOWABLES);
         this.maxPayloadSize = settings.maxPayloadSize();
-        // one daemon thread for timers (RPC and session limit timeouts), and for MQTT results and incoming messages
-        // unless the host supplies an executor: the library never falls back on RxJava's computation pool
-        this.ownThread = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "tb-transport-" + settings.clientId());
-            t.setDaemon(true);
-            return t;
-        });
-        ownThread.setRemoveOnCancelPolicy(true);
-        this.applicationExecutor = settings.applicationExecutor() != null ? settings.applicationExecutor()
-                : this::runOnOwnThread;
-        this.timer = Schedulers.fromExecutorService(ownThread, "tb-transport-timer");
+        // MQTT results, incoming messages and timers (RPC and session-limit timeouts) run on the host's executor when
+        // it can also schedule (a Netty event loop can: the gateway shares its own); otherwise on one daemon thread of
+        // the transport's. The library never falls back on RxJava's computation pool.
+        if (settings.applicationExecutor() instanceof ScheduledExecutorService hostScheduler) {
+            this.ownThread = null;
+            this.applicationExecutor = hostScheduler;
+            // never disposed, which would shut the host's executor down
+            this.timer = Schedulers.fromExecutorService(hostScheduler, "tb-transport-timer");
+        } else {
+            this.ownThread = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "tb-transport-" + settings.clientId());
+                t.setDaemon(true);
+                return t;
+            });
+            ownThread.setRemoveOnCancelPolicy(true);
+            this.applicationExecutor = settings.applicationExecutor() != null ? settings.applicationExecutor()
+                    : this::runOnOwnThread;
+            this.timer = Schedulers.fromExecutorService(ownThread, "tb-transport-timer");
+        }
         this.client = buildClient();
         states.tryEmitNext(ConnectionState.CONNECTING);
         registerBuiltInGatewayRpcs();
@@ -402,7 +411,9 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
                     pendingClientRpcs.values().forEach(p -> p.answer.tryEmitEmpty());
                     attributeUpdates.tryEmitComplete();
                     states.tryEmitComplete();
-                    ownThread.shutdown();
+                    if (ownThread != null) {
+                        ownThread.shutdown();
+                    }
                 })
                 .cache();
         closeResult = result;
