@@ -18,7 +18,6 @@ import io.dlmsgateway.spool.SpoolRecord;
 import io.dlmsgateway.spool.SpooledBatch;
 import io.dlmsgateway.thingsboard.AttributeUpdate;
 import io.dlmsgateway.thingsboard.Credentials;
-import io.dlmsgateway.thingsboard.DeviceTelemetry;
 import io.dlmsgateway.thingsboard.TelemetryAck;
 import io.dlmsgateway.thingsboard.TelemetryBatch;
 import io.dlmsgateway.thingsboard.ThingsBoardSettings;
@@ -31,7 +30,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -402,9 +400,5 @@ public final class DlmsGateway implements AutoCloseable {
                     tls.privateKey()));
         }
         return b;
-    }
-
-    List<String> deviceNames() {
-        return new ArrayList<>(devices.keySet());
     }
 }

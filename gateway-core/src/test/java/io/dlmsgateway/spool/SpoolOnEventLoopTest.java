@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.reactivestreams.Subscription;
-import reactor.blockhound.BlockHound;
 import reactor.core.publisher.BaseSubscriber;
 
 import java.nio.file.Path;
