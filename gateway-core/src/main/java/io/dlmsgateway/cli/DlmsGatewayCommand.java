@@ -28,7 +28,9 @@ public final class DlmsGatewayCommand implements Runnable {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         trimRxJavaThreads();
-        System.exit(new CommandLine(new DlmsGatewayCommand()).execute(args));
+        int exitCode = new CommandLine(new DlmsGatewayCommand()).execute(args);
+        stopLogging();
+        System.exit(exitCode);
     }
 
     /**
@@ -43,6 +45,13 @@ public final class DlmsGatewayCommand implements Runnable {
         }
         io.reactivex.plugins.RxJavaPlugins.setInitIoSchedulerHandler(
                 defaultIo -> io.reactivex.schedulers.Schedulers.from(java.util.concurrent.ForkJoinPool.commonPool()));
+    }
+
+    /** Flushes and closes the log appenders; the last thing a command or the stop hook does. */
+    static void stopLogging() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.stop();
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -24,13 +24,16 @@ final class StopOnSignal {
                 stop.run();
             } finally {
                 stopped.countDown();
+                // the JVM exits once the hooks end: the lines of the stop are flushed here
+                DlmsGatewayCommand.stopLogging();
             }
         }, "dlms-gateway-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         if (durationMillis > 0) {
             if (!stopped.await(durationMillis, TimeUnit.MILLISECONDS)) {
                 Runtime.getRuntime().removeShutdownHook(hook);
-                hook.run();
+                // the command goes on after this and main stops logging at its end
+                stop.run();
             }
         } else {
             stopped.await();
