@@ -41,6 +41,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -439,15 +440,39 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
 
     @Override
     public <C> Flux<TelemetryAck<C>> publishTelemetry(Publisher<TelemetryBatch<C>> batches) {
-        // takeUntilOther stops taking batches on close; those already taken still finish and are reported
+        // takeUntilOther stops taking batches on close; those already taken still finish and are reported.
+        // Batches are made ready one after the other (connected, devices announced) and only then published, many
+        // at once: batches waiting for the same connect acknowledgement would otherwise go out in whatever order
+        // its callbacks run (a CompletableFuture runs them last-registered first), and a device's readings with them.
         return Flux.from(batches)
                 .takeUntilOther(closing.asMono())
-                .flatMapSequential(this::publishBatch, settings.maxPendingBatches(), 1);
+                .concatMap(batch -> readyToPublish(batch)
+                        .then(Mono.just(Map.entry(batch, Optional.<Throwable>empty())))
+                        .onErrorResume(e -> Mono.just(Map.entry(batch, Optional.of(e)))), 1)
+                .flatMapSequential(ready -> ready.getValue().isPresent()
+                        ? Mono.just(failed(ready.getKey(), ready.getValue().get()))
+                        : publishBatch(ready.getKey()), settings.maxPendingBatches(), 1);
+    }
+
+    /** Completes once connected and every device of the batch is announced in this MQTT session. */
+    private Mono<Void> readyToPublish(TelemetryBatch<?> batch) {
+        return awaitConnected().then(Mono.defer(() -> {
+            Map<String, String> devices = new LinkedHashMap<>();
+            for (DeviceTelemetry entry : batch.entries()) {
+                devices.putIfAbsent(entry.device(), entry.deviceType() == null ? NO_TYPE : entry.deviceType());
+            }
+            return ensureAnnounced(devices);
+        }));
+    }
+
+    private <C> TelemetryAck<C> failed(TelemetryBatch<C> batch, Throwable e) {
+        counters.batchesFailed.increment();
+        LOG.debug("Telemetry batch failed", e);
+        return new TelemetryAck<>(batch.context(), 0, 0, e);
     }
 
     private <C> Mono<TelemetryAck<C>> publishBatch(TelemetryBatch<C> batch) {
-        return awaitConnected()
-                .then(Mono.defer(() -> {
+        return Mono.defer(() -> {
                     activeBatches.incrementAndGet();
                     PayloadEncoder.EncodedTelemetry encoded = encoder.encodeTelemetry(batch.entries(),
                             payloadBudget(Topics.GATEWAY_TELEMETRY));
@@ -455,22 +480,13 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
                     counters.telemetryValues.add(encoded.values());
                     counters.droppedValues.add(encoded.droppedValues());
                     counters.payloadSplits.add(Math.max(0, encoded.payloads().size() - 1));
-                    Map<String, String> devices = new LinkedHashMap<>();
-                    for (DeviceTelemetry entry : batch.entries()) {
-                        devices.putIfAbsent(entry.device(), entry.deviceType() == null ? NO_TYPE : entry.deviceType());
-                    }
-                    return ensureAnnounced(devices)
-                            .then(publishAll(Topics.GATEWAY_TELEMETRY, encoded.payloads(), true))
+                    return publishAll(Topics.GATEWAY_TELEMETRY, encoded.payloads(), true)
                             .thenReturn(new TelemetryAck<>(batch.context(), encoded.payloads().size(),
                                     encoded.droppedValues(), null))
                             .doFinally(signal -> activeBatches.decrementAndGet());
-                }))
+                })
                 .doOnNext(ack -> counters.batchesAcked.increment())
-                .onErrorResume(e -> {
-                    counters.batchesFailed.increment();
-                    LOG.debug("Telemetry batch failed", e);
-                    return Mono.just(new TelemetryAck<>(batch.context(), 0, 0, e));
-                });
+                .onErrorResume(e -> Mono.just(failed(batch, e)));
     }
 
     private int payloadBudget(String topic) {
