@@ -121,6 +121,30 @@ class ThingsBoardOutageTest {
         assertThat(thingsBoard.publishedBy(gw).get(0).json().get("device").asText()).isEqualTo("Meter-Z");
     }
 
+    @Test
+    void batchesWaitingForTheConnectionGoOutInTheirOrder() {
+        String gw = "gw-order";
+        thingsBoard.broker.stop();
+        transport = ThingsBoardTransport.create(thingsBoard.settings(gw, "token").build());
+        transport.start();
+        Sinks.Many<TelemetryBatch<Integer>> spool = Sinks.many().unicast().onBackpressureBuffer();
+        List<TelemetryAck<Integer>> acks = new CopyOnWriteArrayList<>();
+        transport.publishTelemetry(spool.asFlux()).subscribe(acks::add);
+        for (int seq = 1; seq <= 8; seq++) {
+            spool.tryEmitNext(batch(seq, "Meter-O"));
+        }
+        sleep(Duration.ofMillis(500));
+
+        thingsBoard.broker.restart();
+        await(WAIT, () -> acks.size() == 8);
+        // every batch waited for the same connect acknowledgement; the readings still arrive oldest first
+        List<Integer> arrived = thingsBoard.publishedBy(gw, "v1/gateway/telemetry").stream()
+                .map(m -> m.json().get("Meter-O").get(0).get("values").get("seq").asInt())
+                .toList();
+        assertThat(arrived).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(acks).extracting(TelemetryAck::context).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    }
+
     private static int indexOf(List<Message> messages, String topic, String device) {
         for (int i = 0; i < messages.size(); i++) {
             Message m = messages.get(i);
