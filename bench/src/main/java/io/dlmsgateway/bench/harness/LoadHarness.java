@@ -96,6 +96,11 @@ public final class LoadHarness implements Callable<Integer> {
             description = "The runnable gateway jar that simulates the meters (default ${DEFAULT-VALUE}).")
     Path gatewayJar;
 
+    @Option(names = "--broker-port", defaultValue = "23883",
+            description = "gateway target: preferred port of its mosquitto broker on 127.0.0.1; the next free one is"
+                    + " taken (default ${DEFAULT-VALUE}).")
+    int brokerPort;
+
     @Option(names = "--java-home", description = "JDK for every target. Default: the harness's own JDK when every"
             + " target runs on it, otherwise the newest JDK 21+ in /usr/lib/jvm, for all targets of the run alike.")
     Path javaHome;
@@ -112,7 +117,8 @@ public final class LoadHarness implements Callable<Integer> {
     Path logDir;
 
     @Option(names = "--assert-no-loss", description = "Exit with " + EXIT_LOSS + " when any target failed, had a failed"
-            + " poll or connect, or did fewer than " + MIN_DONE_PERCENT + " % of its scheduled polls.")
+            + " poll or connect, or did fewer than " + MIN_DONE_PERCENT + " % of its scheduled polls; for the gateway"
+            + " target also when fewer readings reached the broker than it produced.")
     boolean assertNoLoss;
 
     private PrintStream progress;
@@ -166,7 +172,7 @@ public final class LoadHarness implements Callable<Integer> {
             simulatorBanner = simulator.banner().split(";")[0];
             progress.println("[harness] " + simulatorBanner);
             TargetLaunch launch = new TargetLaunch(meters, host, port, framing, interval, warmup, duration, grace,
-                    jdk, jvmArgs, classpath(), logs);
+                    jdk, jvmArgs, classpath(), logs, gatewayJar, brokerPort);
             for (int i = 0; i < targets.size(); i++) {
                 if (i > 0) {
                     // the previous target's connections close on the simulator side meanwhile
@@ -340,6 +346,20 @@ public final class LoadHarness implements Callable<Integer> {
             if (s.failures() > 0 || s.connectFailures() > 0) {
                 losses.add(r.target() + " had " + s.failures() + " failed polls and " + s.connectFailures()
                         + " failed connects");
+            }
+            TargetSummary.Delivery d = s.delivery();
+            if (d != null) {
+                if (d.readingsProduced() < 0 || d.uniqueDelivered() < 0) {
+                    losses.add(r.target() + ": cannot tell readings produced (" + d.readingsProduced()
+                            + ") from delivered (" + d.uniqueDelivered() + "): the gateway did not stop cleanly or"
+                            + " the ThingsBoard side did not count");
+                } else if (d.uniqueDelivered() < d.readingsProduced()) {
+                    losses.add(r.target() + " produced " + d.readingsProduced() + " readings but only "
+                            + d.uniqueDelivered() + " reached the broker (" + d.lost() + " lost)");
+                }
+                if (d.readingsDropped() > 0) {
+                    losses.add(r.target() + "'s spool dropped " + d.readingsDropped() + " readings");
+                }
             }
         }
         return losses;
