@@ -25,6 +25,9 @@ import org.HdrHistogram.Histogram;
  */
 public final class DeliveryLedger {
 
+    /** A poll up to this much before its meter's estimated slot counts for that slot (timer jitter). */
+    static final long EARLY_TOLERANCE_MILLIS = 100;
+
     private final int meters;
     private final long intervalMillis;
     private int size;
@@ -152,6 +155,9 @@ public final class DeliveryLedger {
         long arrivedInWindow = 0;
         long duplicates = 0;
         long unknownDevices = 0;
+        long extraPolls = 0;
+        Set<Long> slots = new HashSet<>(size * 2);
+        long earlyTolerance = Math.min(EARLY_TOLERANCE_MILLIS, intervalMillis / 10);
         for (int k = 0; k < size; k++) {
             int i = meter[k];
             if (i < 0 || i >= meters) {
@@ -166,10 +172,19 @@ public final class DeliveryLedger {
                 arrivedInWindow++;
             }
             long lagMillis = phase(i, ts[k], reference + phases[i]);
+            if (lagMillis >= intervalMillis - earlyTolerance) {
+                // polled a little before the meter's most punctual poll of the sample: timer jitter, not a slot late
+                lagMillis -= intervalMillis;
+            }
             long slot = ts[k] - lagMillis;
             if (slot < windowStart || slot >= windowEnd || arrival[k] > deadline) {
                 continue;
             }
+            if (!slots.add(((long) i << 42) ^ slot)) {
+                extraPolls++;
+                continue;
+            }
+            lagMillis = Math.max(0, lagMillis);
             done++;
             if (lagMillis <= PollRecorder.ON_TIME_MILLIS) {
                 onTime++;
@@ -184,7 +199,7 @@ public final class DeliveryLedger {
         }
         long minPhase = Arrays.stream(phases).min().orElse(0);
         long maxPhase = Arrays.stream(phases).max().orElse(0);
-        return new Analysis(scheduled, minPhase, maxPhase, done, onTime, arrivedInWindow, valuesRead, size, seen.size(), duplicates,
+        return new Analysis(scheduled, minPhase, maxPhase, extraPolls, done, onTime, arrivedInWindow, valuesRead, size, seen.size(), duplicates,
                 unknownDevices, upAtEnd.cardinality(), TargetSummary.Percentiles.ofMicros(lag),
                 TargetSummary.Percentiles.ofMicros(readToDelivery), TargetSummary.Percentiles.ofMicros(slotToDelivery));
     }
@@ -214,6 +229,7 @@ public final class DeliveryLedger {
      * @param scheduled        slots of all meters in the window, on the grids as estimated
      * @param minPhase         earliest meter grid phase found (ms after the reference, mod interval)
      * @param maxPhase         latest one; a spread beyond a few ms is the gateway's start-up skew
+     * @param extraPolls       unique readings of a window slot that already had one (not counted as done)
      * @param done             unique readings of window slots delivered by the deadline
      * @param onTime           of those, polled at most 1 s after their slot
      * @param arrivedInWindow  unique readings (of any slot) that arrived inside the window
@@ -227,7 +243,7 @@ public final class DeliveryLedger {
      * @param readToDelivery   arrival at the subscriber − ts (poll start), ms
      * @param slotToDelivery   arrival − slot, ms
      */
-    public record Analysis(long scheduled, long minPhase, long maxPhase, long done, long onTime, long arrivedInWindow, long valuesRead,
+    public record Analysis(long scheduled, long minPhase, long maxPhase, long extraPolls, long done, long onTime, long arrivedInWindow, long valuesRead,
                            long entries, long unique, long duplicates, long unknownDevices, int metersUpAtEnd,
                            TargetSummary.Percentiles lag, TargetSummary.Percentiles readToDelivery,
                            TargetSummary.Percentiles slotToDelivery) {

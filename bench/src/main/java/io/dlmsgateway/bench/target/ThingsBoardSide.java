@@ -126,7 +126,7 @@ public final class ThingsBoardSide implements Callable<Integer> {
 
         // the origin's phase from the readings of the last two intervals before the window and the window itself:
         // by then the start-up's first connections are over
-        long[] phases = ledger.originPhases(launched, windowStart - 2 * options.intervalMillis, windowEnd);
+        long[] phases = ledger.originPhases(launched, windowStart - 2 * options.intervalMillis, Long.MAX_VALUE);
         DeliveryLedger.Analysis a = ledger.analyse(launched, phases, windowStart, windowEnd, deadline);
         long phase = a.minPhase();
         long pollsInWindow = diff(atStart, atEnd, "polls");
@@ -137,9 +137,9 @@ public final class ThingsBoardSide implements Callable<Integer> {
                 field(afterGrace, "readingsDropped"), a.slotToDelivery(), phase, null);
         String notes = String.format(java.util.Locale.ROOT, "dlms-gateway run, readings counted on %s by a QoS 1"
                         + " subscriber; meters' grid phases %d..%d ms after launch mod the interval (estimated: each meter's"
-                        + " most punctual poll defines its grid); latency = poll start to delivery"
+                        + " most punctual poll defines its grid); %d extra readings for slots that had one; latency = poll start to delivery"
                         + " at the subscriber; %d entries of unknown devices, %d unreadable payloads", TELEMETRY_TOPIC,
-                a.minPhase(), a.maxPhase(), a.unknownDevices(), unreadable.get());
+                a.minPhase(), a.maxPhase(), a.extraPolls(), a.unknownDevices(), unreadable.get());
         TargetSummary summary = new TargetSummary(options.name, options.meters, options.intervalMillis, windowStart,
                 windowEnd, a.scheduled(), a.done(), a.onTime(), a.arrivedInWindow(), a.valuesRead(),
                 Math.max(0, failedInWindow), 0, 0, Math.max(0, diff(atStart, atEnd, "pollsSkipped")), connected,

@@ -44,4 +44,20 @@ class HarnessOptionsTest {
         assertThat(virtual.minimumJava()).isEqualTo(21);
         assertThat(Targets.names()).containsExactly("fleet", "gateway", "baseline-threads", "baseline-virtual");
     }
+
+    @Test
+    void tenThousandMetersFitTwentyThousandDescriptorsOnlyWhenSplit() {
+        assertThat(Simulators.defaultCount(10_000)).isEqualTo(2);
+        assertThat(Simulators.defaultCount(8_000)).isEqualTo(1);
+        assertThat(Simulators.largestShare(10_000, 2)).isEqualTo(5_000);
+        assertThat(Simulators.first(10_000, 3, 1)).isEqualTo(3_333);
+        assertThat(Simulators.largestShare(10_000, 3)).isEqualTo(3_334);
+
+        java.util.OptionalLong limit = java.util.OptionalLong.of(20_000);
+        assertThat(LoadHarness.checkOpenFileLimit(10_000, 2, limit)).isEmpty();
+        assertThat(LoadHarness.checkOpenFileLimit(10_000, 1, limit)).hasValueSatisfying(
+                message -> assertThat(message).contains("give more --simulators (at least 2)"));
+        assertThat(LoadHarness.checkOpenFileLimit(25_000, 5, limit)).hasValueSatisfying(
+                message -> assertThat(message).contains("in the target"));
+    }
 }
