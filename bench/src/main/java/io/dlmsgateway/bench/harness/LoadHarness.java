@@ -92,9 +92,19 @@ public final class LoadHarness implements Callable<Integer> {
             description = "Port of meter 0; meter i listens on port+i (default ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--simulators", description = "Simulator JVMs the meters are split over, ports contiguous"
+            + " (default: as many as needed for at most " + Simulators.DEFAULT_METERS_PER_SIMULATOR + " meters each,"
+            + " as each holds two descriptors per meter).")
+    Integer simulators;
+
     @Option(names = "--gateway-jar", defaultValue = "gateway-core/target/dlms-gateway.jar",
             description = "The runnable gateway jar that simulates the meters (default ${DEFAULT-VALUE}).")
     Path gatewayJar;
+
+    @Option(names = "--broker-port", defaultValue = "23883",
+            description = "gateway target: preferred port of its mosquitto broker on 127.0.0.1; the next free one is"
+                    + " taken (default ${DEFAULT-VALUE}).")
+    int brokerPort;
 
     @Option(names = "--java-home", description = "JDK for every target. Default: the harness's own JDK when every"
             + " target runs on it, otherwise the newest JDK 21+ in /usr/lib/jvm, for all targets of the run alike.")
@@ -112,7 +122,8 @@ public final class LoadHarness implements Callable<Integer> {
     Path logDir;
 
     @Option(names = "--assert-no-loss", description = "Exit with " + EXIT_LOSS + " when any target failed, had a failed"
-            + " poll or connect, or did fewer than " + MIN_DONE_PERCENT + " % of its scheduled polls.")
+            + " poll or connect, or did fewer than " + MIN_DONE_PERCENT + " % of its scheduled polls; for the gateway"
+            + " target also when fewer readings reached the broker than it produced.")
     boolean assertNoLoss;
 
     private PrintStream progress;
@@ -136,7 +147,11 @@ public final class LoadHarness implements Callable<Integer> {
                     + " mvn -B -q -DskipTests package");
             return EXIT_CANNOT_RUN;
         }
-        Optional<String> tooFewFiles = checkOpenFileLimit(meters);
+        int simulatorCount = simulators != null ? simulators : Simulators.defaultCount(meters);
+        if (simulatorCount < 1 || simulatorCount > meters) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--simulators must be 1.." + meters);
+        }
+        Optional<String> tooFewFiles = checkOpenFileLimit(meters, simulatorCount);
         if (tooFewFiles.isPresent()) {
             progress.println("load-harness: " + tooFewFiles.get());
             return EXIT_CANNOT_RUN;
@@ -160,26 +175,25 @@ public final class LoadHarness implements Callable<Integer> {
         List<LoadResult> results = new ArrayList<>();
         long ticks = ProcessSample.ticksPerSecond();
         String simulatorBanner;
-        try (SimulatorProcess simulator = SimulatorProcess.start(Path.of(System.getProperty("java.home")),
-                gatewayJar, meters, host, port, framing, logs, Duration.ofSeconds(60 + meters / 50))) {
-            // the ready line up to its addressing details
-            simulatorBanner = simulator.banner().split(";")[0];
+        try (Simulators simulator = Simulators.start(Path.of(System.getProperty("java.home")), gatewayJar, meters,
+                simulatorCount, host, port, framing, logs, Duration.ofSeconds(60 + meters / 50))) {
+            simulatorBanner = simulator.banner();
             progress.println("[harness] " + simulatorBanner);
             TargetLaunch launch = new TargetLaunch(meters, host, port, framing, interval, warmup, duration, grace,
-                    jdk, jvmArgs, classpath(), logs);
+                    jdk, jvmArgs, classpath(), logs, gatewayJar, brokerPort);
             for (int i = 0; i < targets.size(); i++) {
                 if (i > 0) {
                     // the previous target's connections close on the simulator side meanwhile
                     Thread.sleep(pause.toMillis());
                 }
                 if (!simulator.isAlive()) {
-                    progress.println("[harness] the simulator died; see " + logs.resolve("simulator.log"));
+                    progress.println("[harness] a simulator died; see " + logs.resolve("simulator*.log"));
                     return EXIT_CANNOT_RUN;
                 }
                 Target t = targets.get(i);
                 progress.printf("[harness] %s on %s: warm-up %d s, then %d s measured%n", t.name(), jdk,
                         warmup.toSeconds(), duration.toSeconds());
-                LoadResult result = run(t, launch, simulator.pid(), ticks);
+                LoadResult result = run(t, launch, simulator, ticks);
                 results.add(result);
                 progress.println("[harness] " + t.name() + ": " + oneLine(result));
             }
@@ -202,7 +216,7 @@ public final class LoadHarness implements Callable<Integer> {
         return 0;
     }
 
-    private LoadResult run(Target t, TargetLaunch launch, long simulatorPid, long ticks)
+    private LoadResult run(Target t, TargetLaunch launch, Simulators simulator, long ticks)
             throws IOException, InterruptedException {
         String home = launch.javaHome().toString();
         Duration startup = Duration.ofSeconds(60 + meters / 100);
@@ -213,14 +227,14 @@ public final class LoadHarness implements Callable<Integer> {
                         launch.jvmArgs(), null);
             }
             ProcessSample start = ProcessSample.of(running.measuredPid());
-            ProcessSample simStart = sampleOrNull(simulatorPid);
+            ProcessSample simStart = simulator.sample();
             last = start;
             if (!running.awaitMeasureEnd(duration.plus(startup))) {
                 return LoadResult.failed(t.name(), "during the window: " + running.failure(), home,
                         launch.jvmArgs(), sampleOrNull(running.measuredPid()));
             }
             ProcessSample end = ProcessSample.of(running.measuredPid());
-            ProcessSample simEnd = sampleOrNull(simulatorPid);
+            ProcessSample simEnd = simulator.sample();
             last = end;
             running.proceed();
             TargetSummary summary = running.awaitSummary(grace.plus(Duration.ofSeconds(120)));
@@ -268,19 +282,34 @@ public final class LoadHarness implements Callable<Integer> {
     }
 
     /**
-     * The simulator holds two descriptors per meter (listening and accepted socket), a target one. A JVM raises its
-     * soft limit to the hard limit, so the limit this JVM has is the one they get.
+     * Each simulator holds two descriptors per meter it serves (listening and accepted socket), a target one per
+     * meter. A JVM raises its soft limit to the hard limit, so the limit this JVM has is the one each process gets.
      */
-    static Optional<String> checkOpenFileLimit(int meters) {
-        OptionalLong limit = MachineFacts.softLimit("Max open files");
-        long needed = 2L * meters + 512;
-        if (limit.isPresent() && limit.getAsLong() < needed) {
-            return Optional.of(meters + " meters need about " + needed + " open files in the simulator (a listening"
-                    + " and an accepted socket per meter), but a JVM here may open only " + limit.getAsLong()
-                    + " (JVMs raise the soft limit to the hard one, `ulimit -Hn`). Raise the limit in this shell"
-                    + " (ulimit -n " + needed + ", as root if the hard limit is lower) or run fewer meters.");
+    static Optional<String> checkOpenFileLimit(int meters, int simulators) {
+        return checkOpenFileLimit(meters, simulators, MachineFacts.softLimit("Max open files"));
+    }
+
+    static Optional<String> checkOpenFileLimit(int meters, int simulators, OptionalLong limit) {
+        int share = Simulators.largestShare(meters, simulators);
+        long simulatorNeeds = 2L * share + 512;
+        long targetNeeds = meters + 512L;
+        if (limit.isPresent() && limit.getAsLong() < Math.max(simulatorNeeds, targetNeeds)) {
+            String simulatorPart = simulatorNeeds > limit.getAsLong()
+                    ? share + " meters per simulator need about " + simulatorNeeds + " open files in each simulator"
+                            + " JVM (a listening and an accepted socket per meter); give more --simulators"
+                            + " (at least " + minimumSimulators(meters, limit.getAsLong()) + ")"
+                    : meters + " meters need about " + targetNeeds + " open files in the target";
+            return Optional.of(simulatorPart + ", but a JVM here may open only " + limit.getAsLong() + " (JVMs raise"
+                    + " the soft limit to the hard one, `ulimit -Hn`). Raise the limit (ulimit -n, as root if the hard"
+                    + " limit is lower) or run fewer meters.");
         }
         return Optional.empty();
+    }
+
+    /** Fewest simulators whose largest share fits {@code 2 × share + 512 ≤ limit}. */
+    static long minimumSimulators(int meters, long limit) {
+        long perSimulator = Math.max(1, (limit - 512) / 2);
+        return (meters + perSimulator - 1) / perSimulator;
     }
 
     private void warnAboutThreadLimit(List<Target> targets) {
@@ -340,6 +369,20 @@ public final class LoadHarness implements Callable<Integer> {
             if (s.failures() > 0 || s.connectFailures() > 0) {
                 losses.add(r.target() + " had " + s.failures() + " failed polls and " + s.connectFailures()
                         + " failed connects");
+            }
+            TargetSummary.Delivery d = s.delivery();
+            if (d != null) {
+                if (d.readingsProduced() < 0 || d.uniqueDelivered() < 0) {
+                    losses.add(r.target() + ": cannot tell readings produced (" + d.readingsProduced()
+                            + ") from delivered (" + d.uniqueDelivered() + "): the gateway did not stop cleanly or"
+                            + " the ThingsBoard side did not count");
+                } else if (d.uniqueDelivered() < d.readingsProduced()) {
+                    losses.add(r.target() + " produced " + d.readingsProduced() + " readings but only "
+                            + d.uniqueDelivered() + " reached the broker (" + d.lost() + " lost)");
+                }
+                if (d.readingsDropped() > 0) {
+                    losses.add(r.target() + "'s spool dropped " + d.readingsDropped() + " readings");
+                }
             }
         }
         return losses;

@@ -54,21 +54,29 @@ public record LoadReport(String command, String started, Machine machine, Settin
      * @param threads                threads of the process
      * @param fleetOnTimePercent     the fleet's on-time polls, % of scheduled
      * @param baselineOnTimePercent  the baseline's on-time polls, % of scheduled
+     * @param reference              what the baseline is compared with: {@code fleet} or {@code gateway} (the
+     *                               "fleet" fields then hold the gateway's figures)
      */
     public record Ratio(String baseline, Double cpuPerPoll, Double rssPerMeter, Double heapPerMeter, Double threads,
-                        Double fleetOnTimePercent, Double baselineOnTimePercent) {
+                        Double fleetOnTimePercent, Double baselineOnTimePercent, String reference) {
     }
 
-    /** Builds the report, computing ratios when the fleet and at least one other target reported. */
+    /**
+     * Builds the report, computing ratios when the fleet (or the gateway) and at least one other target reported:
+     * every other target against the fleet, the baselines against the gateway.
+     */
     static LoadReport of(String command, String started, Machine machine, Settings settings,
             List<LoadResult> results) {
-        Optional<LoadResult> fleet = results.stream()
-                .filter(r -> r.ok() && r.target().equals(Targets.FLEET)).findFirst();
         List<Ratio> ratios = new ArrayList<>();
-        if (fleet.isPresent()) {
-            LoadResult f = fleet.get();
+        for (String reference : List.of(Targets.FLEET, Targets.GATEWAY)) {
+            Optional<LoadResult> ref = results.stream()
+                    .filter(r -> r.ok() && r.target().equals(reference)).findFirst();
+            if (ref.isEmpty()) {
+                continue;
+            }
+            LoadResult f = ref.get();
             for (LoadResult b : results) {
-                if (b == f) {
+                if (b == f || (reference.equals(Targets.GATEWAY) && b.target().equals(Targets.FLEET))) {
                     continue;
                 }
                 ratios.add(new Ratio(b.target(),
@@ -76,7 +84,7 @@ public record LoadReport(String command, String started, Machine machine, Settin
                         b.ok() ? ratio(b.rssPerMeterKiB(), f.rssPerMeterKiB()) : null,
                         b.ok() ? ratio(b.heapPerMeterKiB(), f.heapPerMeterKiB()) : null,
                         b.threads() == null ? null : ratio(b.threads().doubleValue(), f.threads().doubleValue()),
-                        f.onTimePercent(), b.ok() ? b.onTimePercent() : null));
+                        f.onTimePercent(), b.ok() ? b.onTimePercent() : null, reference));
             }
         }
         return new LoadReport(command, started, machine, settings, List.copyOf(results),
@@ -143,17 +151,46 @@ public record LoadReport(String command, String started, Machine machine, Settin
         row(md, "simulator CPU s in window", r -> num(r.simulatorCpuSeconds(), "%.1f"));
         md.append('\n');
 
-        if (ratios != null) {
-            md.append("Baseline ÷ fleet (above 1: the fleet uses less):\n\n");
-            md.append("| baseline | CPU per poll | RSS per meter | heap per meter | threads | on time % (fleet vs"
-                    + " baseline) |\n|---|---|---|---|---|---|\n");
-            for (Ratio r : ratios) {
-                md.append("| ").append(r.baseline()).append(" | ").append(times(r.cpuPerPoll())).append(" | ")
-                        .append(times(r.rssPerMeter())).append(" | ").append(times(r.heapPerMeter())).append(" | ")
-                        .append(times(r.threads())).append(" | ").append(num(r.fleetOnTimePercent(), "%.2f"))
-                        .append(" vs ").append(num(r.baselineOnTimePercent(), "%.2f")).append(" |\n");
-            }
+        if (results.stream().anyMatch(r -> r.summary() != null && r.summary().delivery() != null)) {
+            md.append("Gateway end to end (readings counted at the broker by the ThingsBoard side; \"whole run\":"
+                    + " from the gateway's start to its graceful stop after the window):\n\n");
+            md.append("| | ").append(String.join(" | ", results.stream().map(LoadResult::target).toList()))
+                    .append(" |\n");
+            md.append("|---|").append("---|".repeat(results.size())).append('\n');
+            row(md, "readings produced (spooled) / delivered unique / lost, whole run", d(d -> d.readingsProduced()
+                    + " / " + d.uniqueDelivered() + " / " + d.lost()));
+            row(md, "entries delivered / duplicates, whole run", d(d -> d.entriesDelivered() + " / "
+                    + d.duplicates()));
+            row(md, "acknowledged by the broker / left in spool at stop", d(d -> d.readingsAcknowledged() + " / "
+                    + d.leftInSpool()));
+            row(md, "gateway's polls / failed polls in window", d(d -> d.gatewayPollsInWindow() + " / "
+                    + d.gatewayFailedInWindow()));
+            row(md, "poll start → broker delivery p50 / p99 / max (ms)",
+                    r -> r.summary() == null || r.summary().delivery() == null ? "" : triple(r.summary().latency()));
+            row(md, "slot → broker delivery p50 / p99 / max (ms)", d(d -> triple(d.slotToDelivery())));
+            row(md, "spool backlog after grace / dropped", d(d -> d.spoolBacklogAtEnd() + " / "
+                    + d.readingsDropped()));
             md.append('\n');
+        }
+
+        if (ratios != null) {
+            for (String reference : ratios.stream().map(Ratio::reference).distinct().toList()) {
+                md.append("Other ÷ ").append(reference).append(" (above 1: the ").append(reference)
+                        .append(" uses less):\n\n");
+                md.append("| target | CPU per poll | RSS per meter | heap per meter | threads | on time % (")
+                        .append(reference).append(" vs target) |\n|---|---|---|---|---|---|\n");
+                for (Ratio r : ratios) {
+                    if (!r.reference().equals(reference)) {
+                        continue;
+                    }
+                    md.append("| ").append(r.baseline()).append(" | ").append(times(r.cpuPerPoll())).append(" | ")
+                            .append(times(r.rssPerMeter())).append(" | ").append(times(r.heapPerMeter()))
+                            .append(" | ").append(times(r.threads())).append(" | ")
+                            .append(num(r.fleetOnTimePercent(), "%.2f")).append(" vs ")
+                            .append(num(r.baselineOnTimePercent(), "%.2f")).append(" |\n");
+                }
+                md.append('\n');
+            }
         }
         for (LoadResult r : results) {
             if (!r.ok()) {
@@ -162,6 +199,11 @@ public record LoadReport(String command, String started, Machine machine, Settin
             } else if (r.summary() != null && r.summary().notes() != null) {
                 md.append("- ").append(r.target()).append(": ").append(r.summary().notes()).append("; JVM options `")
                         .append(String.join(" ", r.jvmArgs())).append("`\n");
+                TargetSummary.Delivery d = r.summary().delivery();
+                if (d != null && d.threadNames() != null) {
+                    md.append("- ").append(r.target()).append("'s Java threads (jcmd Thread.print, digits as #): ")
+                            .append(d.threadNames()).append('\n');
+                }
             }
         }
         return md.toString();
@@ -173,6 +215,10 @@ public record LoadReport(String command, String started, Machine machine, Settin
             md.append(' ').append(cell.apply(r)).append(" |");
         }
         md.append('\n');
+    }
+
+    private static Function<LoadResult, String> d(Function<TargetSummary.Delivery, String> cell) {
+        return r -> r.summary() == null || r.summary().delivery() == null ? "–" : cell.apply(r.summary().delivery());
     }
 
     private static Function<LoadResult, String> s(Function<TargetSummary, Long> a, Function<TargetSummary, Long> b) {

@@ -20,14 +20,18 @@ final class SimulatorProcess implements AutoCloseable {
         this.banner = banner;
     }
 
-    /** Starts the simulator and waits for its "Simulating" line. */
+    /**
+     * Starts a simulator of {@code meters} meters from {@code port} on, HDLC physical addresses from
+     * {@code physicalAddressBase}, and waits for its "Simulating" line.
+     */
     static SimulatorProcess start(Path javaHome, Path gatewayJar, int meters, String host, int port, Framing framing,
-            Path logDir, Duration timeout) throws IOException, InterruptedException {
+            int physicalAddressBase, Path logFile, Duration timeout) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "-jar",
                 gatewayJar.toString(), "simulate", "--meters", Integer.toString(meters), "--host", host,
-                "--port", Integer.toString(port), "--framing", framing.name().toLowerCase(Locale.ROOT)));
+                "--port", Integer.toString(port), "--framing", framing.name().toLowerCase(Locale.ROOT),
+                "--physical-address", Integer.toString(physicalAddressBase)));
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        LineLog out = new LineLog(process.getInputStream(), logDir.resolve("simulator.log"), "simulator-output");
+        LineLog out = new LineLog(process.getInputStream(), logFile, "simulator-output");
         String banner = out.await(line -> line.startsWith("Simulating"), timeout);
         if (banner == null) {
             process.destroy();

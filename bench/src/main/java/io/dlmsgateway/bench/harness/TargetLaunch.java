@@ -20,10 +20,15 @@ import java.util.List;
  * @param jvmArgs     options for the target JVM
  * @param classpath   classpath holding the target main classes (the bench jar)
  * @param logDir      where the target's output goes
+ * @param gatewayJar  the runnable gateway jar ({@code gateway} target)
+ * @param brokerPort  preferred port of the MQTT broker ({@code gateway} target; the next free one is taken)
  */
 public record TargetLaunch(int meters, String host, int port, Framing framing, Duration interval, Duration warmup,
                            Duration measure, Duration grace, Path javaHome, List<String> jvmArgs, String classpath,
-                           Path logDir) {
+                           Path logDir, Path gatewayJar, int brokerPort) {
+
+    /** HDLC physical address of meter 0; meter i has base + i, as the harness starts the simulators. */
+    public static final int PHYSICAL_ADDRESS_BASE = 16;
 
     public TargetLaunch {
         jvmArgs = List.copyOf(jvmArgs);

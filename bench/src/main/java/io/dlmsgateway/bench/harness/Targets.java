@@ -12,6 +12,8 @@ public final class Targets {
 
     /** The gateway's meter side: {@code MeterFleet} without MQTT. */
     public static final String FLEET = "fleet";
+    /** The whole gateway: {@code dlms-gateway.jar run}, mosquitto and a subscriber counting what arrives. */
+    public static final String GATEWAY = GatewayTarget.NAME;
     /** One platform thread per meter, blocking sockets, Gurux as in its example reader. */
     public static final String BASELINE_THREADS = "baseline-threads";
     /** The same blocking code on one virtual thread per meter (Java 21+). */
@@ -21,11 +23,11 @@ public final class Targets {
 
     static {
         add(new JvmTarget(FLEET, FleetTarget.class.getName(), List.of(), 17));
+        add(new GatewayTarget());
         add(new JvmTarget(BASELINE_THREADS, BlockingBaselineTarget.class.getName(),
                 List.of("--threads", "platform"), 17));
         add(new JvmTarget(BASELINE_VIRTUAL, BlockingBaselineTarget.class.getName(),
                 List.of("--threads", "virtual"), 21));
-        // TODO(gateway target): dlms-gateway.jar run + mosquitto + a subscriber counting delivered readings
     }
 
     private Targets() {

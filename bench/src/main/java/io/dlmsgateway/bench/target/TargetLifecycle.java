@@ -73,7 +73,7 @@ public final class TargetLifecycle {
                 polls.pollsOnTime(), polls.pollsCompletedInWindow(), polls.valuesRead(), counters.failures(),
                 counters.connectFailures(), counters.missed(), counters.skipped(), connectedAtEnd, polls.lag(),
                 polls.latency(), heapUsed, heapCommitted, committedAtEnd, jvmThreads,
-                System.getProperty("java.version"), notes);
+                System.getProperty("java.version"), notes, null);
         out.println(TargetProtocol.SUMMARY_PREFIX + new ObjectMapper().writeValueAsString(summary));
         out.flush();
         log.printf("[%s] %d of %d polls done; stopping%n", options.name, polls.pollsDone(), grid.slotsInWindow());

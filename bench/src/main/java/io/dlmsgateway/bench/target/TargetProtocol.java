@@ -23,6 +23,19 @@ public final class TargetProtocol {
     /** What the harness writes to the target's stdin, as one line, after it sampled the end of the window. */
     public static final String PROCEED = "go";
 
+    /**
+     * {@code gateway} target: the ThingsBoard side is subscribed and the gateway may start; the warm-up counts from
+     * this line.
+     */
+    public static final String SUBSCRIBED = "BENCH subscribed";
+    /**
+     * {@code gateway} target: what the harness writes to the ThingsBoard side's stdin once the gateway stopped; it
+     * answers with {@link #DELIVERY_PREFIX} and the whole run's counts.
+     */
+    public static final String TOTALS = "totals";
+    /** Starts the ThingsBoard side's whole-run counts: JSON {@code {"entries":..,"unique":..,"duplicates":..}}. */
+    public static final String DELIVERY_PREFIX = "BENCH-DELIVERY ";
+
     private TargetProtocol() {
     }
 }

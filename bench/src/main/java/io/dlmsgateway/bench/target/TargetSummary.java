@@ -1,5 +1,6 @@
 package io.dlmsgateway.bench.target;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -32,13 +33,60 @@ import org.HdrHistogram.Histogram;
  *                                      threads are not among them
  * @param javaVersion                   {@code java.version} of the target JVM
  * @param notes                         what the target is and how it read, in a few words
+ * @param delivery                      the {@code gateway} target only: what reached the broker; null otherwise
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetSummary(String target, int meters, long intervalMillis, long windowStartMillis,
                             long windowEndMillis, long pollsScheduled, long pollsDone, long pollsOnTime,
                             long pollsCompletedInWindow, long valuesRead, long failures, long connectFailures,
                             long missed, long skipped, int connectedAtEnd, Percentiles lag, Percentiles latency,
                             long heapUsedAfterGcBytes, long heapCommittedBytes, long heapCommittedAtWindowEndBytes,
-                            int jvmThreads, String javaVersion, String notes) {
+                            int jvmThreads, String javaVersion, String notes, Delivery delivery) {
+
+    /** The same summary with other heap and thread figures (taken from outside the process) and delivery. */
+    public TargetSummary with(long heapUsedAfterGc, long heapCommitted, long heapCommittedAtWindowEnd, int threads,
+            String javaVersion, Delivery delivery) {
+        return new TargetSummary(target, meters, intervalMillis, windowStartMillis, windowEndMillis, pollsScheduled,
+                pollsDone, pollsOnTime, pollsCompletedInWindow, valuesRead, failures, connectFailures, missed,
+                skipped, connectedAtEnd, lag, latency, heapUsedAfterGc, heapCommitted, heapCommittedAtWindowEnd,
+                threads, javaVersion, notes, delivery);
+    }
+
+    /**
+     * What the gateway delivered to the MQTT broker, as the ThingsBoard side counted it ({@code gateway} target).
+     * "Whole run" counts go from the gateway's start to its graceful stop after the window; the gateway's own
+     * counters come from its {@code gateway_stats} RPC and its last log line.
+     *
+     * @param entriesDelivered       telemetry entries received on {@code v1/gateway/telemetry}, whole run
+     * @param uniqueDelivered        distinct (device, ts) among them
+     * @param duplicates             entries received again (at-least-once redelivery)
+     * @param readingsProduced       readings the gateway wrote to its spool, whole run (its stop line); -1 unknown
+     * @param readingsAcknowledged   readings the broker acknowledged, as the gateway counted them; -1 unknown
+     * @param leftInSpool            readings still in the spool when the gateway stopped; -1 unknown
+     * @param lost                   produced − unique delivered (never below 0); -1 unknown
+     * @param gatewayPollsInWindow   polls the gateway counted between the window's edges; -1 unknown
+     * @param gatewayFailedInWindow  failed polls it counted between the window's edges; -1 unknown
+     * @param spoolBacklogAtEnd      readings waiting in the spool after the grace time; -1 unknown
+     * @param readingsDropped        readings the spool dropped (size bound), whole run; -1 unknown
+     * @param slotToDelivery         arrival at the subscriber − slot of the readings done, ms
+     * @param originPhaseMillis      the gateway grid's origin as estimated, ms after the gateway was launched
+     * @param threadNames            the gateway's Java threads by name (digits folded), from {@code jcmd Thread.print}
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Delivery(long entriesDelivered, long uniqueDelivered, long duplicates, long readingsProduced,
+                           long readingsAcknowledged, long leftInSpool, long lost, long gatewayPollsInWindow,
+                           long gatewayFailedInWindow, long spoolBacklogAtEnd, long readingsDropped,
+                           Percentiles slotToDelivery, long originPhaseMillis, String threadNames) {
+
+        /** With the whole-run counts of both sides, once the gateway stopped. */
+        public Delivery withTotals(long entries, long unique, long dups, long produced, long acknowledged,
+                long left, String threads) {
+            long lostReadings = produced < 0 ? -1 : Math.max(0, produced - unique);
+            return new Delivery(entries, unique, dups, produced, acknowledged, left, lostReadings,
+                    gatewayPollsInWindow, gatewayFailedInWindow, spoolBacklogAtEnd, readingsDropped, slotToDelivery,
+                    originPhaseMillis, threads);
+        }
+    }
 
     /**
      * A distribution in milliseconds (recorded in microseconds, three significant digits).

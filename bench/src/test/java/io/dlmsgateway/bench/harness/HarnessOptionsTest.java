@@ -33,7 +33,8 @@ class HarnessOptionsTest {
     void everyKnownTargetHasItsCommandLine() {
         TargetLaunch launch = new TargetLaunch(10, "127.0.0.1", 21000, io.dlmsgateway.dlms.Framing.HDLC,
                 Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(3),
-                Path.of("/jdk"), java.util.List.of("-Xmx2g"), "bench.jar", Path.of("/tmp"));
+                Path.of("/jdk"), java.util.List.of("-Xmx2g"), "bench.jar", Path.of("/tmp"),
+                Path.of("dlms-gateway.jar"), 23883);
         JvmTarget virtual = (JvmTarget) Targets.byName(Targets.BASELINE_VIRTUAL).orElseThrow();
 
         assertThat(String.join(" ", virtual.command(launch))).isEqualTo("/jdk/bin/java -Xmx2g -cp bench.jar"
@@ -41,6 +42,22 @@ class HarnessOptionsTest {
                 + " --host 127.0.0.1 --port 21000 --framing HDLC --interval-ms 5000 --warmup-ms 20000"
                 + " --measure-ms 60000 --grace-ms 3000 --threads virtual");
         assertThat(virtual.minimumJava()).isEqualTo(21);
-        assertThat(Targets.names()).containsExactly("fleet", "baseline-threads", "baseline-virtual");
+        assertThat(Targets.names()).containsExactly("fleet", "gateway", "baseline-threads", "baseline-virtual");
+    }
+
+    @Test
+    void tenThousandMetersFitTwentyThousandDescriptorsOnlyWhenSplit() {
+        assertThat(Simulators.defaultCount(10_000)).isEqualTo(2);
+        assertThat(Simulators.defaultCount(8_000)).isEqualTo(1);
+        assertThat(Simulators.largestShare(10_000, 2)).isEqualTo(5_000);
+        assertThat(Simulators.first(10_000, 3, 1)).isEqualTo(3_333);
+        assertThat(Simulators.largestShare(10_000, 3)).isEqualTo(3_334);
+
+        java.util.OptionalLong limit = java.util.OptionalLong.of(20_000);
+        assertThat(LoadHarness.checkOpenFileLimit(10_000, 2, limit)).isEmpty();
+        assertThat(LoadHarness.checkOpenFileLimit(10_000, 1, limit)).hasValueSatisfying(
+                message -> assertThat(message).contains("give more --simulators (at least 2)"));
+        assertThat(LoadHarness.checkOpenFileLimit(25_000, 5, limit)).hasValueSatisfying(
+                message -> assertThat(message).contains("in the target"));
     }
 }

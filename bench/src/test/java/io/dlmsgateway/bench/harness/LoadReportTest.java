@@ -23,7 +23,7 @@ class LoadReportTest {
         TargetSummary.Percentiles latency = new TargetSummary.Percentiles(done, 0.5, 1, 2, 9);
         return new TargetSummary(target, 1000, 5000, 1_000_000, 1_060_000, 12_000, done, onTime, completed,
                 done * 4, failures, 0, 0, 0, 1000, lag, latency, heapBytes, 2 * heapBytes, 3 * heapBytes, threads, "25.0.3",
-                target + " notes");
+                target + " notes", null);
     }
 
     /** Samples 60 s apart at 100 ticks/s: {@code ticks} of CPU, {@code rssKiB} resident, {@code threads}. */
@@ -85,7 +85,7 @@ class LoadReportTest {
         LoadReport report = LoadReport.of("cmd", "now", MACHINE, SETTINGS, List.of(threads));
 
         assertThat(report.ratios()).isNull();
-        assertThat(report.toMarkdown()).doesNotContain("Baseline ÷ fleet");
+        assertThat(report.toMarkdown()).doesNotContain("÷ fleet");
     }
 
     @Test
@@ -119,5 +119,23 @@ class LoadReportTest {
                 "baseline-threads had 2 failed polls and 0 failed connects",
                 "baseline-virtual did 11000 of 12000 scheduled polls",
                 "fleet failed: exited with code 137");
+    }
+
+    @Test
+    void assertNoLossCountsReadingsTheGatewayProducedButNeverDelivered() {
+        TargetSummary base = summary("gateway", 12_000, 12_000, 12_000, 0, 20, 1 << 20);
+        TargetSummary.Delivery window = new TargetSummary.Delivery(0, 0, 0, -1, -1, -1, -1, 12_000, 0, 0, 0,
+                TargetSummary.Percentiles.EMPTY, 0, null);
+        TargetSummary delivered = base.with(1, 1, 1, 20, "17", window.withTotals(1000, 1000, 0, 1000, 1000, 0, null));
+        TargetSummary short1 = base.with(1, 1, 1, 20, "17", window.withTotals(1001, 999, 2, 1000, 1000, 0, null));
+        TargetSummary unknown = base.with(1, 1, 1, 20, "17", window.withTotals(1000, 1000, 0, -1, -1, -1, null));
+
+        assertThat(LoadHarness.losses(List.of(result(delivered, 100, 1000, 20)))).isEmpty();
+        assertThat(LoadHarness.losses(List.of(result(short1, 100, 1000, 20)))).singleElement().asString()
+                .contains("1 lost");
+        assertThat(LoadHarness.losses(List.of(result(unknown, 100, 1000, 20)))).singleElement().asString()
+                .contains("cannot tell");
+        assertThat(LoadReport.of("cmd", "now", MACHINE, SETTINGS, List.of(result(short1, 100, 1000, 20))).toMarkdown())
+                .contains("| readings produced (spooled) / delivered unique / lost, whole run | 1000 / 999 / 1 |");
     }
 }
