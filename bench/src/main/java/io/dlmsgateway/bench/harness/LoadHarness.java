@@ -122,7 +122,7 @@ public final class LoadHarness implements Callable<Integer> {
     Path logDir;
 
     @Option(names = "--assert-no-loss", description = "Exit with " + EXIT_LOSS + " when any target failed, had a failed"
-            + " poll or connect, or did fewer than " + MIN_DONE_PERCENT + " % of its scheduled polls; for the gateway"
+            + " poll or connect, or did fewer than " + MIN_DONE_PERCENT + " %% of its scheduled polls; for the gateway"
             + " target also when fewer readings reached the broker than it produced.")
     boolean assertNoLoss;
 
