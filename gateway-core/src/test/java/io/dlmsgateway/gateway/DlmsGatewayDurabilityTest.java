@@ -86,14 +86,25 @@ class DlmsGatewayDurabilityTest {
             int brokerPort = freePort();
             Path main = writeConfigFiles(simulator, brokerPort);
 
-            Process first = new ProcessBuilder(javaCommand("run", "--config", main.toString()))
-                    .redirectErrorStream(true).start();
+            // the child would log at WARN (the test classpath's logback-test.xml): give it INFO, to see it polling
+            Path logback = Files.writeString(dir.resolve("logback-child.xml"), """
+                    <configuration>
+                      <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                        <encoder><pattern>%msg%n</pattern></encoder>
+                      </appender>
+                      <logger name="io.dlmsgateway" level="INFO"/>
+                      <root level="WARN"><appender-ref ref="OUT"/></root>
+                    </configuration>
+                    """);
+            Process first = new ProcessBuilder(javaCommand("-Dlogback.configurationFile=" + logback, "run",
+                    "--config", main.toString())).redirectErrorStream(true).start();
             List<String> output = new ArrayList<>();
             Thread reader = drain(first, output);
-            // the child logs at WARN (the test logback configuration), so give it time: JVM start, then two polls
-            // a second for each of twenty meters, with ThingsBoard unreachable
-            Thread.sleep(8_000);
-            assertThat(first.isAlive()).as("first gateway running; its output: %s", output).isTrue();
+            awaitTrue(Duration.ofSeconds(60), () -> snapshot(output).stream()
+                    .anyMatch(l -> l.contains("Connected 20/20 devices")), "first gateway polling every meter");
+            // two polls a second per meter go to disk while ThingsBoard is unreachable
+            Thread.sleep(3_000);
+            assertThat(first.isAlive()).as("first gateway running; its output: %s", snapshot(output)).isTrue();
             first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             reader.join(5_000);
 
@@ -101,7 +112,8 @@ class DlmsGatewayDurabilityTest {
             try (Spool spool = Spool.open(io.dlmsgateway.spool.SpoolOptions.file(dir.resolve("data/spool")))) {
                 onDisk = spool.statistics().backlogRecords();
             }
-            assertThat(onDisk).as("readings the killed gateway left on disk").isGreaterThanOrEqualTo(40);
+            // at least one reading of every meter, whatever the machine's load
+            assertThat(onDisk).as("readings the killed gateway left on disk").isGreaterThanOrEqualTo(20);
 
             EmbeddedBroker broker = EmbeddedBroker.builder().host("127.0.0.1").port(brokerPort).listener(thingsBoard)
                     .start();
@@ -148,11 +160,19 @@ class DlmsGatewayDurabilityTest {
                 """.formatted(brokerPort));
     }
 
-    private static List<String> javaCommand(String... args) {
+    /** A JVM on the test classpath: one system property, then the gateway's command line. */
+    private static List<String> javaCommand(String property, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "io.dlmsgateway.cli.DlmsGatewayCommand"));
+                .toString(), property, "-cp", System.getProperty("java.class.path"),
+                "io.dlmsgateway.cli.DlmsGatewayCommand"));
         command.addAll(List.of(args));
         return command;
+    }
+
+    private static List<String> snapshot(List<String> lines) {
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
     }
 
     private static Thread drain(Process process, List<String> lines) {
