@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
 final class GatewayTarget implements Target {
 
     static final String NAME = "gateway";
-    private static final Pattern HEAP = Pattern.compile("total (\\d+)K, used (\\d+)K");
+    /** JDK 17: "garbage-first heap   total 262144K, used 19834K"; 21+: "total reserved ..K, committed ..K, used ..K". */
+    static final Pattern HEAP = Pattern.compile("(?:total|committed) (\\d+)K, used (\\d+)K");
     private static final Pattern STOPPED = Pattern.compile(
             "Stopped: readings spooled (\\d+), published (\\d+); (\\d+) left in the spool");
     private static final Pattern JAVA_THREAD = Pattern.compile("^\"(.*)\" #\\d+");

@@ -157,6 +157,14 @@ public final class LoadHarness implements Callable<Integer> {
             return EXIT_CANNOT_RUN;
         }
         warnAboutThreadLimit(targets);
+        int broker = brokerPort(brokerPort, port, meters);
+        if (broker != brokerPort && targets.stream().anyMatch(t -> t.name().equals(Targets.GATEWAY))) {
+            progress.println("[harness] --broker-port " + brokerPort + " lies among the meters' ports " + port + ".."
+                    + (port + meters - 1) + "; the broker takes " + broker);
+        }
+        // a harness stopped by a signal takes its simulators and targets with it
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy), "harness-stop"));
         Path jdk = chooseJdk(targets);
         if (jdk == null) {
             return EXIT_CANNOT_RUN;
@@ -180,7 +188,7 @@ public final class LoadHarness implements Callable<Integer> {
             simulatorBanner = simulator.banner();
             progress.println("[harness] " + simulatorBanner);
             TargetLaunch launch = new TargetLaunch(meters, host, port, framing, interval, warmup, duration, grace,
-                    jdk, jvmArgs, classpath(), logs, gatewayJar, brokerPort);
+                    jdk, jvmArgs, classpath(), logs, gatewayJar, broker);
             for (int i = 0; i < targets.size(); i++) {
                 if (i > 0) {
                     // the previous target's connections close on the simulator side meanwhile
@@ -304,6 +312,12 @@ public final class LoadHarness implements Callable<Integer> {
                     + " limit is lower) or run fewer meters.");
         }
         return Optional.empty();
+    }
+
+    /** The preferred broker port, or the first port after the meters' when it lies among them. */
+    static int brokerPort(int preferred, int firstMeterPort, int meters) {
+        return preferred >= firstMeterPort && preferred < firstMeterPort + meters ? firstMeterPort + meters
+                : preferred;
     }
 
     /** Fewest simulators whose largest share fits {@code 2 × share + 512 ≤ limit}. */

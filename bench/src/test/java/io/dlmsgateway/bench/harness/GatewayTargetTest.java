@@ -54,4 +54,17 @@ class GatewayTargetTest {
         assertThat(MosquittoBroker.configuration(23883)).contains("listener 23883 127.0.0.1", "allow_anonymous true",
                 "max_inflight_messages 0", "max_queued_messages 0");
     }
+
+    @Test
+    void readsHeapInfoOfJdk17AndOfJdk21AndLater() {
+        java.util.regex.Matcher jdk17 = GatewayTarget.HEAP.matcher(
+                " garbage-first heap   total 262144K, used 19834K [0x0000000780000000, 0x0000000800000000)");
+        assertThat(jdk17.find()).isTrue();
+        assertThat(jdk17.group(1)).isEqualTo("262144");
+        java.util.regex.Matcher jdk25 = GatewayTarget.HEAP.matcher(
+                "garbage-first heap   total reserved 6172672K, committed 393216K, used 12131K [0x0000000687400000");
+        assertThat(jdk25.find()).isTrue();
+        assertThat(jdk25.group(1)).isEqualTo("393216");
+        assertThat(jdk25.group(2)).isEqualTo("12131");
+    }
 }

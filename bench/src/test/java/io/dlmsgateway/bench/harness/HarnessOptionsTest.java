@@ -60,4 +60,10 @@ class HarnessOptionsTest {
         assertThat(LoadHarness.checkOpenFileLimit(25_000, 5, limit)).hasValueSatisfying(
                 message -> assertThat(message).contains("in the target"));
     }
+
+    @Test
+    void brokerKeepsOutOfTheMetersPorts() {
+        assertThat(LoadHarness.brokerPort(23883, 21000, 1000)).isEqualTo(23883);
+        assertThat(LoadHarness.brokerPort(23883, 21000, 5000)).isEqualTo(26000);
+    }
 }
