@@ -45,14 +45,19 @@ public final class CheckConfigCommand implements Callable<Integer> {
             out.flush();
             return CommandLine.ExitCode.OK;
         } catch (ConfigException e) {
-            List<ConfigProblem> problems = e.problems();
-            for (ConfigProblem problem : problems) {
-                err.println(problem);
-            }
-            err.println(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in " + config);
-            err.flush();
+            printProblems(err, e, config, "");
             return EXIT_CONFIG_ERROR;
         }
+    }
+
+    /** Every problem on its own line, then how many and where; {@code run} adds that nothing was started. */
+    static void printProblems(PrintWriter err, ConfigException e, Path config, String suffix) {
+        List<ConfigProblem> problems = e.problems();
+        for (ConfigProblem problem : problems) {
+            err.println(problem);
+        }
+        err.println(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in " + config + suffix);
+        err.flush();
     }
 
     /** {@code 1 connector, 1 device (4 measurements), ThingsBoard localhost:1883 (accessToken)}. */

@@ -1,7 +1,6 @@
 package io.dlmsgateway.cli;
 
 import io.dlmsgateway.config.ConfigException;
-import io.dlmsgateway.config.ConfigProblem;
 import io.dlmsgateway.config.GatewayConfig;
 import io.dlmsgateway.config.GatewayConfigLoader;
 import io.dlmsgateway.gateway.DlmsGateway;
@@ -35,12 +34,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             loaded = GatewayConfigLoader.withSystemEnvironment().load(config);
         } catch (ConfigException e) {
-            for (ConfigProblem problem : e.problems()) {
-                err.println(problem);
-            }
-            err.println(e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems") + " in "
-                    + config + "; nothing started");
-            err.flush();
+            CheckConfigCommand.printProblems(err, e, config, "; nothing started");
             return CheckConfigCommand.EXIT_CONFIG_ERROR;
         }
         DlmsGateway gateway;

@@ -65,6 +65,21 @@ public final class FleetOptions {
         return new Builder();
     }
 
+    /** A builder starting from these options, to change a few. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.eventLoopGroup = eventLoopGroup;
+        b.eventLoopThreads = eventLoopThreads;
+        b.maxConcurrentConnects = maxConcurrentConnects;
+        b.minBackoff = minBackoff;
+        b.maxBackoff = maxBackoff;
+        b.backoffJitter = backoffJitter;
+        b.readingBufferSize = readingBufferSize;
+        b.statisticsLogInterval = statisticsLogInterval;
+        b.releaseTimeout = releaseTimeout;
+        return b;
+    }
+
     /** The host's event loops, when it handed them in; otherwise the fleet makes and owns its own. */
     public Optional<EventLoopGroup> eventLoopGroup() {
         return Optional.ofNullable(eventLoopGroup);

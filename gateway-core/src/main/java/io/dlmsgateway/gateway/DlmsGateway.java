@@ -8,7 +8,6 @@ import io.dlmsgateway.config.GatewayConfig;
 import io.dlmsgateway.config.ThingsBoardConfig;
 import io.dlmsgateway.config.ThingsBoardSecurity;
 import io.dlmsgateway.fleet.DeviceStatistics;
-import io.dlmsgateway.fleet.FleetOptions;
 import io.dlmsgateway.fleet.MeterFleet;
 import io.dlmsgateway.fleet.MeterReading;
 import io.dlmsgateway.gateway.internal.DeviceRpcRouter;
@@ -110,17 +109,8 @@ public final class DlmsGateway implements AutoCloseable {
         this.transport = ThingsBoardTransport.create(options.transport()
                 .apply(transportSettings(config.thingsBoard()).eventLoopGroup(group).applicationExecutor(group.next()))
                 .build());
-        FleetOptions f = options.fleet();
-        FleetOptions fleetOptions = FleetOptions.builder()
-                .eventLoopGroup(group)
-                .maxConcurrentConnects(f.maxConcurrentConnects())
-                .reconnectBackoff(f.minBackoff(), f.maxBackoff())
-                .backoffJitter(f.backoffJitter())
-                .readingBufferSize(f.readingBufferSize())
-                .statisticsLogInterval(f.statisticsLogInterval())
-                .releaseTimeout(f.releaseTimeout())
-                .build();
-        this.fleet = MeterFleet.create(List.copyOf(devices.values()), fleetOptions);
+        this.fleet = MeterFleet.create(List.copyOf(devices.values()),
+                options.fleet().toBuilder().eventLoopGroup(group).build());
     }
 
     /**
