@@ -117,6 +117,10 @@ public final class BlockHoundExtension implements AfterEachCallback, AfterAllCal
         // connection's commands to its session threads through an ArrayBlockingQueue on its own Netty event loops.
         // That is the stand-in's design, not the gateway's; the gateway's own event loops stay watched.
         builder.allowBlockingCallsInside("io.moquette.broker.SessionEventLoopGroup", "routeCommand");
+        // The JDK reads lib/net.properties once, in the static initialiser of sun.net.NetProperties, when the first
+        // NIO socket of the JVM is made; with epoll as the transport that first NIO socket can be a host group's on
+        // an event loop. A one-time class initialisation of the JDK, not a blocking path of the gateway.
+        builder.allowBlockingCallsInside("sun.net.NetProperties", "<clinit>");
     }
 
     private static void onBlockingCall(BlockingMethod method) {

@@ -20,8 +20,8 @@ import io.dlmsgateway.dlms.client.DlmsProtocolException;
 import io.dlmsgateway.dlms.client.DlmsTimeoutException;
 import io.dlmsgateway.dlms.client.MeasuredValue;
 import io.dlmsgateway.dlms.client.ReadResult;
+import io.dlmsgateway.dlms.transport.SocketTransport;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.LoggerFactory;
@@ -185,7 +185,7 @@ public final class ReadCommand implements Callable<Integer> {
 
     private int read(List<Measurement> asked, DlmsClientSettings settings, PrintWriter out, PrintWriter err) {
         String meter = host + ":" + port;
-        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("dlms-read", true));
+        EventLoopGroup group = SocketTransport.newEventLoopGroup(1, new DefaultThreadFactory("dlms-read", true));
         try {
             requireNotOnEventLoop(group);
             DlmsConnection connection;

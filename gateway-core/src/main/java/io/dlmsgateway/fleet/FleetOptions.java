@@ -31,6 +31,11 @@ public final class FleetOptions {
     public static final int DEFAULT_READING_BUFFER_SIZE = 16_384;
     /** How often statistics are logged unless set. */
     public static final Duration DEFAULT_STATISTICS_LOG_INTERVAL = Duration.ofMinutes(1);
+    /**
+     * Width of the windows in which due polls are started together unless set (see
+     * {@link Builder#scheduleResolution(Duration)}).
+     */
+    public static final Duration DEFAULT_SCHEDULE_RESOLUTION = Duration.ofMillis(10);
     /** How long {@link MeterFleet#shutdown()} waits for meters to acknowledge the release unless set. */
     public static final Duration DEFAULT_RELEASE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -43,6 +48,7 @@ public final class FleetOptions {
     private final int readingBufferSize;
     private final Duration statisticsLogInterval;
     private final Duration releaseTimeout;
+    private final Duration scheduleResolution;
 
     private FleetOptions(Builder b) {
         this.eventLoopGroup = b.eventLoopGroup;
@@ -54,6 +60,7 @@ public final class FleetOptions {
         this.readingBufferSize = b.readingBufferSize;
         this.statisticsLogInterval = b.statisticsLogInterval;
         this.releaseTimeout = b.releaseTimeout;
+        this.scheduleResolution = b.scheduleResolution;
     }
 
     /** The defaults. */
@@ -77,6 +84,7 @@ public final class FleetOptions {
         b.readingBufferSize = readingBufferSize;
         b.statisticsLogInterval = statisticsLogInterval;
         b.releaseTimeout = releaseTimeout;
+        b.scheduleResolution = scheduleResolution;
         return b;
     }
 
@@ -118,6 +126,10 @@ public final class FleetOptions {
         return releaseTimeout;
     }
 
+    public Duration scheduleResolution() {
+        return scheduleResolution;
+    }
+
     public static final class Builder {
 
         private EventLoopGroup eventLoopGroup;
@@ -129,13 +141,15 @@ public final class FleetOptions {
         private int readingBufferSize = DEFAULT_READING_BUFFER_SIZE;
         private Duration statisticsLogInterval = DEFAULT_STATISTICS_LOG_INTERVAL;
         private Duration releaseTimeout = DEFAULT_RELEASE_TIMEOUT;
+        private Duration scheduleResolution = DEFAULT_SCHEDULE_RESOLUTION;
 
         private Builder() {
         }
 
         /**
-         * Runs every meter socket and timer on the host's event loops (NIO). The fleet never shuts them down; this is
-         * how the gateway shares one group between meters and its MQTT client.
+         * Runs every meter socket and timer on the host's event loops, epoll or NIO (the socket type follows the
+         * group; {@link io.dlmsgateway.dlms.transport.SocketTransport#newEventLoopGroup} makes the best one). The
+         * fleet never shuts them down; this is how the gateway shares one group between meters and its MQTT client.
          */
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.eventLoopGroup = Objects.requireNonNull(group, "group");
@@ -204,6 +218,20 @@ public final class FleetOptions {
                 throw new IllegalArgumentException("releaseTimeout must not be negative");
             }
             this.releaseTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Polls due within the same window of this width start together: a meter's poll waits for the end of the
+         * window its slot falls in, so each event loop wakes once per window for all its due meters instead of once
+         * per meter. Readings keep their slot ({@link MeterReading#scheduledAt()}); a poll starts at most this late.
+         * {@link Duration#ZERO} starts every poll on its own millisecond.
+         */
+        public Builder scheduleResolution(Duration resolution) {
+            if (resolution.isNegative() || resolution.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("scheduleResolution must be between 0 and 1 s, got " + resolution);
+            }
+            this.scheduleResolution = resolution;
             return this;
         }
 

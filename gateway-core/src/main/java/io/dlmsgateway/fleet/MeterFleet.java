@@ -5,6 +5,7 @@ import io.dlmsgateway.config.GatewayConfig;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.ObisCode;
+import io.dlmsgateway.dlms.transport.SocketTransport;
 import io.dlmsgateway.fleet.internal.ConnectionAttemptLimiter;
 import io.dlmsgateway.fleet.internal.DlmsMeterConnector;
 import io.dlmsgateway.fleet.internal.FleetStatisticsLog;
@@ -14,7 +15,6 @@ import io.dlmsgateway.fleet.internal.ReadingBuffer;
 import io.dlmsgateway.fleet.internal.ReconnectBackoff;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,7 +92,7 @@ public final class MeterFleet implements AutoCloseable {
             }
         }
         this.ownsGroup = options.eventLoopGroup().isEmpty();
-        this.group = options.eventLoopGroup().orElseGet(() -> new NioEventLoopGroup(options.eventLoopThreads(),
+        this.group = options.eventLoopGroup().orElseGet(() -> SocketTransport.newEventLoopGroup(options.eventLoopThreads(),
                 new DefaultThreadFactory("dlms-meters", true)));
         this.buffer = new ReadingBuffer(options.readingBufferSize());
         this.limiter = new ConnectionAttemptLimiter(options.maxConcurrentConnects());
@@ -141,7 +141,7 @@ public final class MeterFleet implements AutoCloseable {
             Scheduler timer = timers.computeIfAbsent(loop, l -> Schedulers.fromExecutorService(l, "dlms-meter-timer"));
             Duration phase = device.pollingInterval().multipliedBy(i).dividedBy(total);
             MeterSession session = new MeterSession(device, new DlmsMeterConnector(device, loop, openAssociations),
-                    limiter, buffer, backoff, timer, phase, firstOutcome);
+                    limiter, buffer, backoff, timer, phase, options.scheduleResolution(), firstOutcome);
             sessions.put(device.name(), session);
         }
         for (MeterSession session : sessions.values()) {

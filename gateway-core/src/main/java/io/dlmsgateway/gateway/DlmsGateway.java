@@ -7,6 +7,7 @@ import io.dlmsgateway.config.DeviceConfig;
 import io.dlmsgateway.config.GatewayConfig;
 import io.dlmsgateway.config.ThingsBoardConfig;
 import io.dlmsgateway.config.ThingsBoardSecurity;
+import io.dlmsgateway.dlms.transport.SocketTransport;
 import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.MeterFleet;
 import io.dlmsgateway.fleet.MeterReading;
@@ -23,7 +24,6 @@ import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import io.dlmsgateway.thingsboard.ThingsBoardTransport;
 import io.dlmsgateway.thingsboard.TlsSettings;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -103,7 +103,7 @@ public final class DlmsGateway implements AutoCloseable {
         this.mapping = new TelemetryMapping(devices);
         // first, as it is what most often cannot start (directory in use by another gateway, not writable)
         this.spool = Spool.open(config.storage().spoolOptions());
-        this.group = new NioEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("dlms-gateway", true));
+        this.group = SocketTransport.newEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("dlms-gateway", true));
         this.timer = Schedulers.fromExecutorService(group.next(), "dlms-gateway-timer");
         // the MQTT client's sockets, results and timers share the meters' loops: no thread of its own
         this.transport = ThingsBoardTransport.create(options.transport()

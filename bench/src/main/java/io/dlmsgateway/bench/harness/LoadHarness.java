@@ -110,8 +110,14 @@ public final class LoadHarness implements Callable<Integer> {
             + " target runs on it, otherwise the newest JDK 21+ in /usr/lib/jvm, for all targets of the run alike.")
     Path javaHome;
 
-    @Option(names = "--target-jvm-arg", description = "Option for every target JVM, repeatable (default -Xmx2g).")
+    @Option(names = "--target-jvm-arg", description = "Option for every target JVM, repeatable; replaces those of"
+            + " --target-jvm-options.")
     List<String> targetJvmArgs;
+
+    @Option(names = "--target-jvm-options", defaultValue = "config/jvm.options", description = "File of JVM options"
+            + " for every target (one per line, # comments), unless --target-jvm-arg is given: by default the"
+            + " gateway's own, which start_gateway.sh runs it with (default ${DEFAULT-VALUE}).")
+    Path targetJvmOptions;
 
     @Option(names = "--pause", defaultValue = "3s", converter = DurationConverter.class,
             description = "Pause between targets of a comparison (default ${DEFAULT-VALUE}).")
@@ -169,7 +175,18 @@ public final class LoadHarness implements Callable<Integer> {
         if (jdk == null) {
             return EXIT_CANNOT_RUN;
         }
-        List<String> jvmArgs = targetJvmArgs == null || targetJvmArgs.isEmpty() ? List.of("-Xmx2g") : targetJvmArgs;
+        List<String> jvmArgs;
+        if (targetJvmArgs != null && !targetJvmArgs.isEmpty()) {
+            jvmArgs = targetJvmArgs;
+        } else {
+            try {
+                jvmArgs = jvmOptions(Files.readString(targetJvmOptions));
+            } catch (IOException e) {
+                progress.println("[harness] cannot read the target JVM options " + targetJvmOptions.toAbsolutePath()
+                        + " (" + e + "); run from the repository root or give --target-jvm-options");
+                return EXIT_CANNOT_RUN;
+            }
+        }
         String started = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path logs = logDir != null ? logDir
@@ -410,6 +427,12 @@ public final class LoadHarness implements Callable<Integer> {
         return String.format(Locale.ROOT, "%d/%d polls (%.1f %% on time), lag p99 %.0f ms, %.3f CPU s per 1000"
                         + " polls, RSS %d MiB, %d threads", s.pollsDone(), s.pollsScheduled(), r.onTimePercent(),
                 s.lag().p99(), r.cpuSecondsPer1000Polls(), r.rssBytes() >> 20, r.threads());
+    }
+
+    /** The options of a {@code jvm.options} file: one per line, blank lines and {@code #} comments left out. */
+    static List<String> jvmOptions(String text) {
+        return text.lines().map(line -> line.replaceFirst("#.*", "").strip()).filter(line -> !line.isEmpty())
+                .toList();
     }
 
     private static Path stripExtension(Path path) {

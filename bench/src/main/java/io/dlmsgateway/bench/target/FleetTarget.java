@@ -5,6 +5,7 @@ import io.dlmsgateway.config.MeterSecurity;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
+import io.dlmsgateway.dlms.transport.SocketTransport;
 import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.FleetOptions;
 import io.dlmsgateway.fleet.FleetStatistics;
@@ -41,7 +42,11 @@ public final class FleetTarget implements LoadWorkload, Callable<Integer> {
     @Mixin
     TargetOptions options;
 
-    private final FleetOptions fleetOptions = FleetOptions.defaults();
+    /**
+     * The defaults, except that {@code -Ddlms.bench.scheduleResolutionMs=N} (a {@code --target-jvm-arg}) sets the
+     * schedule resolution, to compare settings in one harness run.
+     */
+    private final FleetOptions fleetOptions = withResolutionProperty(FleetOptions.builder()).build();
     private volatile MeterFleet fleet;
     private Disposable subscription;
 
@@ -53,6 +58,11 @@ public final class FleetTarget implements LoadWorkload, Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return TargetLifecycle.run(options, this);
+    }
+
+    static FleetOptions.Builder withResolutionProperty(FleetOptions.Builder builder) {
+        String millis = System.getProperty("dlms.bench.scheduleResolutionMs");
+        return millis == null ? builder : builder.scheduleResolution(Duration.ofMillis(Long.parseLong(millis)));
     }
 
     /** The fleet's devices: meter {@code i} of the simulator as the gateway's configuration would describe it. */
@@ -103,10 +113,11 @@ public final class FleetTarget implements LoadWorkload, Callable<Integer> {
 
     @Override
     public String notes() {
-        String notes = String.format(Locale.ROOT, "MeterFleet, default options (%d event-loop threads, connect cap"
-                + " %d); GET-with-list of the 4 registers per poll when the meter negotiates MULTIPLE_REFERENCES"
+        String notes = String.format(Locale.ROOT, "MeterFleet (%d %s event-loop threads, connect cap %d, schedule"
+                + " resolution %d ms); GET-with-list of the 4 registers per poll when the meter negotiates MULTIPLE_REFERENCES"
                 + " (scaler_unit read once with the first poll)", fleetOptions.eventLoopThreads(),
-                fleetOptions.maxConcurrentConnects());
+                SocketTransport.name(fleet.eventLoopGroup()), fleetOptions.maxConcurrentConnects(),
+                fleetOptions.scheduleResolution().toMillis());
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider metrics) {
             notes += String.format(Locale.ROOT, "; Netty pooled direct memory %d MiB",
                     metrics.metric().usedDirectMemory() >> 20);

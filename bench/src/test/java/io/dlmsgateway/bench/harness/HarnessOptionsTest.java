@@ -22,6 +22,16 @@ class HarnessOptionsTest {
     }
 
     @Test
+    void targetJvmOptionsAreTheGatewaysOwnFileWithoutComments() throws Exception {
+        assertThat(LoadHarness.jvmOptions("# a comment\n-XX:+UseSerialGC\n\n  -Xmx512m   # heap\n"))
+                .containsExactly("-XX:+UseSerialGC", "-Xmx512m");
+        // the file start_gateway.sh runs the gateway with, found from the module's directory as well
+        Path file = Path.of("../config/jvm.options");
+        assertThat(LoadHarness.jvmOptions(java.nio.file.Files.readString(file)))
+                .contains("-XX:+UseSerialGC").allMatch(option -> option.startsWith("-") && !option.contains(" "));
+    }
+
+    @Test
     void javaFeatureFromTheReleaseFile() {
         assertThat(JdkLocator.feature("IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\n")).hasValue(25);
         assertThat(JdkLocator.feature("JAVA_VERSION=\"17.0.15\"")).hasValue(17);

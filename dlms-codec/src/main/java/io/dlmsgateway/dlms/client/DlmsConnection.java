@@ -17,6 +17,7 @@ import io.dlmsgateway.dlms.client.internal.DlmsClientHandler;
 import io.dlmsgateway.dlms.client.internal.GuruxClients;
 import io.dlmsgateway.dlms.frame.HdlcFrameDecoder;
 import io.dlmsgateway.dlms.frame.WrapperFrameDecoder;
+import io.dlmsgateway.dlms.transport.SocketTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -25,7 +26,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.AbstractMap;
@@ -86,14 +86,14 @@ public final class DlmsConnection implements AutoCloseable {
     }
 
     /**
-     * Connects over NIO on the given group and associates. The future fails with a {@link DlmsException} that says
+     * Connects on the given group (epoll or NIO, see {@link SocketTransport}) and associates. The future fails with a {@link DlmsException} that says
      * what went wrong: connection refused or timed out, association rejected and why.
      */
     public static CompletableFuture<DlmsConnection> open(EventLoopGroup group, InetSocketAddress address,
             DlmsClientSettings settings, String meter) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(SocketTransport.socketChannel(group))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
         return open(bootstrap, address, settings, meter);

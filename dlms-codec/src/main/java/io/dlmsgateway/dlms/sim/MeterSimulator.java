@@ -1,6 +1,7 @@
 package io.dlmsgateway.dlms.sim;
 
 import io.dlmsgateway.dlms.Framing;
+import io.dlmsgateway.dlms.transport.SocketTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -11,9 +12,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.dlmsgateway.dlms.frame.FramingCounters;
 import io.dlmsgateway.dlms.frame.HdlcFrameDecoder;
 import io.dlmsgateway.dlms.frame.WrapperFrameDecoder;
@@ -89,10 +88,10 @@ public final class MeterSimulator implements AutoCloseable {
         MeterAddressing addressing = new MeterAddressing(options);
         boolean owns = options.eventLoopGroup() == null;
         EventLoopGroup acceptGroup = owns
-                ? new NioEventLoopGroup(1, new DefaultThreadFactory("dlms-sim-accept", true))
+                ? SocketTransport.newEventLoopGroup(1, new DefaultThreadFactory("dlms-sim-accept", true))
                 : options.eventLoopGroup();
         EventLoopGroup ioGroup = owns
-                ? new NioEventLoopGroup(options.workerThreads(), new DefaultThreadFactory("dlms-sim-io", true))
+                ? SocketTransport.newEventLoopGroup(options.workerThreads(), new DefaultThreadFactory("dlms-sim-io", true))
                 : options.eventLoopGroup();
         ChannelGroup channels = new DefaultChannelGroup("dlms-sim", GlobalEventExecutor.INSTANCE);
         List<SimulatedMeter> meters = new ArrayList<>(options.meterCount());
@@ -117,7 +116,7 @@ public final class MeterSimulator implements AutoCloseable {
     private void bindAll() throws IOException, InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(SocketTransport.serverSocketChannel(ioGroup))
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)

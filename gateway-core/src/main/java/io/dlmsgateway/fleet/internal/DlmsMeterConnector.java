@@ -6,11 +6,11 @@ import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.dlms.client.DlmsConnection;
 import io.dlmsgateway.dlms.client.ReadResult;
+import io.dlmsgateway.dlms.transport.SocketTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,7 +38,7 @@ public final class DlmsMeterConnector implements MeterConnector {
         this.openAssociations = openAssociations;
         this.bootstrap = new Bootstrap()
                 .group(eventLoop)
-                .channel(NioSocketChannel.class)
+                .channel(SocketTransport.socketChannel(eventLoop))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);

@@ -46,6 +46,7 @@ public final class MeterSession {
     private final ReconnectBackoff backoff;
     private final Scheduler timer;
     private final Duration phase;
+    private final long resolutionMillis;
     private final List<Measurement> measurements;
     private final Runnable firstOutcome;
 
@@ -75,7 +76,8 @@ public final class MeterSession {
     private volatile String lastError;
 
     public MeterSession(DeviceConfig device, MeterConnector connector, ConnectionAttemptLimiter limiter,
-            ReadingBuffer buffer, ReconnectBackoff backoff, Scheduler timer, Duration phase, Runnable firstOutcome) {
+            ReadingBuffer buffer, ReconnectBackoff backoff, Scheduler timer, Duration phase, Duration resolution,
+            Runnable firstOutcome) {
         this.device = device;
         this.logPrefix = "[DLMSDevice[" + device.name() + "]] ";
         this.connector = connector;
@@ -84,6 +86,7 @@ public final class MeterSession {
         this.backoff = backoff;
         this.timer = timer;
         this.phase = phase;
+        this.resolutionMillis = resolution.toMillis();
         this.measurements = device.measurements();
         this.interval = device.pollingInterval();
         this.firstOutcome = firstOutcome;
@@ -336,10 +339,14 @@ public final class MeterSession {
 
     /**
      * Emits true once the timer reaches {@code dueMillis}, or false when woken early (interval changed, reconnect
-     * requested, stopping).
+     * requested, stopping). The wake-up is rounded up to the fleet's schedule resolution, so that every session of
+     * an event loop due in the same window wakes in one pass of the loop: one return from epoll for many meters
+     * instead of one each, and their requests leave together.
      */
     private Mono<Boolean> sleepUntil(long dueMillis) {
-        long delay = dueMillis - now();
+        long wakeMillis = resolutionMillis <= 1 ? dueMillis
+                : Math.floorDiv(dueMillis + resolutionMillis - 1, resolutionMillis) * resolutionMillis;
+        long delay = wakeMillis - now();
         if (delay <= 0) {
             return Mono.just(true);
         }

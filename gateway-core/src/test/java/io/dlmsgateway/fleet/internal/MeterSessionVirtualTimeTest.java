@@ -41,9 +41,13 @@ class MeterSessionVirtualTimeTest {
 
     /** A session with backoff 1 s doubling up to 4 s and no jitter. */
     private void start(Duration interval, Duration phase) {
+        start(interval, phase, Duration.ZERO);
+    }
+
+    private void start(Duration interval, Duration phase, Duration resolution) {
         session = new MeterSession(ScriptedMeter.device("m", interval), meter, new ConnectionAttemptLimiter(4),
                 buffer, new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4), 0, () -> 0.5), time,
-                phase, () -> { });
+                phase, resolution, () -> { });
         running = session.run().subscribe();
     }
 
@@ -70,6 +74,18 @@ class MeterSessionVirtualTimeTest {
         assertThat(session.statistics().polls()).isEqualTo(4);
         assertThat(session.statistics().successes()).isEqualTo(4);
         assertThat(session.state()).isEqualTo(DeviceState.UP);
+    }
+
+    @Test
+    void pollsWakeAtTheNextStepOfTheResolutionButKeepTheirSlots() {
+        start(Duration.ofSeconds(1), Duration.ofMillis(330), Duration.ofMillis(100));
+        advanceTo(399);
+        assertThat(meter.associationAttempts).isEmpty();
+
+        advanceTo(2_400);
+        assertThat(meter.associationAttempts).containsExactly(400L);
+        assertThat(readingTimes()).containsExactly(400L, 1_400L, 2_400L);
+        assertThat(readings).extracting(r -> r.scheduledAt().toEpochMilli()).containsExactly(330L, 1_330L, 2_330L);
     }
 
     @Test

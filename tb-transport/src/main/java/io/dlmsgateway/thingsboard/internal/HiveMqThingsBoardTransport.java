@@ -31,6 +31,10 @@ import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import io.dlmsgateway.thingsboard.ThingsBoardTransport;
 import io.dlmsgateway.thingsboard.TlsSettings;
 import io.dlmsgateway.thingsboard.TransportStatistics;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import io.reactivex.Flowable;
@@ -162,6 +166,22 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
         registerBuiltInGatewayRpcs();
     }
 
+    /**
+     * HiveMQ picks its socket type once per JVM, epoll when Netty's native epoll is usable, and runs it on whatever
+     * group it is given; a NIO group there would only fail at the first connect, deep inside Netty.
+     */
+    private static void requireChannelTypeOf(EventLoopGroup group) {
+        EventLoopGroup owner = group instanceof EventLoop loop && loop.parent() != null ? loop.parent() : group;
+        boolean epollGroup = owner instanceof EpollEventLoopGroup;
+        if (Epoll.isAvailable() != epollGroup) {
+            throw new IllegalArgumentException("eventLoopGroup: the HiveMQ MQTT client uses "
+                    + (Epoll.isAvailable() ? "epoll" : "NIO") + " sockets in this JVM but the group given is "
+                    + owner.getClass().getSimpleName() + "; pass "
+                    + (Epoll.isAvailable() ? "an EpollEventLoopGroup (or start the JVM with"
+                            + " -Dio.netty.transport.noNative=true for NIO everywhere)" : "a NioEventLoopGroup"));
+        }
+    }
+
     private Mqtt3RxClient buildClient() {
         Mqtt3ClientBuilder builder = MqttClient.builder()
                 .useMqttVersion3()
@@ -177,6 +197,7 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
         var executorConfig = builder.executorConfig()
                 .applicationScheduler(io.reactivex.schedulers.Schedulers.from(applicationExecutor));
         if (settings.eventLoopGroup() != null) {
+            requireChannelTypeOf(settings.eventLoopGroup());
             executorConfig.nettyExecutor(settings.eventLoopGroup());
         } else if (settings.nettyThreads() > 0) {
             executorConfig.nettyThreads(settings.nettyThreads());
