@@ -79,30 +79,6 @@ final class GatewayTarget implements Target {
                 "");
     }
 
-    /**
-     * The gateway's logging for the run: its shipped {@code logback.xml} less the {@code <shutdownHook/>} and the
-     * asynchronous appender. With them, the gateway's last line on SIGTERM ("Stopped: readings spooled ..,
-     * published ..; .. left in the spool"), which the bench needs, races logback's own shutdown hook and is lost.
-     * Written synchronously to a file that nobody reads meanwhile, and the gateway logs next to nothing at INFO in
-     * steady state, so the event loops do not wait on it.
-     */
-    static String logbackXml() {
-        return String.join("\n",
-                "<configuration>",
-                "  <contextListener class=\"ch.qos.logback.classic.jul.LevelChangePropagator\">",
-                "    <resetJUL>true</resetJUL>",
-                "  </contextListener>",
-                "  <appender name=\"STDERR\" class=\"ch.qos.logback.core.ConsoleAppender\">",
-                "    <target>System.err</target>",
-                "    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n</pattern></encoder>",
-                "  </appender>",
-                "  <logger name=\"io.netty\" level=\"WARN\"/>",
-                "  <logger name=\"com.hivemq\" level=\"WARN\"/>",
-                "  <root level=\"INFO\"><appender-ref ref=\"STDERR\"/></root>",
-                "</configuration>",
-                "");
-    }
-
     /** {@code dlms_connector.json}: meter {@code i} of the simulator as device {@code meter-i}. */
     static String connectorJson(TargetLaunch launch) throws IOException {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -161,9 +137,7 @@ final class GatewayTarget implements Target {
             List<String> gatewayCmd = new ArrayList<>();
             gatewayCmd.add(launch.javaHome().resolve("bin/java").toString());
             gatewayCmd.addAll(launch.jvmArgs());
-            Path logback = dir.resolve("logback.xml");
-            Files.writeString(logback, logbackXml());
-            gatewayCmd.add("-Dlogback.configurationFile=" + logback.toAbsolutePath());
+            // the shipped logging (asynchronous appender and its thread included): measured as it runs
             gatewayCmd.addAll(List.of("-jar", launch.gatewayJar().toAbsolutePath().toString(), "run", "--config",
                     config.toString()));
             Files.writeString(dir.resolve("gateway.command"), String.join(" ", gatewayCmd) + "\n");
