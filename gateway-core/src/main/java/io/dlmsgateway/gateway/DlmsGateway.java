@@ -303,7 +303,7 @@ public final class DlmsGateway implements AutoCloseable {
 
     public GatewayStatistics statistics() {
         return new GatewayStatistics(fleet.statistics(), spool.statistics(), transport.statistics(),
-                transport.isConnected());
+                transport.isConnected(), readingsSpooled.sum(), readingsPublished.sum());
     }
 
     /** Readings written to the spool since start. */

@@ -9,17 +9,20 @@ import java.util.Map;
 /**
  * The gateway's counters: meters, spool and ThingsBoard side.
  *
- * @param fleet     the meters
- * @param spool     readings on disk waiting for ThingsBoard
- * @param transport the MQTT side
- * @param connected whether the MQTT connection to ThingsBoard is up
+ * @param fleet             the meters
+ * @param spool             readings on disk waiting for ThingsBoard
+ * @param transport         the MQTT side
+ * @param connected         whether the MQTT connection to ThingsBoard is up
+ * @param readingsSpooled   readings written to the spool since start
+ * @param readingsPublished readings ThingsBoard acknowledged since start
  */
 public record GatewayStatistics(FleetStatistics fleet, SpoolStatistics spool, TransportStatistics transport,
-                                boolean connected) {
+                                boolean connected, long readingsSpooled, long readingsPublished) {
 
     /**
      * What the gateway publishes as its own telemetry: the seed's metrics (devicesTotal, devicesUp, devicesDown,
-     * bytesReceived, bytesSent, messagesReceived, messagesSent) plus the spool backlog and what was lost or skipped.
+     * bytesReceived, bytesSent, messagesReceived, messagesSent) plus readings spooled and published, the spool
+     * backlog and what was lost or skipped.
      */
     public Map<String, Object> asTelemetry() {
         Map<String, Object> values = new LinkedHashMap<>();
@@ -33,6 +36,8 @@ public record GatewayStatistics(FleetStatistics fleet, SpoolStatistics spool, Tr
         values.put("polls", fleet.polls());
         values.put("pollsFailed", fleet.failures());
         values.put("pollsSkipped", fleet.skipped());
+        values.put("readingsSpooled", readingsSpooled);
+        values.put("readingsPublished", readingsPublished);
         values.put("spoolBacklog", spool.backlogRecords());
         values.put("readingsDropped", spool.dropped());
         values.put("valuesDropped", transport.droppedValues());

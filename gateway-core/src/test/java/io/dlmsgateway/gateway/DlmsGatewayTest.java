@@ -99,8 +99,11 @@ class DlmsGatewayTest {
         JsonNode stats = thingsBoard.await("v1/devices/me/telemetry", json -> json.path("devicesUp").asInt() == 3,
                 Duration.ofSeconds(5)).json();
         assertThat(stats.fieldNames()).toIterable().contains("devicesTotal", "devicesUp", "devicesDown",
-                "bytesReceived", "bytesSent", "messagesReceived", "messagesSent", "spoolBacklog", "readingsDropped");
+                "bytesReceived", "bytesSent", "messagesReceived", "messagesSent", "readingsSpooled",
+                "readingsPublished", "spoolBacklog", "readingsDropped");
         assertThat(stats.get("devicesTotal").asInt()).isEqualTo(3);
+        assertThat(stats.get("readingsSpooled").isIntegralNumber()).isTrue();
+        assertThat(stats.get("readingsPublished").asLong()).isBetween(0L, gateway.readingsPublished());
         assertThat(stats.get("bytesReceived").asLong()).isPositive();
     }
 
