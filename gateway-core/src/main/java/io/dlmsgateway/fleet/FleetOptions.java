@@ -225,7 +225,9 @@ public final class FleetOptions {
          * Polls due within the same window of this width start together: a meter's poll waits for the end of the
          * window its slot falls in, so each event loop wakes once per window for all its due meters instead of once
          * per meter. Readings keep their slot ({@link MeterReading#scheduledAt()}); a poll starts at most this late.
-         * {@link Duration#ZERO} starts every poll on its own millisecond.
+         * {@link Duration#ZERO} starts every poll on its own millisecond. Keep it well below the shortest polling
+         * interval. Measured at 10 000 meters every 5 s: 10 ms costs a third less CPU per poll than none, 50 ms no
+         * less than 10 ms (bench/README.md).
          */
         public Builder scheduleResolution(Duration resolution) {
             if (resolution.isNegative() || resolution.compareTo(Duration.ofSeconds(1)) > 0) {

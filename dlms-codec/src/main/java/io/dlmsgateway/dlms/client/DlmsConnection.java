@@ -86,8 +86,9 @@ public final class DlmsConnection implements AutoCloseable {
     }
 
     /**
-     * Connects on the given group (epoll or NIO, see {@link SocketTransport}) and associates. The future fails with a {@link DlmsException} that says
-     * what went wrong: connection refused or timed out, association rejected and why.
+     * Connects on the given group, with the socket type that runs on it (epoll or NIO, see {@link SocketTransport}),
+     * and associates. The future fails with a {@link DlmsException} that says what went wrong: connection refused
+     * or timed out, association rejected and why.
      */
     public static CompletableFuture<DlmsConnection> open(EventLoopGroup group, InetSocketAddress address,
             DlmsClientSettings settings, String meter) {
@@ -101,7 +102,7 @@ public final class DlmsConnection implements AutoCloseable {
 
     /**
      * Connects with a copy of the given bootstrap (its group, channel type and options; its handler is replaced) and
-     * associates. Lets a host application bring its own transport, such as epoll.
+     * associates. Lets a host application bring its own channel type and options.
      */
     public static CompletableFuture<DlmsConnection> open(Bootstrap bootstrap, InetSocketAddress address,
             DlmsClientSettings settings, String meter) {
