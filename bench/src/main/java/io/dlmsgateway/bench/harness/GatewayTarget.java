@@ -39,6 +39,24 @@ final class GatewayTarget implements Target {
     static final String NAME = "gateway";
     /** JDK 17: "garbage-first heap   total 262144K, used 19834K"; 21+: "total reserved ..K, committed ..K, used ..K". */
     static final Pattern HEAP = Pattern.compile("(?:total|committed) (\\d+)K, used (\\d+)K");
+
+    /**
+     * {@code [committed, used]} bytes of the heap from {@code jcmd GC.heap_info}, or null when it does not say: one
+     * line for G1, one per generation for the serial and parallel collectors (summed); Metaspace is not heap and its
+     * line does not match.
+     */
+    static long[] parseHeapInfo(String heapInfo) {
+        Matcher m = HEAP.matcher(heapInfo);
+        long committed = 0;
+        long used = 0;
+        boolean found = false;
+        while (m.find()) {
+            found = true;
+            committed += Long.parseLong(m.group(1)) * 1024;
+            used += Long.parseLong(m.group(2)) * 1024;
+        }
+        return found ? new long[] {committed, used} : null;
+    }
     private static final Pattern STOPPED = Pattern.compile(
             "Stopped: readings spooled (\\d+), published (\\d+); (\\d+) left in the spool");
     private static final Pattern JAVA_THREAD = Pattern.compile("^\"(.*)\" #\\d+");
@@ -271,9 +289,7 @@ final class GatewayTarget implements Target {
 
         /** {@code [committed, used]} bytes of the gateway's heap, or null when jcmd could not tell. */
         private long[] heapInfo() {
-            Matcher m = HEAP.matcher(jcmd("GC.heap_info"));
-            return m.find() ? new long[] {Long.parseLong(m.group(1)) * 1024, Long.parseLong(m.group(2)) * 1024}
-                    : null;
+            return parseHeapInfo(jcmd("GC.heap_info"));
         }
 
         private String jcmdVersion() {
