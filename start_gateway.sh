@@ -23,6 +23,11 @@ if [ ! -f "$config" ]; then
 fi
 
 # options: the lines of the file without comments and blank lines; none of them contains a space
-jvm_options=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$options_file" 2>/dev/null || true)
+if [ -f "$options_file" ]; then
+    jvm_options=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$options_file")
+else
+    echo "start_gateway: no JVM options file at $options_file; starting with the JVM's defaults" >&2
+    jvm_options=""
+fi
 # shellcheck disable=SC2086 # word splitting of the option lists is intended
 exec java $jvm_options ${JAVA_OPTS:-} -jar "$jar" run --config "$config"
