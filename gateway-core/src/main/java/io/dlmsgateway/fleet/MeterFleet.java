@@ -92,8 +92,8 @@ public final class MeterFleet implements AutoCloseable {
             }
         }
         this.ownsGroup = options.eventLoopGroup().isEmpty();
-        this.group = options.eventLoopGroup().orElseGet(() -> SocketTransport.newEventLoopGroup(options.eventLoopThreads(),
-                new DefaultThreadFactory("dlms-meters", true)));
+        this.group = options.eventLoopGroup().orElseGet(() -> SocketTransport.newEventLoopGroup(
+                options.eventLoopThreads(), new DefaultThreadFactory("dlms-meters", true)));
         this.buffer = new ReadingBuffer(options.readingBufferSize());
         this.limiter = new ConnectionAttemptLimiter(options.maxConcurrentConnects());
         this.statisticsLog = new FleetStatisticsLog(this::statistics, this::deviceStatistics);

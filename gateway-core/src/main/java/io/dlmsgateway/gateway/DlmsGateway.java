@@ -103,7 +103,8 @@ public final class DlmsGateway implements AutoCloseable {
         this.mapping = new TelemetryMapping(devices);
         // first, as it is what most often cannot start (directory in use by another gateway, not writable)
         this.spool = Spool.open(config.storage().spoolOptions());
-        this.group = SocketTransport.newEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("dlms-gateway", true));
+        this.group = SocketTransport.newEventLoopGroup(options.eventLoopThreads(),
+                new DefaultThreadFactory("dlms-gateway", true));
         this.timer = Schedulers.fromExecutorService(group.next(), "dlms-gateway-timer");
         // the MQTT client's sockets, results and timers share the meters' loops: no thread of its own
         this.transport = ThingsBoardTransport.create(options.transport()

@@ -114,7 +114,8 @@ public final class FleetTarget implements LoadWorkload, Callable<Integer> {
     @Override
     public String notes() {
         String notes = String.format(Locale.ROOT, "MeterFleet (%d %s event-loop threads, connect cap %d, schedule"
-                + " resolution %d ms); GET-with-list of the 4 registers per poll when the meter negotiates MULTIPLE_REFERENCES"
+                + " resolution %d ms); GET-with-list of the 4 registers per poll when the meter negotiates"
+                + " MULTIPLE_REFERENCES"
                 + " (scaler_unit read once with the first poll)", fleetOptions.eventLoopThreads(),
                 SocketTransport.name(fleet.eventLoopGroup()), fleetOptions.maxConcurrentConnects(),
                 fleetOptions.scheduleResolution().toMillis());

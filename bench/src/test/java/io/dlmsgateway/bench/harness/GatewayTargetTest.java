@@ -75,11 +75,13 @@ class GatewayTargetTest {
                 "  eden space 103296K,   6% used [0x0000000687400000, 0x0000000687a0d748, 0x000000068d8e0000)",
                 " tenured generation   total 258048K, used 100000K [0x0000000704d50000, 0x0000000714950000)",
                 " Metaspace       used 313K, committed 512K, reserved 1114112K");
-        assertThat(GatewayTarget.parseHeapInfo(jdk17)).containsExactly((116160L + 258048) * 1024, (6197L + 100000) * 1024);
+        assertThat(GatewayTarget.parseHeapInfo(jdk17))
+                .containsExactly((116160L + 258048) * 1024, (6197L + 100000) * 1024);
         String jdk25 = String.join("\n",
                 "DefNew     total 116160K, used 8263K [0x0000000687400000, 0x000000068f200000)",
                 "Tenured    total 258048K, used 1166K [0x0000000704d50000, 0x0000000714950000)");
-        assertThat(GatewayTarget.parseHeapInfo(jdk25)).containsExactly((116160L + 258048) * 1024, (8263L + 1166) * 1024);
+        assertThat(GatewayTarget.parseHeapInfo(jdk25))
+                .containsExactly((116160L + 258048) * 1024, (8263L + 1166) * 1024);
         assertThat(GatewayTarget.parseHeapInfo("no heap here")).isNull();
     }
 }

@@ -91,7 +91,8 @@ public final class MeterSimulator implements AutoCloseable {
                 ? SocketTransport.newEventLoopGroup(1, new DefaultThreadFactory("dlms-sim-accept", true))
                 : options.eventLoopGroup();
         EventLoopGroup ioGroup = owns
-                ? SocketTransport.newEventLoopGroup(options.workerThreads(), new DefaultThreadFactory("dlms-sim-io", true))
+                ? SocketTransport.newEventLoopGroup(options.workerThreads(),
+                        new DefaultThreadFactory("dlms-sim-io", true))
                 : options.eventLoopGroup();
         ChannelGroup channels = new DefaultChannelGroup("dlms-sim", GlobalEventExecutor.INSTANCE);
         List<SimulatedMeter> meters = new ArrayList<>(options.meterCount());
