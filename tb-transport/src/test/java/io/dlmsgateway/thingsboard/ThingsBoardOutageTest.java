@@ -102,12 +102,8 @@ class ThingsBoardOutageTest {
     @Test
     void startsWhileThingsBoardIsDownAndPublishesOnceItIsUp() {
         String gw = "gw-late";
-        thingsBoard.broker.stop();
-        transport = ThingsBoardTransport.create(thingsBoard.settings(gw, "token").build());
-        transport.start();
-        Sinks.Many<TelemetryBatch<Integer>> spool = Sinks.many().unicast().onBackpressureBuffer();
         List<TelemetryAck<Integer>> acks = new CopyOnWriteArrayList<>();
-        transport.publishTelemetry(spool.asFlux()).subscribe(acks::add);
+        Sinks.Many<TelemetryBatch<Integer>> spool = startWhileThingsBoardIsDown(gw, acks);
         spool.tryEmitNext(batch(1, "Meter-Z"));
 
         sleep(Duration.ofMillis(800));
@@ -124,12 +120,8 @@ class ThingsBoardOutageTest {
     @Test
     void batchesWaitingForTheConnectionGoOutInTheirOrder() {
         String gw = "gw-order";
-        thingsBoard.broker.stop();
-        transport = ThingsBoardTransport.create(thingsBoard.settings(gw, "token").build());
-        transport.start();
-        Sinks.Many<TelemetryBatch<Integer>> spool = Sinks.many().unicast().onBackpressureBuffer();
         List<TelemetryAck<Integer>> acks = new CopyOnWriteArrayList<>();
-        transport.publishTelemetry(spool.asFlux()).subscribe(acks::add);
+        Sinks.Many<TelemetryBatch<Integer>> spool = startWhileThingsBoardIsDown(gw, acks);
         for (int seq = 1; seq <= 8; seq++) {
             spool.tryEmitNext(batch(seq, "Meter-O"));
         }
@@ -143,6 +135,17 @@ class ThingsBoardOutageTest {
                 .toList();
         assertThat(arrived).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
         assertThat(acks).extracting(TelemetryAck::context).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    }
+
+    /** Starts gateway {@code gw}'s transport while ThingsBoard is down; returns the spool that feeds it. */
+    private Sinks.Many<TelemetryBatch<Integer>> startWhileThingsBoardIsDown(String gw,
+            List<TelemetryAck<Integer>> acks) {
+        thingsBoard.broker.stop();
+        transport = ThingsBoardTransport.create(thingsBoard.settings(gw, "token").build());
+        transport.start();
+        Sinks.Many<TelemetryBatch<Integer>> spool = Sinks.many().unicast().onBackpressureBuffer();
+        transport.publishTelemetry(spool.asFlux()).subscribe(acks::add);
+        return spool;
     }
 
     private static int indexOf(List<Message> messages, String topic, String device) {

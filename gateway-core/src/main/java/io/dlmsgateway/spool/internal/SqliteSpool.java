@@ -552,28 +552,25 @@ public final class SqliteSpool implements Spool {
         }
     }
 
-    private record Append(List<SpoolRecord> records, MonoSink<Void> sink) implements Command {
+    /** A command whose caller waits on a sink for its outcome. */
+    private sealed interface Answered extends Command {
+        MonoSink<Void> sink();
+
         @Override
-        public void complete() {
-            sink.success();
+        default void complete() {
+            sink().success();
         }
 
         @Override
-        public void fail(Throwable error) {
-            sink.error(error);
+        default void fail(Throwable error) {
+            sink().error(error);
         }
     }
 
-    private record Acknowledge(LeasedBatch lease, MonoSink<Void> sink) implements Command {
-        @Override
-        public void complete() {
-            sink.success();
-        }
+    private record Append(List<SpoolRecord> records, MonoSink<Void> sink) implements Answered {
+    }
 
-        @Override
-        public void fail(Throwable error) {
-            sink.error(error);
-        }
+    private record Acknowledge(LeasedBatch lease, MonoSink<Void> sink) implements Answered {
     }
 
     private record Release(LeasedBatch lease) implements Command {
