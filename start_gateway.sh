@@ -9,7 +9,7 @@
 # and leaving the rest in the spool.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-jar="$here/gateway-core/target/dlms-gateway.jar"
+jar="$here/gateway-app/target/dlms-gateway.jar"
 config="${1:-$here/config/tb_gateway.yaml}"
 options_file="${JVM_OPTIONS_FILE:-$here/config/jvm.options}"
 

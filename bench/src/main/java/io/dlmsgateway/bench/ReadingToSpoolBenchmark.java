@@ -1,10 +1,11 @@
 package io.dlmsgateway.bench;
 
-import io.dlmsgateway.config.DeviceConfig;
-import io.dlmsgateway.config.ValueTemplate;
 import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.client.MeasuredValue;
+import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.fleet.MeterReading;
+import io.dlmsgateway.gateway.GatewayDevice;
+import io.dlmsgateway.gateway.ValueTemplate;
 import io.dlmsgateway.gateway.internal.TelemetryMapping;
 import io.dlmsgateway.spool.SpoolRecord;
 import io.dlmsgateway.thingsboard.DeviceTelemetry;
@@ -48,10 +49,8 @@ public class ReadingToSpoolBenchmark {
         for (String name : new String[] {"voltage_l1", "current_l1", "active_power", "frequency"}) {
             timeseries.put(name, ValueTemplate.parse("${" + name + "}"));
         }
-        DeviceConfig device = DeviceConfig.builder("medidor_principal", "192.168.1.127", 3333)
-                .deviceType("DLMS_Energy_Meter")
-                .timeseriesMapping(timeseries)
-                .build();
+        GatewayDevice device = new GatewayDevice(Meter.builder("medidor_principal", "192.168.1.127", 3333).build(),
+                "DLMS_Energy_Meter", Map.of(), timeseries);
         mapping = new TelemetryMapping(Map.of(device.name(), device));
         Map<String, MeasuredValue> values = new LinkedHashMap<>();
         values.put("voltage_l1", new MeasuredValue(MeasurementCatalog.require("voltage_l1"), new BigDecimal("230.1"),
@@ -63,7 +62,7 @@ public class ReadingToSpoolBenchmark {
         values.put("frequency", new MeasuredValue(MeasurementCatalog.require("frequency"), new BigDecimal("50.02"),
                 "Hz"));
         Instant now = Instant.parse("2025-11-04T10:30:45Z");
-        reading = new MeterReading(device, now, now, Duration.ofMillis(3), values, Map.of());
+        reading = new MeterReading(device.name(), now, now, Duration.ofMillis(3), values, Map.of());
         record = mapping.record(reading);
     }
 

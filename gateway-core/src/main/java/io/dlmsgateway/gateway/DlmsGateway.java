@@ -3,28 +3,20 @@ package io.dlmsgateway.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dlmsgateway.config.DeviceConfig;
-import io.dlmsgateway.config.GatewayConfig;
-import io.dlmsgateway.config.ThingsBoardConfig;
-import io.dlmsgateway.config.ThingsBoardSecurity;
-import io.dlmsgateway.dlms.transport.SocketTransport;
 import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.MeterFleet;
 import io.dlmsgateway.fleet.MeterReading;
 import io.dlmsgateway.gateway.internal.DeviceRpcRouter;
 import io.dlmsgateway.gateway.internal.TelemetryMapping;
+import io.dlmsgateway.resources.GatewayResources;
 import io.dlmsgateway.spool.Spool;
 import io.dlmsgateway.spool.SpoolRecord;
 import io.dlmsgateway.spool.SpooledBatch;
 import io.dlmsgateway.thingsboard.AttributeUpdate;
-import io.dlmsgateway.thingsboard.Credentials;
 import io.dlmsgateway.thingsboard.TelemetryAck;
 import io.dlmsgateway.thingsboard.TelemetryBatch;
-import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import io.dlmsgateway.thingsboard.ThingsBoardTransport;
-import io.dlmsgateway.thingsboard.TlsSettings;
-import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -77,11 +68,11 @@ public final class DlmsGateway implements AutoCloseable {
     /** Longest a graceful stop waits for the backlog to be published. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
-    private final GatewayConfig config;
+    private final GatewaySettings settings;
     private final GatewayOptions options;
-    private final EventLoopGroup group;
+    private final GatewayResources resources;
     private final Scheduler timer;
-    private final Map<String, DeviceConfig> devices = new LinkedHashMap<>();
+    private final Map<String, GatewayDevice> devices = new LinkedHashMap<>();
     private final TelemetryMapping mapping;
     private final Spool spool;
     private final ThingsBoardTransport transport;
@@ -94,38 +85,41 @@ public final class DlmsGateway implements AutoCloseable {
     private final Sinks.Empty<Void> terminated = Sinks.empty();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
 
-    private DlmsGateway(GatewayConfig config, GatewayOptions options) {
-        this.config = config;
+    private DlmsGateway(GatewaySettings settings, GatewayOptions options) {
+        this.settings = settings;
         this.options = options;
-        for (DeviceConfig device : config.enabledDevices()) {
-            devices.put(device.name(), device);
+        for (GatewayDevice device : settings.devices()) {
+            if (devices.putIfAbsent(device.name(), device) != null) {
+                throw new IllegalArgumentException("device name '" + device.name() + "' is used twice");
+            }
         }
         this.mapping = new TelemetryMapping(devices);
         // first, as it is what most often cannot start (directory in use by another gateway, not writable)
-        this.spool = Spool.open(config.storage().spoolOptions());
-        this.group = SocketTransport.newEventLoopGroup(options.eventLoopThreads(),
-                new DefaultThreadFactory("dlms-gateway", true));
-        this.timer = Schedulers.fromExecutorService(group.next(), "dlms-gateway-timer");
+        this.spool = Spool.open(settings.spool());
+        // the gateway shuts down only event loops it made; a host's, handed in through the options, it leaves alone
+        this.resources = options.resources().orElseGet(GatewayResources::create);
+        EventLoop timerLoop = resources.nextEventLoop();
+        this.timer = resources.timer(timerLoop);
         // the MQTT client's sockets, results and timers share the meters' loops: no thread of its own
         this.transport = ThingsBoardTransport.create(options.transport()
-                .apply(transportSettings(config.thingsBoard()).eventLoopGroup(group).applicationExecutor(group.next()))
+                .apply(settings.thingsBoard().toBuilder().resources(resources).applicationExecutor(timerLoop))
                 .build());
-        this.fleet = MeterFleet.create(List.copyOf(devices.values()),
-                options.fleet().toBuilder().eventLoopGroup(group).build());
+        this.fleet = MeterFleet.create(devices.values().stream().map(GatewayDevice::meter).toList(),
+                options.fleet().toBuilder().resources(resources).build());
     }
 
     /**
      * Starts everything: ThingsBoard is connected in the background (the gateway starts and spools even while it
      * is unreachable), meters are polled at once.
      */
-    public static DlmsGateway start(GatewayConfig config, GatewayOptions options) {
-        DlmsGateway gateway = new DlmsGateway(config, options);
+    public static DlmsGateway start(GatewaySettings settings, GatewayOptions options) {
+        DlmsGateway gateway = new DlmsGateway(settings, options);
         gateway.run();
         return gateway;
     }
 
-    public static DlmsGateway start(GatewayConfig config) {
-        return start(config, GatewayOptions.defaults());
+    public static DlmsGateway start(GatewaySettings settings) {
+        return start(settings, GatewayOptions.defaults());
     }
 
     private void run() {
@@ -135,7 +129,7 @@ public final class DlmsGateway implements AutoCloseable {
                 () -> JsonNodeFactory.instance.pojoNode(statistics().asTelemetry())));
         transport.start();
 
-        for (DeviceConfig device : devices.values()) {
+        for (GatewayDevice device : devices.values()) {
             publishAttributesIfChanged(device, null);
         }
         disconnectDevicesThatLeftTheConfiguration();
@@ -146,7 +140,7 @@ public final class DlmsGateway implements AutoCloseable {
                 .map(this::toRecord)
                 // readings gather for minPackSendDelay (as the ThingsBoard IoT gateway's packs do) and go to disk in
                 // one transaction, so that each publish carries many readings instead of one
-                .bufferTimeout(APPEND_BATCH, packDelay(config), timer, true)
+                .bufferTimeout(APPEND_BATCH, packDelay(), timer, true)
                 .concatMap(records -> spool.append(records).doOnSuccess(v -> readingsSpooled.add(records.size())))
                 .subscribe(null, e -> {
                     log.error("[DLMSConnector] readings could not be written to the spool; polling stops", e);
@@ -159,7 +153,7 @@ public final class DlmsGateway implements AutoCloseable {
                 .concatMap(this::settle)
                 .subscribe(null, e -> log.error("[DLMSConnector] publishing stopped", e)));
 
-        config.thingsBoard().statsSendPeriod().ifPresent(period -> running.add(
+        settings.statisticsPeriod().ifPresent(period -> running.add(
                 Flux.interval(period, period, timer)
                         .onBackpressureDrop()
                         .concatMap(tick -> transport.publishGatewayTelemetry(statistics().asTelemetry())
@@ -171,15 +165,16 @@ public final class DlmsGateway implements AutoCloseable {
         }
     }
 
-    private static Duration packDelay(GatewayConfig config) {
-        Duration delay = config.thingsBoard().minPackSendDelay();
+    private Duration packDelay() {
+        Duration delay = settings.packDelay();
         return delay.isZero() ? Duration.ofMillis(1) : delay;
     }
 
     private SpoolRecord toRecord(MeterReading reading) {
         SpoolRecord record = mapping.record(reading);
-        if (TelemetryMapping.attributesFollowReadings(reading.device())) {
-            publishAttributesIfChanged(reading.device(), reading);
+        GatewayDevice device = devices.get(reading.meter());
+        if (TelemetryMapping.attributesFollowReadings(device)) {
+            publishAttributesIfChanged(device, reading);
         }
         return record;
     }
@@ -208,7 +203,7 @@ public final class DlmsGateway implements AutoCloseable {
 
     /** Writes the configured device names beside the spool and returns those of the last start that are gone. */
     private List<String> rememberDevices() throws IOException {
-        Optional<Path> directory = config.storage().path();
+        Optional<Path> directory = settings.spool().directory();
         if (directory.isEmpty()) {
             return List.of();
         }
@@ -238,7 +233,7 @@ public final class DlmsGateway implements AutoCloseable {
         return Mono.delay(RETRY_PAUSE, timer).then();
     }
 
-    private void publishAttributesIfChanged(DeviceConfig device, MeterReading reading) {
+    private void publishAttributesIfChanged(GatewayDevice device, MeterReading reading) {
         Map<String, Object> attributes = mapping.attributes(device, reading);
         Map<String, Object> before = publishedAttributes.put(device.name(), attributes);
         if (attributes.equals(before)) {
@@ -338,7 +333,9 @@ public final class DlmsGateway implements AutoCloseable {
                     .doFinally(signal -> {
                         running.dispose();
                         spool.close();
-                        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                        if (options.resources().isEmpty()) {
+                            resources.shutdown();
+                        }
                         logStatusQuietly();
                         terminated.tryEmitEmpty();
                     })
@@ -367,29 +364,5 @@ public final class DlmsGateway implements AutoCloseable {
     @Override
     public void close() {
         shutdown().block(Duration.ofSeconds(60));
-    }
-
-    /** The transport settings the configuration stands for. */
-    static ThingsBoardSettings.Builder transportSettings(ThingsBoardConfig tb) {
-        ThingsBoardSettings.Builder b = ThingsBoardSettings.builder()
-                .host(tb.host())
-                .port(tb.port())
-                .qos(tb.qos())
-                .maxPayloadSize(tb.maxPayloadSize());
-        ThingsBoardSecurity security = tb.security();
-        if (security instanceof ThingsBoardSecurity.AccessToken token) {
-            b.credentials(Credentials.accessToken(token.accessToken()));
-        } else if (security instanceof ThingsBoardSecurity.TlsAccessToken token) {
-            b.credentials(Credentials.accessToken(token.accessToken())).tls(TlsSettings.trusting(token.caCert()));
-        } else if (security instanceof ThingsBoardSecurity.UsernamePassword basic) {
-            // ThingsBoard's MQTT basic credentials: a client id, a user name (with its password), or both
-            String clientId = basic.clientId().orElseGet(() -> b.build().clientId());
-            b.credentials(Credentials.usernamePassword(clientId, basic.username().orElse(null),
-                    basic.password().orElse(null)));
-        } else if (security instanceof ThingsBoardSecurity.Tls tls) {
-            b.credentials(Credentials.x509()).tls(TlsSettings.clientCertificate(tls.caCert(), tls.cert(),
-                    tls.privateKey()));
-        }
-        return b;
     }
 }

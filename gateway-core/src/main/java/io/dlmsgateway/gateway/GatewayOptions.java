@@ -1,24 +1,26 @@
 package io.dlmsgateway.gateway;
 
 import io.dlmsgateway.fleet.FleetOptions;
+import io.dlmsgateway.resources.GatewayResources;
 import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * What the configuration files do not say: threads, and fine-tuning of the meter side and the ThingsBoard side (tests
+ * What the configuration files do not say: event loops, and fine-tuning of the meter side and the ThingsBoard side (tests
  * and benchmarks shorten backoffs with these). Defaults suit production.
  */
 public final class GatewayOptions {
 
-    private final int eventLoopThreads;
+    private final GatewayResources resources;
     private final FleetOptions fleet;
     private final UnaryOperator<ThingsBoardSettings.Builder> transport;
     private final Duration statusLogInterval;
 
     private GatewayOptions(Builder b) {
-        this.eventLoopThreads = b.eventLoopThreads;
+        this.resources = b.resources;
         this.fleet = b.fleet;
         this.transport = b.transport;
         this.statusLogInterval = b.statusLogInterval;
@@ -32,12 +34,15 @@ public final class GatewayOptions {
         return new Builder();
     }
 
-    /** Event-loop threads shared by every meter socket and the MQTT client: the available processors by default. */
-    public int eventLoopThreads() {
-        return eventLoopThreads;
+    /**
+     * The event loops shared by every meter socket and the MQTT client, when the host hands in its own (the gateway
+     * never shuts those down); otherwise the gateway makes one per available processor and shuts them down itself.
+     */
+    public Optional<GatewayResources> resources() {
+        return Optional.ofNullable(resources);
     }
 
-    /** Meter-side options; their event-loop group, if any, is replaced by the gateway's shared one. */
+    /** Meter-side options; their resources, if any, are replaced by the gateway's shared ones. */
     public FleetOptions fleet() {
         return fleet;
     }
@@ -54,7 +59,7 @@ public final class GatewayOptions {
 
     public static final class Builder {
 
-        private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
+        private GatewayResources resources;
         private FleetOptions fleet = FleetOptions.defaults();
         private UnaryOperator<ThingsBoardSettings.Builder> transport = UnaryOperator.identity();
         private Duration statusLogInterval = Duration.ofMinutes(1);
@@ -62,11 +67,9 @@ public final class GatewayOptions {
         private Builder() {
         }
 
-        public Builder eventLoopThreads(int threads) {
-            if (threads <= 0) {
-                throw new IllegalArgumentException("eventLoopThreads must be positive");
-            }
-            this.eventLoopThreads = threads;
+        /** See {@link GatewayOptions#resources()}. */
+        public Builder resources(GatewayResources value) {
+            this.resources = Objects.requireNonNull(value, "resources");
             return this;
         }
 

@@ -127,7 +127,7 @@ class DlmsGatewayTest {
         GatewayOptions quick = GatewayFixture.quick();
         gateway = DlmsGateway.start(GatewayFixture.config(
                 GatewayFixture.devices(simulator, Duration.ofMillis(300), Duration.ofSeconds(1)), broker.port(), dir,
-                65_536, Duration.ofSeconds(1)), GatewayOptions.builder().eventLoopThreads(2).fleet(quick.fleet())
+                65_536, Duration.ofSeconds(1)), GatewayOptions.builder().fleet(quick.fleet())
                 .transport(b -> quick.transport().apply(b).rpcTimeout(Duration.ofMillis(500))).build());
         awaitTrue(Duration.ofSeconds(10), () -> gateway.fleet().statistics().devicesUp() == 3, "meters up");
 
@@ -198,7 +198,7 @@ class DlmsGatewayTest {
 
     @Test
     void aMeterRemovedFromTheConfigurationIsDisconnectedAtTheNextStart() throws Exception {
-        List<io.dlmsgateway.config.DeviceConfig> all = GatewayFixture.devices(simulator, Duration.ofSeconds(1),
+        List<GatewayDevice> all = GatewayFixture.devices(simulator, Duration.ofSeconds(1),
                 Duration.ofSeconds(1));
         try (DlmsGateway first = DlmsGateway.start(GatewayFixture.config(all, broker.port(), dir, 65_536, null),
                 GatewayFixture.quick())) {

@@ -19,23 +19,28 @@ import java.util.function.BooleanSupplier;
  * What ThingsBoard sees of the gateway: every message the real in-process MQTT broker accepted from it, in arrival
  * order, parsed with Jackson; and a way to send it what ThingsBoard sends (RPCs, shared attributes).
  */
-final class ThingsBoardStandIn implements BrokerListener {
+public final class ThingsBoardStandIn implements BrokerListener {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    record Message(String topic, String clientId, String username, byte[] payload, JsonNode json) {
+    public record Message(String topic, String clientId, String username, byte[] payload, JsonNode json) {
     }
 
     /** One telemetry entry of one device as it arrived in a {@code v1/gateway/telemetry} message. */
-    record Entry(String device, long ts, JsonNode values) {
+    public record Entry(String device, long ts, JsonNode values) {
     }
 
     final List<Message> messages = new CopyOnWriteArrayList<>();
     final List<String> connectedUsernames = new CopyOnWriteArrayList<>();
     EmbeddedBroker broker;
 
-    EmbeddedBroker start() {
-        broker = EmbeddedBroker.builder().host("127.0.0.1").port(0).listener(this).start();
+    public EmbeddedBroker start() {
+        return start(0);
+    }
+
+    /** Starts the broker on loopback at {@code port} (0: any free port). */
+    public EmbeddedBroker start(int port) {
+        broker = EmbeddedBroker.builder().host("127.0.0.1").port(port).listener(this).start();
         return broker;
     }
 
@@ -55,11 +60,11 @@ final class ThingsBoardStandIn implements BrokerListener {
         messages.add(new Message(topic, clientId, username, payload, json));
     }
 
-    List<Message> on(String topic) {
+    public List<Message> on(String topic) {
         return messages.stream().filter(m -> m.topic().equals(topic)).toList();
     }
 
-    List<Entry> telemetry() {
+    public List<Entry> telemetry() {
         List<Entry> entries = new ArrayList<>();
         for (Message m : on("v1/gateway/telemetry")) {
             for (Iterator<Map.Entry<String, JsonNode>> it = m.json().fields(); it.hasNext(); ) {
@@ -72,12 +77,12 @@ final class ThingsBoardStandIn implements BrokerListener {
         return entries;
     }
 
-    List<Entry> telemetry(String device) {
+    public List<Entry> telemetry(String device) {
         return telemetry().stream().filter(e -> e.device().equals(device)).toList();
     }
 
     /** Sends what ThingsBoard would send to the gateway on a topic. */
-    void send(String topic, String json) {
+    public void send(String topic, String json) {
         broker.publish(topic, json.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -97,7 +102,7 @@ final class ThingsBoardStandIn implements BrokerListener {
                 + "; got " + on(topic).stream().map(m -> new String(m.payload(), StandardCharsets.UTF_8)).toList());
     }
 
-    static void awaitTrue(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
+    public static void awaitTrue(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -107,7 +112,7 @@ final class ThingsBoardStandIn implements BrokerListener {
         }
     }
 
-    static JsonNode parse(String json) {
+    public static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.dlmsgateway.thingsboard;
 
+import io.dlmsgateway.resources.GatewayResources;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.Objects;
@@ -36,7 +37,7 @@ public final class ThingsBoardSettings {
     private final Duration reconnectMaxDelay;
     private final Duration sessionLimitsTimeout;
     private final Duration closeTimeout;
-    private final EventLoopGroup eventLoopGroup;
+    private final GatewayResources resources;
     private final int nettyThreads;
     private final Executor applicationExecutor;
 
@@ -56,7 +57,7 @@ public final class ThingsBoardSettings {
         this.reconnectMaxDelay = b.reconnectMaxDelay;
         this.sessionLimitsTimeout = b.sessionLimitsTimeout;
         this.closeTimeout = b.closeTimeout;
-        this.eventLoopGroup = b.eventLoopGroup;
+        this.resources = b.resources;
         this.nettyThreads = b.nettyThreads;
         this.applicationExecutor = b.applicationExecutor;
     }
@@ -83,7 +84,7 @@ public final class ThingsBoardSettings {
         b.reconnectMaxDelay = reconnectMaxDelay;
         b.sessionLimitsTimeout = sessionLimitsTimeout;
         b.closeTimeout = closeTimeout;
-        b.eventLoopGroup = eventLoopGroup;
+        b.resources = resources;
         b.nettyThreads = nettyThreads;
         b.applicationExecutor = applicationExecutor;
         return b;
@@ -161,9 +162,14 @@ public final class ThingsBoardSettings {
         return closeTimeout;
     }
 
-    /** Host-supplied Netty event loops for the MQTT connection, or {@code null} for the HiveMQ client's own. */
+    /** Host-supplied event loops for the MQTT connection, or {@code null} for the HiveMQ client's own. */
+    public GatewayResources resources() {
+        return resources;
+    }
+
+    /** The event loops of {@link #resources()}, or {@code null} for the HiveMQ client's own. */
     public EventLoopGroup eventLoopGroup() {
-        return eventLoopGroup;
+        return resources == null ? null : resources.eventLoops();
     }
 
     /** Threads of the HiveMQ client's own event loop group when none is supplied; 0 for HiveMQ's default. */
@@ -202,7 +208,7 @@ public final class ThingsBoardSettings {
         private Duration reconnectMaxDelay = Duration.ofSeconds(60);
         private Duration sessionLimitsTimeout = Duration.ofSeconds(5);
         private Duration closeTimeout = Duration.ofSeconds(10);
-        private EventLoopGroup eventLoopGroup;
+        private GatewayResources resources;
         private int nettyThreads;
         private Executor applicationExecutor;
 
@@ -300,10 +306,11 @@ public final class ThingsBoardSettings {
         /**
          * Host-supplied event loops (shared with the meter sockets, for example). The transport never shuts them
          * down. Their type must match the channel type the HiveMQ client picks: epoll when
-         * {@code netty-transport-native-epoll} is on the class path and usable, NIO otherwise.
+         * {@code netty-transport-native-epoll} is on the class path and usable, NIO otherwise
+         * ({@link GatewayResources#create} makes the right kind).
          */
-        public Builder eventLoopGroup(EventLoopGroup value) {
-            this.eventLoopGroup = value;
+        public Builder resources(GatewayResources value) {
+            this.resources = value;
             return this;
         }
 

@@ -10,7 +10,7 @@
  * ThingsBoardTransport tb = ThingsBoardTransport.create(ThingsBoardSettings.builder()
  *         .host("thingsboard.example.org")
  *         .accessToken("GATEWAY_ACCESS_TOKEN")
- *         .eventLoopGroup(sharedEventLoops)          // optional: the host's Netty event loops
+ *         .resources(sharedResources)                // optional: the host's event loops (GatewayResources)
  *         .build());
  *
  * tb.onDeviceRpc(request -> switch (request.method()) {

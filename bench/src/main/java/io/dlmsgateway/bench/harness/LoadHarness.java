@@ -97,7 +97,7 @@ public final class LoadHarness implements Callable<Integer> {
             + " as each holds two descriptors per meter).")
     Integer simulators;
 
-    @Option(names = "--gateway-jar", defaultValue = "gateway-core/target/dlms-gateway.jar",
+    @Option(names = "--gateway-jar", defaultValue = "gateway-app/target/dlms-gateway.jar",
             description = "The runnable gateway jar that simulates the meters (default ${DEFAULT-VALUE}).")
     Path gatewayJar;
 

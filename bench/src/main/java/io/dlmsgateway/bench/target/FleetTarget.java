@@ -1,14 +1,13 @@
 package io.dlmsgateway.bench.target;
 
-import io.dlmsgateway.config.DeviceConfig;
-import io.dlmsgateway.config.MeterSecurity;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
-import io.dlmsgateway.dlms.transport.SocketTransport;
+import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.FleetOptions;
 import io.dlmsgateway.fleet.FleetStatistics;
+import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.fleet.MeterFleet;
 import io.dlmsgateway.fleet.MeterReading;
 import io.netty.buffer.ByteBufAllocator;
@@ -17,8 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,24 +62,25 @@ public final class FleetTarget implements LoadWorkload, Callable<Integer> {
         return millis == null ? builder : builder.scheduleResolution(Duration.ofMillis(Long.parseLong(millis)));
     }
 
-    /** The fleet's devices: meter {@code i} of the simulator as the gateway's configuration would describe it. */
-    static List<DeviceConfig> devices(TargetOptions options) {
+    /** The fleet's meters: meter {@code i} of the simulator as the gateway's configuration would describe it. */
+    static List<Meter> devices(TargetOptions options) {
         List<Measurement> measurements = MEASUREMENTS.stream().map(MeasurementCatalog::require).toList();
-        List<DeviceConfig> devices = new ArrayList<>(options.meters);
+        List<Meter> devices = new ArrayList<>(options.meters);
         for (int i = 0; i < options.meters; i++) {
-            devices.add(new DeviceConfig("meter-" + i, DeviceConfig.DEFAULT_DEVICE_TYPE, options.host,
-                    options.port + i, Duration.ofMillis(options.intervalMillis), measurements, Map.of(), Map.of(),
-                    options.framing, DeviceConfig.PUBLIC_CLIENT_ADDRESS, DeviceConfig.DEFAULT_LOGICAL_ADDRESS,
-                    options.framing == Framing.HDLC ? OptionalInt.of(options.physicalAddressBase + i)
-                            : OptionalInt.empty(),
-                    MeterSecurity.NONE, CONNECT_TIMEOUT, REQUEST_TIMEOUT));
+            DlmsClientSettings.Builder client = DlmsClientSettings.builder().framing(options.framing)
+                    .connectTimeout(CONNECT_TIMEOUT).requestTimeout(REQUEST_TIMEOUT);
+            if (options.framing == Framing.HDLC) {
+                client.physicalAddress(options.physicalAddressBase + i);
+            }
+            devices.add(Meter.builder("meter-" + i, options.host, options.port + i).client(client.build())
+                    .pollingInterval(Duration.ofMillis(options.intervalMillis)).measurements(measurements).build());
         }
         return devices;
     }
 
     @Override
     public void start(ScheduleGrid grid, PollRecorder recorder) {
-        List<DeviceConfig> devices = devices(options);
+        List<Meter> devices = devices(options);
         // the fleet spreads meter i at i/N of the interval from its own start, which is the grid's origin to within
         // the few milliseconds this call takes; the window counts readings by their scheduledAt, so the shift does
         // not change which or how many slots it holds
@@ -117,7 +115,7 @@ public final class FleetTarget implements LoadWorkload, Callable<Integer> {
                 + " resolution %d ms); GET-with-list of the 4 registers per poll when the meter negotiates"
                 + " MULTIPLE_REFERENCES"
                 + " (scaler_unit read once with the first poll)", fleetOptions.eventLoopThreads(),
-                SocketTransport.name(fleet.eventLoopGroup()), fleetOptions.maxConcurrentConnects(),
+                fleet.resources().transportName(), fleetOptions.maxConcurrentConnects(),
                 fleetOptions.scheduleResolution().toMillis());
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider metrics) {
             notes += String.format(Locale.ROOT, "; Netty pooled direct memory %d MiB",

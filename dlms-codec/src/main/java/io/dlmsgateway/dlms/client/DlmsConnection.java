@@ -17,9 +17,8 @@ import io.dlmsgateway.dlms.client.internal.DlmsClientHandler;
 import io.dlmsgateway.dlms.client.internal.GuruxClients;
 import io.dlmsgateway.dlms.frame.HdlcFrameDecoder;
 import io.dlmsgateway.dlms.frame.WrapperFrameDecoder;
-import io.dlmsgateway.dlms.transport.SocketTransport;
+import io.dlmsgateway.resources.SocketTransport;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -92,12 +91,7 @@ public final class DlmsConnection implements AutoCloseable {
      */
     public static CompletableFuture<DlmsConnection> open(EventLoopGroup group, InetSocketAddress address,
             DlmsClientSettings settings, String meter) {
-        Bootstrap bootstrap = new Bootstrap()
-                .group(group)
-                .channel(SocketTransport.socketChannel(group))
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
-        return open(bootstrap, address, settings, meter);
+        return open(SocketTransport.clientBootstrap(group), address, settings, meter);
     }
 
     /**

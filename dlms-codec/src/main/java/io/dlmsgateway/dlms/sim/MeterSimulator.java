@@ -1,7 +1,10 @@
 package io.dlmsgateway.dlms.sim;
 
 import io.dlmsgateway.dlms.Framing;
-import io.dlmsgateway.dlms.transport.SocketTransport;
+import io.dlmsgateway.dlms.frame.FramingCounters;
+import io.dlmsgateway.dlms.frame.HdlcFrameDecoder;
+import io.dlmsgateway.dlms.frame.WrapperFrameDecoder;
+import io.dlmsgateway.resources.SocketTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -13,22 +16,18 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.dlmsgateway.dlms.frame.FramingCounters;
-import io.dlmsgateway.dlms.frame.HdlcFrameDecoder;
-import io.dlmsgateway.dlms.frame.WrapperFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Many simulated DLMS/COSEM meters in one process, each listening on its own TCP port and speaking logical-name

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dlmsgateway.config.DeviceConfig;
-import io.dlmsgateway.config.ValueTemplate;
 import io.dlmsgateway.dlms.client.MeasuredValue;
 import io.dlmsgateway.fleet.MeterReading;
+import io.dlmsgateway.gateway.GatewayDevice;
+import io.dlmsgateway.gateway.ValueTemplate;
 import io.dlmsgateway.spool.SpoolRecord;
 import io.dlmsgateway.thingsboard.DeviceTelemetry;
 import java.io.IOException;
@@ -33,15 +33,15 @@ import java.util.function.Function;
 public final class TelemetryMapping {
 
     private final ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    private final Map<String, DeviceConfig> devices;
+    private final Map<String, GatewayDevice> devices;
 
-    public TelemetryMapping(Map<String, DeviceConfig> devices) {
+    public TelemetryMapping(Map<String, GatewayDevice> devices) {
         this.devices = devices;
     }
 
     /** The telemetry values of a reading, in mapping order. */
     public Map<String, Object> telemetry(MeterReading reading) {
-        DeviceConfig device = reading.device();
+        GatewayDevice device = devices.get(reading.meter());
         Map<String, Object> values = new LinkedHashMap<>();
         if (device.timeseriesMapping().isEmpty()) {
             reading.values().forEach((name, value) -> values.put(name, value.value()));
@@ -56,7 +56,7 @@ public final class TelemetryMapping {
      * The attributes of a device; with no reading, only the templates that need none (host, port, name,
      * deviceType) are resolved.
      */
-    public Map<String, Object> attributes(DeviceConfig device, MeterReading readingOrNull) {
+    public Map<String, Object> attributes(GatewayDevice device, MeterReading readingOrNull) {
         Map<String, Object> values = new LinkedHashMap<>();
         Function<String, Object> lookup = lookup(device, readingOrNull);
         device.attributesMapping().forEach((key, template) -> put(values, key, template, lookup));
@@ -64,7 +64,7 @@ public final class TelemetryMapping {
     }
 
     /** Whether any attribute template reads a measurement, so attributes may change with readings. */
-    public static boolean attributesFollowReadings(DeviceConfig device) {
+    public static boolean attributesFollowReadings(GatewayDevice device) {
         return device.attributesMapping().values().stream()
                 .flatMap(t -> t.placeholders().stream())
                 .anyMatch(name -> !isDeviceField(name));
@@ -72,15 +72,15 @@ public final class TelemetryMapping {
 
     public SpoolRecord record(MeterReading reading) {
         try {
-            return new SpoolRecord(reading.deviceName(), reading.timestamp().toEpochMilli(),
+            return new SpoolRecord(reading.meter(), reading.timestamp().toEpochMilli(),
                     json.writeValueAsBytes(telemetry(reading)));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("telemetry of " + reading.deviceName() + " cannot be written", e);
+            throw new IllegalStateException("telemetry of " + reading.meter() + " cannot be written", e);
         }
     }
 
     public DeviceTelemetry telemetry(SpoolRecord record) {
-        DeviceConfig device = devices.get(record.key());
+        GatewayDevice device = devices.get(record.key());
         Map<String, JsonNode> values = new LinkedHashMap<>();
         try {
             JsonNode tree = json.readTree(record.payload());
@@ -116,10 +116,10 @@ public final class TelemetryMapping {
         values.put(key, template.render(lookup));
     }
 
-    private static Function<String, Object> lookup(DeviceConfig device, MeterReading reading) {
+    private static Function<String, Object> lookup(GatewayDevice device, MeterReading reading) {
         return name -> switch (name) {
-            case "host" -> device.host();
-            case "port" -> device.port();
+            case "host" -> device.meter().host();
+            case "port" -> device.meter().port();
             case "name" -> device.name();
             case "deviceType" -> device.deviceType();
             default -> {

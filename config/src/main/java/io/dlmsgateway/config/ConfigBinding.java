@@ -1,0 +1,100 @@
+package io.dlmsgateway.config;
+
+import io.dlmsgateway.dlms.client.DlmsClientSettings;
+import io.dlmsgateway.fleet.Meter;
+import io.dlmsgateway.gateway.GatewayDevice;
+import io.dlmsgateway.gateway.GatewaySettings;
+import io.dlmsgateway.spool.SpoolOptions;
+import io.dlmsgateway.thingsboard.Credentials;
+import io.dlmsgateway.thingsboard.ThingsBoardSettings;
+import io.dlmsgateway.thingsboard.TlsSettings;
+import java.util.HexFormat;
+
+/**
+ * The one place where the configuration files bind onto the library types: a device onto the fleet's {@link Meter}
+ * and the gateway's {@link GatewayDevice}, the {@code thingsboard} section onto {@link ThingsBoardSettings}, the
+ * {@code storage} section onto {@link SpoolOptions}, the whole onto {@link GatewaySettings}.
+ *
+ * <pre>{@code
+ * GatewayConfig config = GatewayConfigLoader.withSystemEnvironment().load(Path.of("config/tb_gateway.yaml"));
+ * DlmsGateway gateway = DlmsGateway.start(ConfigBinding.gatewaySettings(config));
+ * }</pre>
+ */
+public final class ConfigBinding {
+
+    private ConfigBinding() {
+    }
+
+    /** What the gateway does, as the configuration says: its enabled devices, ThingsBoard, storage, statistics. */
+    public static GatewaySettings gatewaySettings(GatewayConfig config) {
+        ThingsBoardConfig tb = config.thingsBoard();
+        return new GatewaySettings(config.enabledDevices().stream().map(ConfigBinding::device).toList(),
+                thingsBoard(tb).build(), spool(config.storage()), tb.statsSendPeriod(), tb.minPackSendDelay());
+    }
+
+    /** A configured device as the gateway sees it. */
+    public static GatewayDevice device(DeviceConfig device) {
+        return new GatewayDevice(meter(device), device.deviceType(), device.attributesMapping(),
+                device.timeseriesMapping());
+    }
+
+    /** A configured device as the fleet polls it. */
+    public static Meter meter(DeviceConfig device) {
+        return Meter.builder(device.name(), device.host(), device.port())
+                .client(clientSettings(device))
+                .pollingInterval(device.pollingInterval())
+                .measurements(device.measurements())
+                .build();
+    }
+
+    /** The DLMS client settings a device's configuration stands for. */
+    public static DlmsClientSettings clientSettings(DeviceConfig device) {
+        MeterSecurity security = device.security();
+        HexFormat hex = HexFormat.of();
+        DlmsClientSettings.Builder b = DlmsClientSettings.builder()
+                .framing(device.framing())
+                .clientAddress(device.clientAddress())
+                .logicalAddress(device.logicalAddress())
+                .authentication(security.authentication())
+                .connectTimeout(device.connectTimeout())
+                .requestTimeout(device.requestTimeout());
+        device.physicalAddress().ifPresent(b::physicalAddress);
+        security.password().ifPresent(b::password);
+        security.blockCipherKey().ifPresent(k -> b.blockCipherKey(hex.formatHex(k)));
+        security.authenticationKey().ifPresent(k -> b.authenticationKey(hex.formatHex(k)));
+        security.systemTitle().ifPresent(t -> b.clientSystemTitle(hex.formatHex(t)));
+        return b.build();
+    }
+
+    /** The transport settings the {@code thingsboard} section stands for, to be completed by the caller. */
+    public static ThingsBoardSettings.Builder thingsBoard(ThingsBoardConfig tb) {
+        ThingsBoardSettings.Builder b = ThingsBoardSettings.builder()
+                .host(tb.host())
+                .port(tb.port())
+                .qos(tb.qos())
+                .maxPayloadSize(tb.maxPayloadSize());
+        ThingsBoardSecurity security = tb.security();
+        if (security instanceof ThingsBoardSecurity.AccessToken token) {
+            b.credentials(Credentials.accessToken(token.accessToken()));
+        } else if (security instanceof ThingsBoardSecurity.TlsAccessToken token) {
+            b.credentials(Credentials.accessToken(token.accessToken())).tls(TlsSettings.trusting(token.caCert()));
+        } else if (security instanceof ThingsBoardSecurity.UsernamePassword basic) {
+            // ThingsBoard's MQTT basic credentials: a client id, a user name (with its password), or both
+            String clientId = basic.clientId().orElseGet(() -> b.build().clientId());
+            b.credentials(Credentials.usernamePassword(clientId, basic.username().orElse(null),
+                    basic.password().orElse(null)));
+        } else if (security instanceof ThingsBoardSecurity.Tls tls) {
+            b.credentials(Credentials.x509()).tls(TlsSettings.clientCertificate(tls.caCert(), tls.cert(),
+                    tls.privateKey()));
+        }
+        return b;
+    }
+
+    /** The spool the {@code storage} section stands for. */
+    public static SpoolOptions spool(StorageConfig storage) {
+        SpoolOptions options = storage.path().map(SpoolOptions::file).orElseGet(SpoolOptions::memory)
+                .withMaxBytes(storage.maxSizeMb() << 20)
+                .withDurability(storage.durability());
+        return storage.maxRecords().isPresent() ? options.withMaxRecords(storage.maxRecords().getAsLong()) : options;
+    }
+}

@@ -1,0 +1,69 @@
+package io.dlmsgateway.config;
+
+import io.dlmsgateway.dlms.Framing;
+import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.gateway.ValueTemplate;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * One meter of a connector file's {@code devices}.
+ *
+ * @param name              device name in ThingsBoard, unique across the gateway
+ * @param deviceType        ThingsBoard device profile ({@code default} unless given)
+ * @param host              meter (or serial-to-IP converter) host
+ * @param port              meter TCP port
+ * @param pollingInterval   time between polls (the file gives milliseconds)
+ * @param measurements      what to read: catalogue names first, then custom OBIS measurements, in file order
+ * @param attributesMapping ThingsBoard attribute key to template, in file order
+ * @param timeseriesMapping ThingsBoard telemetry key to template, in file order
+ * @param framing           WRAPPER unless given
+ * @param clientAddress     client SAP / source wPort; 16 (public client) unless given, or 1 (management client)
+ *                          when the meter needs authentication, as the Gurux examples and most meters expect
+ * @param logicalAddress    server logical address / destination wPort, 1 unless given
+ * @param physicalAddress   HDLC physical address, when given (only meaningful with HDLC framing)
+ * @param security          authentication and keys
+ * @param connectTimeout    TCP connect timeout
+ * @param requestTimeout    time to wait for each reply
+ */
+public record DeviceConfig(String name, String deviceType, String host, int port, Duration pollingInterval,
+                           List<Measurement> measurements, Map<String, ValueTemplate> attributesMapping,
+                           Map<String, ValueTemplate> timeseriesMapping, Framing framing, int clientAddress,
+                           int logicalAddress, OptionalInt physicalAddress, MeterSecurity security,
+                           Duration connectTimeout, Duration requestTimeout) {
+
+    /** ThingsBoard's profile name when a device gives none. */
+    public static final String DEFAULT_DEVICE_TYPE = "default";
+    /** Polling interval when a device gives none. */
+    public static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(60);
+    /** Client address of the public client, which needs no authentication. */
+    public static final int PUBLIC_CLIENT_ADDRESS = 16;
+    /** Client address of the management client, which meters usually require for LOW and HLS. */
+    public static final int MANAGEMENT_CLIENT_ADDRESS = 1;
+    /** Server logical address of the management logical device. */
+    public static final int DEFAULT_LOGICAL_ADDRESS = 1;
+    /** TCP connect timeout when a device gives none. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Reply timeout when a device gives none. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+    public DeviceConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(deviceType, "deviceType");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(pollingInterval, "pollingInterval");
+        Objects.requireNonNull(framing, "framing");
+        Objects.requireNonNull(physicalAddress, "physicalAddress");
+        Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        measurements = List.copyOf(measurements);
+        attributesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(attributesMapping));
+        timeseriesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(timeseriesMapping));
+    }
+}

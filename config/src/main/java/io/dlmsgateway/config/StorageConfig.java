@@ -1,0 +1,62 @@
+package io.dlmsgateway.config;
+
+import io.dlmsgateway.spool.SpoolDurability;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The {@code storage} section: where readings wait until ThingsBoard has acknowledged them.
+ *
+ * <pre>{@code
+ * storage:
+ *   type: file            # file (durable, the default) or memory (lost on restart)
+ *   path: ./data/spool    # relative to this file's directory
+ *   maxSizeMb: 512        # past this the oldest readings are dropped, counted and logged
+ *   maxRecords: 1000000   # optional second bound
+ *   durability: crash     # crash: survives a gateway crash; fsync: survives power loss too, slower
+ * }</pre>
+ *
+ * @param type       file or memory
+ * @param path       the spool directory, resolved against the main file's directory; empty for memory
+ * @param maxSizeMb  the bound of the backlog in MiB (see {@link io.dlmsgateway.spool.SpoolOptions#maxBytes()})
+ * @param maxRecords the bound of the backlog in records, when given
+ * @param durability what a stored reading survives; {@link SpoolDurability#CRASH} for memory
+ */
+public record StorageConfig(Type type, Optional<Path> path, long maxSizeMb, OptionalLong maxRecords,
+                            SpoolDurability durability) {
+
+    /** Where the spool lives unless {@code path} says otherwise, relative to the main file's directory. */
+    public static final String DEFAULT_PATH = "data/spool";
+    public static final long DEFAULT_MAX_SIZE_MB = 512;
+
+    /** The kinds of storage. */
+    public enum Type {
+        /** On disk (SQLite), survives restarts and crashes. */
+        FILE,
+        /** In memory, bounded the same way, lost when the gateway stops. */
+        MEMORY
+    }
+
+    public StorageConfig {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(maxRecords, "maxRecords");
+        Objects.requireNonNull(durability, "durability");
+        if (path.isPresent() != (type == Type.FILE)) {
+            throw new IllegalArgumentException("a path is needed for type file and only for it");
+        }
+        if (maxSizeMb <= 0) {
+            throw new IllegalArgumentException("maxSizeMb must be positive: " + maxSizeMb);
+        }
+    }
+
+    /** What applies when the main file has no {@code storage} section: a file spool of 512 MiB. */
+    public static StorageConfig defaults(Path configDirectory) {
+        return new StorageConfig(Type.FILE, Optional.of(configDirectory.resolve(DEFAULT_PATH)), DEFAULT_MAX_SIZE_MB,
+                OptionalLong.empty(), SpoolDurability.CRASH);
+    }
+
+    /** The options to open the spool with. */
+}

@@ -1,0 +1,560 @@
+package io.dlmsgateway.config.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dlmsgateway.config.ConfigException;
+import io.dlmsgateway.config.ConnectorConfig;
+import io.dlmsgateway.config.DeviceConfig;
+import io.dlmsgateway.config.GatewayConfig;
+import io.dlmsgateway.config.MeterSecurity;
+import io.dlmsgateway.config.StorageConfig;
+import io.dlmsgateway.config.ThingsBoardConfig;
+import io.dlmsgateway.config.ThingsBoardSecurity;
+import io.dlmsgateway.dlms.Authentication;
+import io.dlmsgateway.dlms.Framing;
+import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.MeasurementCatalog;
+import io.dlmsgateway.dlms.ObisCode;
+import io.dlmsgateway.gateway.ValueTemplate;
+import io.dlmsgateway.spool.SpoolDurability;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Walks the main file and the connector files into a {@link GatewayConfig}, collecting every problem on the way.
+ * One instance per load: it holds the problems and the device names seen so far.
+ */
+public final class GatewayConfigParser {
+
+    /** Placeholders every device offers besides its measurements. */
+    private static final List<String> DEVICE_PLACEHOLDERS = List.of("host", "port", "name", "deviceType");
+    private static final long MAX_DURATION_MS = Duration.ofDays(1).toMillis();
+    private static final long MAX_STORAGE_SIZE_MB = 1L << 20; // 1 TiB
+    /** The Python ThingsBoard gateway's storage fields, which users bring along, and what they are called here. */
+    private static final Map<String, String> THINGSBOARD_STORAGE_FIELDS = thingsBoardStorageFields();
+
+    private final ProblemCollector problems = new ProblemCollector();
+    private final SecretResolver secrets;
+    // device name -> "file: path" of its first definition, since ThingsBoard names are unique per gateway
+    private final Map<String, String> deviceNames = new HashMap<>();
+
+    public GatewayConfigParser(SecretResolver secrets) {
+        this.secrets = secrets;
+    }
+
+    /** Reads and validates the main file and every connector file it names. */
+    public GatewayConfig parse(Path mainFile) throws ConfigException {
+        String shown = mainFile.toString();
+        Optional<ConfigNode> root = ConfigTreeReader.read(mainFile, shown, problems)
+                .flatMap(tree -> ConfigNode.root(problems, shown, directoryOf(mainFile), tree));
+        if (root.isEmpty()) {
+            problems.throwIfAny();
+        }
+        ConfigNode main = root.get();
+        Optional<ThingsBoardConfig> thingsBoard = main.object("thingsboard").map(this::thingsBoard);
+        if (!main.has("thingsboard")) {
+            main.problem("thingsboard", "required field is missing");
+        }
+        List<ConnectorConfig> connectors = new ArrayList<>();
+        Optional<List<JsonNode>> entries = main.array("connectors");
+        if (entries.isEmpty() && !main.has("connectors")) {
+            main.problem("connectors", "required field is missing");
+        } else if (entries.isPresent() && entries.get().isEmpty()) {
+            main.problem("connectors", "needs at least one connector");
+        }
+        for (int i = 0; entries.isPresent() && i < entries.get().size(); i++) {
+            main.element("connectors", i, entries.get().get(i)).flatMap(this::connector).ifPresent(connectors::add);
+        }
+        Optional<StorageConfig> storage = main.has("storage") ? main.object("storage").flatMap(this::storage)
+                : Optional.of(StorageConfig.defaults(main.directory()));
+        main.reportUnknownFields();
+        problems.throwIfAny();
+        return new GatewayConfig(mainFile, thingsBoard.orElseThrow(), connectors, storage.orElseThrow());
+    }
+
+    private Optional<StorageConfig> storage(ConfigNode node) {
+        Optional<StorageConfig.Type> type = Optional.of(StorageConfig.Type.FILE);
+        if (node.has("type")) {
+            type = node.string("type").flatMap(text -> switch (text) {
+                case "file" -> Optional.of(StorageConfig.Type.FILE);
+                case "memory" -> Optional.of(StorageConfig.Type.MEMORY);
+                case "sqlite" -> {
+                    node.problem("type", "write file: this gateway's file storage is SQLite already");
+                    yield Optional.empty();
+                }
+                default -> {
+                    node.problem("type", "unknown storage type '" + text + "'; expected file or memory");
+                    yield Optional.empty();
+                }
+            });
+        }
+        boolean file = type.orElse(StorageConfig.Type.FILE) == StorageConfig.Type.FILE;
+        Optional<Path> path = Optional.empty();
+        if (node.has("path")) {
+            Optional<String> text = node.requiredString("path");
+            if (!file) {
+                node.problem("path", "only used with type file");
+            } else if (text.isPresent()) {
+                path = Optional.of(node.directory().resolve(text.get()));
+                if (Files.exists(path.get()) && !Files.isDirectory(path.get())) {
+                    node.problem("path", path.get() + " is a file; the spool needs a directory");
+                    path = Optional.empty();
+                }
+            }
+        } else if (file) {
+            path = Optional.of(node.directory().resolve(StorageConfig.DEFAULT_PATH));
+        }
+        OptionalLong maxSizeMb = node.has("maxSizeMb") ? node.integer("maxSizeMb", 1, MAX_STORAGE_SIZE_MB)
+                : OptionalLong.of(StorageConfig.DEFAULT_MAX_SIZE_MB);
+        OptionalLong maxRecords = node.integer("maxRecords", 1, Long.MAX_VALUE);
+        Optional<SpoolDurability> durability = enumField(node, "durability", SpoolDurability.class,
+                SpoolDurability.CRASH);
+        if (!file && node.has("durability")) {
+            node.problem("durability", "only used with type file; memory storage does not survive a restart");
+        }
+        node.reportUnknownFields(THINGSBOARD_STORAGE_FIELDS);
+        boolean pathOk = !file || path.isPresent();
+        if (type.isEmpty() || !pathOk || maxSizeMb.isEmpty() || (node.has("maxRecords") && maxRecords.isEmpty())
+                || durability.isEmpty() || (!file && (node.has("path") || node.has("durability")))) {
+            return Optional.empty();
+        }
+        return Optional.of(new StorageConfig(type.get(), path, maxSizeMb.getAsLong(), maxRecords,
+                file ? durability.get() : SpoolDurability.CRASH));
+    }
+
+    private ThingsBoardConfig thingsBoard(ConfigNode node) {
+        Optional<String> host = node.requiredString("host");
+        OptionalLong port = node.integer("port", 1, 65535);
+        OptionalLong qos = OptionalLong.of(1);
+        if (node.has("qos")) {
+            qos = node.integer("qos", 0, 2);
+            if (qos.isPresent() && qos.getAsLong() == 2) {
+                // the seed's README offers 2, but ThingsBoard grants at most 1: saying so beats a silent downgrade
+                node.problem("qos", "2 is not supported: ThingsBoard accepts QoS 0 or 1 (use 1 for acknowledged delivery)");
+                qos = OptionalLong.empty();
+            }
+        }
+        Optional<ThingsBoardSecurity> security = node.object("security").flatMap(this::thingsBoardSecurity);
+        if (!node.has("security")) {
+            node.problem("security", "required field is missing");
+        }
+        // the ThingsBoard IoT gateway's names, so that its users' files carry over
+        Optional<Duration> statsSendPeriod = Optional.of(ThingsBoardConfig.DEFAULT_STATS_SEND_PERIOD);
+        boolean statisticsOk = true;
+        if (node.has("statistics")) {
+            Optional<ConfigNode> statistics = node.object("statistics");
+            statisticsOk = statistics.isPresent();
+            if (statistics.isPresent()) {
+                ConfigNode stats = statistics.get();
+                Optional<Boolean> enable = stats.has("enable") ? stats.bool("enable") : Optional.of(true);
+                OptionalLong seconds = stats.has("statsSendPeriodInSeconds")
+                        ? stats.integer("statsSendPeriodInSeconds", 1, 86_400)
+                        : OptionalLong.of(ThingsBoardConfig.DEFAULT_STATS_SEND_PERIOD.toSeconds());
+                stats.reportUnknownFields();
+                statisticsOk = enable.isPresent() && seconds.isPresent();
+                statsSendPeriod = enable.orElse(true) && seconds.isPresent()
+                        ? Optional.of(Duration.ofSeconds(seconds.getAsLong())) : Optional.empty();
+            }
+        }
+        // below 1 KiB a single reading of twelve values no longer fits; ThingsBoard itself allows up to 64 MiB
+        OptionalLong maxPayloadSize = node.has("maxPayloadSizeBytes")
+                ? node.integer("maxPayloadSizeBytes", 1_024, 64L << 20)
+                : OptionalLong.of(ThingsBoardConfig.DEFAULT_MAX_PAYLOAD_SIZE);
+        OptionalLong minPackSendDelayMs = node.has("minPackSendDelayMS")
+                ? node.integer("minPackSendDelayMS", 0, 60_000)
+                : OptionalLong.of(ThingsBoardConfig.DEFAULT_MIN_PACK_SEND_DELAY.toMillis());
+        node.reportUnknownFields();
+        if (host.isEmpty() || security.isEmpty() || qos.isEmpty() || !statisticsOk || maxPayloadSize.isEmpty()
+                || minPackSendDelayMs.isEmpty()) {
+            return null;
+        }
+        boolean tls = security.get() instanceof ThingsBoardSecurity.Tls
+                || security.get() instanceof ThingsBoardSecurity.TlsAccessToken;
+        int defaultPort = tls ? ThingsBoardConfig.DEFAULT_TLS_PORT : ThingsBoardConfig.DEFAULT_PORT;
+        return new ThingsBoardConfig(host.get(), (int) port.orElse(defaultPort), security.get(),
+                (int) qos.getAsLong(), statsSendPeriod, (int) maxPayloadSize.getAsLong(),
+                Duration.ofMillis(minPackSendDelayMs.getAsLong()));
+    }
+
+    private Optional<ThingsBoardSecurity> thingsBoardSecurity(ConfigNode node) {
+        Optional<String> type = node.requiredString("type");
+        Optional<ThingsBoardSecurity> security = Optional.empty();
+        if (type.isPresent()) {
+            switch (type.get()) {
+                case "accessToken" -> security = secretRequired(node, "accessToken")
+                        .map(ThingsBoardSecurity.AccessToken::new);
+                case "tlsAccessToken" -> {
+                    Optional<String> token = secretRequired(node, "accessToken");
+                    Optional<Path> ca = existingFile(node, "caCert");
+                    if (token.isPresent() && ca.isPresent()) {
+                        security = Optional.of(new ThingsBoardSecurity.TlsAccessToken(token.get(), ca.get()));
+                    }
+                }
+                case "usernamePassword" -> {
+                    Optional<String> clientId = secrets.resolve(node, "clientId");
+                    Optional<String> username = secrets.resolve(node, "username");
+                    Optional<String> password = secrets.resolve(node, "password");
+                    if (clientId.isEmpty() && username.isEmpty()) {
+                        node.problem("usernamePassword needs a clientId or a username");
+                    } else {
+                        security = Optional.of(new ThingsBoardSecurity.UsernamePassword(clientId, username, password));
+                    }
+                }
+                case "tls" -> {
+                    Optional<Path> ca = existingFile(node, "caCert");
+                    Optional<Path> cert = existingFile(node, "cert");
+                    Optional<Path> key = existingFile(node, "privateKey");
+                    if (ca.isPresent() && cert.isPresent() && key.isPresent()) {
+                        security = Optional.of(new ThingsBoardSecurity.Tls(ca.get(), cert.get(), key.get()));
+                    }
+                }
+                default -> node.problem("type", "unknown security type '" + type.get()
+                        + "'; expected accessToken, tlsAccessToken, usernamePassword or tls");
+            }
+        }
+        node.reportUnknownFields();
+        return security;
+    }
+
+    private Optional<String> secretRequired(ConfigNode node, String field) {
+        if (!node.has(field)) {
+            node.problem(field, "required field is missing");
+            return Optional.empty();
+        }
+        return secrets.resolve(node, field);
+    }
+
+    private Optional<Path> existingFile(ConfigNode node, String field) {
+        Optional<String> name = node.requiredString(field);
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        Path path = node.directory().resolve(name.get());
+        if (!Files.isReadable(path)) {
+            node.problem(field, "file " + path + " does not exist or is not readable");
+            return Optional.empty();
+        }
+        return Optional.of(path);
+    }
+
+    private Optional<ConnectorConfig> connector(ConfigNode node) {
+        Optional<String> name = node.requiredString("name");
+        Optional<String> typeText = node.requiredString("type");
+        Optional<String> className = node.string("class");
+        Optional<String> module = node.string("module");
+        boolean enabled = node.bool("enabled").orElse(true);
+        Optional<ConnectorConfig.Type> type = Optional.empty();
+        if (typeText.isPresent()) {
+            switch (typeText.get()) {
+                case "custom" -> {
+                    type = Optional.of(ConnectorConfig.Type.CUSTOM);
+                    if (className.isEmpty() && !node.has("class")) {
+                        node.problem("class", "required for type custom; the DLMS connector is class "
+                                + ConnectorConfig.DLMS_CONNECTOR_CLASS);
+                    } else if (className.isPresent() && !className.get().equals(ConnectorConfig.DLMS_CONNECTOR_CLASS)) {
+                        node.problem("class", "unknown connector class '" + className.get() + "'; this gateway runs "
+                                + ConnectorConfig.DLMS_CONNECTOR_CLASS);
+                    }
+                }
+                case "dlms" -> type = Optional.of(ConnectorConfig.Type.DLMS);
+                default -> node.problem("type", "unknown connector type '" + typeText.get()
+                        + "'; expected custom (class " + ConnectorConfig.DLMS_CONNECTOR_CLASS + ") or dlms");
+            }
+        }
+        Optional<String> configuration = node.requiredString("configuration");
+        node.reportUnknownFields();
+        List<DeviceConfig> devices = new ArrayList<>();
+        Path file = null;
+        if (configuration.isPresent()) {
+            file = node.directory().resolve(configuration.get());
+            devices = connectorFile(file);
+        }
+        if (name.isEmpty() || type.isEmpty() || file == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ConnectorConfig(name.get(), type.get(), className, module, enabled, file, devices));
+    }
+
+    private List<DeviceConfig> connectorFile(Path file) {
+        String shown = file.normalize().toString();
+        Optional<ConfigNode> root = ConfigTreeReader.read(file, shown, problems)
+                .flatMap(tree -> ConfigNode.root(problems, shown, directoryOf(file), tree));
+        if (root.isEmpty()) {
+            return List.of();
+        }
+        List<DeviceConfig> devices = new ArrayList<>();
+        Optional<List<JsonNode>> entries = root.get().array("devices");
+        if (!root.get().has("devices")) {
+            root.get().problem("devices", "required field is missing");
+        }
+        for (int i = 0; entries.isPresent() && i < entries.get().size(); i++) {
+            root.get().element("devices", i, entries.get().get(i)).flatMap(this::device).ifPresent(devices::add);
+        }
+        root.get().reportUnknownFields();
+        return devices;
+    }
+
+    private Optional<DeviceConfig> device(ConfigNode node) {
+        Optional<String> name = node.requiredString("name");
+        name.ifPresent(n -> {
+            String here = node.file() + ": " + node.pathOf("name");
+            String first = deviceNames.putIfAbsent(n, here);
+            if (first != null) {
+                node.problem("name", "duplicate device name '" + n + "', first defined at " + first);
+            }
+        });
+        String deviceType = node.string("deviceType").orElse(DeviceConfig.DEFAULT_DEVICE_TYPE);
+        Optional<String> host = node.requiredString("host");
+        OptionalLong port = node.requiredInteger("port", 1, 65535);
+        Duration pollingInterval = millis(node, "pollingInterval", 100).orElse(DeviceConfig.DEFAULT_POLLING_INTERVAL);
+        Duration connectTimeout = millis(node, "connectTimeout", 1).orElse(DeviceConfig.DEFAULT_CONNECT_TIMEOUT);
+        Duration requestTimeout = millis(node, "requestTimeout", 1).orElse(DeviceConfig.DEFAULT_REQUEST_TIMEOUT);
+
+        List<Measurement> measurements = measurements(node);
+        Set<String> placeholders = new LinkedHashSet<>(DEVICE_PLACEHOLDERS);
+        measurements.forEach(m -> placeholders.add(m.name()));
+        Map<String, ValueTemplate> attributes = templates(node, "attributesMapping", placeholders);
+        Map<String, ValueTemplate> timeseries = templates(node, "timeseriesMapping", placeholders);
+
+        Optional<Framing> framing = enumField(node, "framing", Framing.class, Framing.WRAPPER);
+        Optional<MeterSecurity> security = meterSecurity(node);
+        boolean hdlc = framing.orElse(Framing.WRAPPER) == Framing.HDLC;
+        // HDLC client addresses are one byte with the low bit as extension marker; wrapper wPorts are 16 bits
+        long maxClient = hdlc ? 0x7F : 0xFFFF;
+        long maxLogical = hdlc ? 0x3FFF : 0xFFFF;
+        int defaultClient = security.map(MeterSecurity::authentication).orElse(Authentication.NONE) == Authentication.NONE
+                ? DeviceConfig.PUBLIC_CLIENT_ADDRESS : DeviceConfig.MANAGEMENT_CLIENT_ADDRESS;
+        int clientAddress = (int) node.integer("clientAddress", 1, maxClient).orElse(defaultClient);
+        int logicalAddress = (int) node.integer("logicalAddress", 0, maxLogical)
+                .orElse(DeviceConfig.DEFAULT_LOGICAL_ADDRESS);
+        OptionalInt physicalAddress = OptionalInt.empty();
+        if (node.has("physicalAddress")) {
+            OptionalLong physical = node.integer("physicalAddress", 0, 0x3FFF);
+            if (!hdlc) {
+                node.problem("physicalAddress", "only used with framing hdlc");
+            } else if (physical.isPresent()) {
+                physicalAddress = OptionalInt.of((int) physical.getAsLong());
+            }
+        }
+        node.reportUnknownFields();
+        if (name.isEmpty() || host.isEmpty() || port.isEmpty() || framing.isEmpty() || security.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DeviceConfig(name.get(), deviceType, host.get(), (int) port.getAsLong(),
+                pollingInterval, measurements, attributes, timeseries, framing.get(), clientAddress, logicalAddress,
+                physicalAddress, security.get(), connectTimeout, requestTimeout));
+    }
+
+    private static Optional<Duration> millis(ConfigNode node, String field, long min) {
+        OptionalLong ms = node.integer(field, min, MAX_DURATION_MS);
+        return ms.isPresent() ? Optional.of(Duration.ofMillis(ms.getAsLong())) : Optional.empty();
+    }
+
+    private List<Measurement> measurements(ConfigNode node) {
+        Map<String, Measurement> byName = new LinkedHashMap<>();
+        Optional<List<JsonNode>> names = node.array("measurements");
+        for (int i = 0; names.isPresent() && i < names.get().size(); i++) {
+            int index = i;
+            node.stringElement("measurements", i, names.get().get(i)).ifPresent(name -> {
+                String path = node.pathOf("measurements") + "[" + index + "]";
+                Optional<Measurement> m = MeasurementCatalog.byName(name);
+                if (m.isEmpty()) {
+                    problem(node, path, "unknown measurement '" + name + "'; known: " + catalogNames()
+                            + " (or define it in customMeasurements)");
+                } else if (byName.putIfAbsent(name, m.get()) != null) {
+                    problem(node, path, "measurement '" + name + "' is listed twice");
+                }
+            });
+        }
+        Optional<List<JsonNode>> custom = node.array("customMeasurements");
+        for (int i = 0; custom.isPresent() && i < custom.get().size(); i++) {
+            node.element("customMeasurements", i, custom.get().get(i)).ifPresent(c -> {
+                Optional<Measurement> m = customMeasurement(c);
+                if (m.isPresent() && byName.putIfAbsent(m.get().name(), m.get()) != null) {
+                    c.problem("name", "measurement '" + m.get().name() + "' is already defined");
+                }
+            });
+        }
+        boolean noneListed = names.map(List::isEmpty).orElse(true) && custom.map(List::isEmpty).orElse(true);
+        if (noneListed && !node.has("measurements") && !node.has("customMeasurements")) {
+            node.problem("measurements", "required field is missing (or give customMeasurements)");
+        } else if (noneListed && (names.isPresent() || custom.isPresent())) {
+            node.problem("measurements", "a device needs at least one measurement");
+        }
+        return List.copyOf(byName.values());
+    }
+
+    private Optional<Measurement> customMeasurement(ConfigNode node) {
+        Optional<String> name = node.requiredString("name");
+        Optional<String> obisText = node.requiredString("obis");
+        Optional<ObisCode> obis = Optional.empty();
+        if (obisText.isPresent()) {
+            try {
+                obis = Optional.of(ObisCode.parse(obisText.get()));
+            } catch (IllegalArgumentException e) {
+                node.problem("obis", e.getMessage());
+            }
+        }
+        int classId = (int) node.integer("classId", 1, 0xFFFF).orElse(Measurement.CLASS_REGISTER);
+        int attribute = (int) node.integer("attribute", 1, 127).orElse(2);
+        name.filter(DEVICE_PLACEHOLDERS::contains).ifPresent(n -> node.problem("name",
+                "'" + n + "' is reserved for the device's own " + n + " in templates; choose another name"));
+        node.reportUnknownFields();
+        if (name.isEmpty() || obis.isEmpty() || DEVICE_PLACEHOLDERS.contains(name.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Measurement(name.get(), obis.get(), classId, attribute));
+    }
+
+    private Map<String, ValueTemplate> templates(ConfigNode node, String field, Set<String> known) {
+        Map<String, ValueTemplate> templates = new LinkedHashMap<>();
+        node.stringMap(field).ifPresent(map -> map.forEach((key, text) -> {
+            String path = node.pathOf(field) + "." + key;
+            try {
+                ValueTemplate template = ValueTemplate.parse(text);
+                Set<String> unknown = template.placeholders().stream().filter(p -> !known.contains(p))
+                        .collect(Collectors.toCollection(LinkedHashSet::new));
+                if (unknown.isEmpty()) {
+                    templates.put(key, template);
+                } else {
+                    problem(node, path, "unknown placeholder " + unknown.stream().map(u -> "${" + u + "}")
+                            .collect(Collectors.joining(", ")) + "; known: " + String.join(", ", known));
+                }
+            } catch (IllegalArgumentException e) {
+                problem(node, path, "bad template \"" + text + "\": " + e.getMessage());
+            }
+        }));
+        return templates;
+    }
+
+    private Optional<MeterSecurity> meterSecurity(ConfigNode node) {
+        Optional<Authentication> authentication = enumField(node, "authentication", Authentication.class,
+                Authentication.NONE);
+        Optional<String> password = secrets.resolve(node, "password");
+        Optional<byte[]> blockCipherKey = hexSecret(node, "blockCipherKey", 16);
+        Optional<byte[]> authenticationKey = hexSecret(node, "authenticationKey", 16);
+        Optional<byte[]> systemTitle = hexSecret(node, "systemTitle", 8);
+        if (authentication.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean ok = true;
+        switch (authentication.get()) {
+            case NONE, HIGH_GMAC -> {
+                if (node.has("password")) {
+                    node.problem("password", "only used with authentication low");
+                    ok = false;
+                }
+            }
+            case LOW -> {
+                if (!node.has("password")) {
+                    node.problem("password", "required for authentication low");
+                }
+                ok = password.isPresent();
+            }
+        }
+        if (authentication.get() == Authentication.HIGH_GMAC) {
+            for (String key : List.of("blockCipherKey", "authenticationKey")) {
+                if (!node.has(key)) {
+                    node.problem(key, "required for authentication high-gmac");
+                    ok = false;
+                }
+            }
+            ok &= blockCipherKey.isPresent() && authenticationKey.isPresent()
+                    && (systemTitle.isPresent() || !node.has("systemTitle"));
+        } else {
+            for (String key : List.of("blockCipherKey", "authenticationKey", "systemTitle")) {
+                if (node.has(key)) {
+                    node.problem(key, "only used with authentication high-gmac");
+                    ok = false;
+                }
+            }
+        }
+        return ok ? Optional.of(new MeterSecurity(authentication.get(), password, blockCipherKey, authenticationKey,
+                systemTitle)) : Optional.empty();
+    }
+
+    private Optional<byte[]> hexSecret(ConfigNode node, String field, int bytes) {
+        Optional<String> text = secrets.resolve(node, field);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        // keys are often copied from vendor sheets with spaces or colons between bytes
+        String hex = text.get().replaceAll("[\\s:]", "");
+        if (hex.length() != bytes * 2 || !hex.matches("[0-9a-fA-F]*")) {
+            // the value itself is a secret: say what is wrong with it without echoing it
+            node.problem(field, "expected " + bytes * 2 + " hex digits (" + bytes + " bytes), got "
+                    + (hex.matches("[0-9a-fA-F]*") ? hex.length() + " digits" : "a non-hex character"));
+            return Optional.empty();
+        }
+        return Optional.of(HexFormat.of().parseHex(hex));
+    }
+
+    /** Enum values written in lower case with dashes, as users type them: {@code high-gmac} for HIGH_GMAC. */
+    private static <E extends Enum<E>> Optional<E> enumField(ConfigNode node, String field, Class<E> type,
+                                                              E defaultValue) {
+        if (!node.has(field)) {
+            return Optional.of(defaultValue);
+        }
+        Optional<String> text = node.string(field);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        String constant = text.get().trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (E value : type.getEnumConstants()) {
+            if (value.name().equals(constant)) {
+                return Optional.of(value);
+            }
+        }
+        node.problem(field, "unknown " + field + " '" + text.get() + "'; expected one of: " + Arrays
+                .stream(type.getEnumConstants()).map(GatewayConfigParser::spelling).collect(Collectors.joining(", ")));
+        return Optional.empty();
+    }
+
+    /** How an enum constant is written in the configuration file. */
+    private static String spelling(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static Map<String, String> thingsBoardStorageFields() {
+        String pythonField = "a field of the Python ThingsBoard gateway's storage; ";
+        String ttl = pythonField + "remove it: records stay until acknowledged or dropped by the size bound";
+        String batch = pythonField + "remove it: the publisher sizes its batches";
+        return Map.of(
+                "data_folder_path", pythonField + "write path: (a directory)",
+                "data_file_path", pythonField + "write path: (a directory)",
+                "max_records_count", pythonField + "write maxRecords:",
+                "max_file_count", pythonField + "bound the size with maxSizeMb:",
+                "max_records_per_file", pythonField + "bound the size with maxSizeMb:",
+                "read_records_count", batch,
+                "max_read_records_count", batch,
+                "messages_ttl_check_in_hours", ttl,
+                "messages_ttl_in_days", ttl);
+    }
+
+    private void problem(ConfigNode node, String path, String message) {
+        problems.add(node.file(), path, message);
+    }
+
+    private static String catalogNames() {
+        return MeasurementCatalog.standard().stream().map(Measurement::name).collect(Collectors.joining(", "));
+    }
+
+    private static Path directoryOf(Path file) {
+        Path parent = file.getParent();
+        return parent == null ? Path.of("") : parent;
+    }
+}

@@ -1,0 +1,260 @@
+package io.dlmsgateway.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dlmsgateway.dlms.Framing;
+import io.dlmsgateway.dlms.client.DlmsClientSettings;
+import io.dlmsgateway.dlms.sim.MeterSimulator;
+import io.dlmsgateway.dlms.sim.SimulatorOptions;
+import io.dlmsgateway.fleet.Meter;
+import io.dlmsgateway.gateway.DlmsGateway;
+import io.dlmsgateway.gateway.GatewayDevice;
+import io.dlmsgateway.gateway.GatewayOptions;
+import io.dlmsgateway.gateway.GatewaySettings;
+import io.dlmsgateway.gateway.GatewayStatistics;
+import io.dlmsgateway.gateway.ValueTemplate;
+import io.dlmsgateway.spool.SpoolOptions;
+import io.dlmsgateway.thingsboard.ThingsBoardSettings;
+import io.dlmsgateway.thingsboard.broker.BrokerListener;
+import io.dlmsgateway.thingsboard.broker.EmbeddedBroker;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dlms-gateway demo}: the real pipeline (fleet, disk spool, ThingsBoard transport) against simulated meters and
+ * an in-process MQTT broker standing in for ThingsBoard, with a live status line and a sample of what ThingsBoard
+ * receives.
+ */
+@Command(name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {"Runs the gateway against N simulated meters and an in-process MQTT broker standing in for",
+                "ThingsBoard, showing a live status line and sample payloads. Ctrl-C stops.",
+                "With --duration it stops by itself and exits 0 only if every reading published reached the broker."})
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SESSION_LIMITS_REQUEST = "v1/devices/me/rpc/request/";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--meters", defaultValue = "100", description = "Simulated meters (default ${DEFAULT-VALUE}).")
+    int meters;
+
+    @Option(names = "--interval", defaultValue = "5s", converter = ReadCommand.DurationConverter.class,
+            description = "Polling interval of every meter, e.g. 5s or 500ms (default ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--framing", defaultValue = "WRAPPER", converter = SimulateCommand.FramingConverter.class,
+            description = "wrapper or hdlc (default wrapper).")
+    Framing framing;
+
+    @Option(names = "--broker-port", defaultValue = "0",
+            description = "Port of the in-process MQTT broker; 0 picks a free one (default ${DEFAULT-VALUE}).")
+    int brokerPort;
+
+    @Option(names = "--duration", converter = ReadCommand.DurationConverter.class,
+            description = "Stop after this long (e.g. 30s) instead of waiting for Ctrl-C.")
+    Duration duration;
+
+    @Option(names = "--status-interval", defaultValue = "2s", converter = ReadCommand.DurationConverter.class,
+            description = "How often the status line is refreshed (default ${DEFAULT-VALUE}).")
+    Duration statusInterval;
+
+    @Override
+    public Integer call() throws Exception {
+        java.util.logging.Logger.getLogger("gurux").setLevel(Level.WARNING);
+        PrintWriter out = spec.commandLine().getOut();
+        if (meters < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--meters must be at least 1");
+        }
+        ThingsBoardSide thingsBoard = new ThingsBoardSide(out);
+        Path spoolDirectory = Files.createTempDirectory("dlms-demo-spool");
+        try (MeterSimulator simulator = MeterSimulator.start(SimulatorOptions.builder().host("127.0.0.1")
+                .basePort(0).meterCount(meters).framing(framing).build());
+             EmbeddedBroker broker = EmbeddedBroker.builder().host("127.0.0.1").port(brokerPort)
+                     .listener(thingsBoard).start()) {
+            thingsBoard.broker = broker;
+            GatewaySettings settings = demoSettings(simulator, broker, spoolDirectory);
+            out.printf("demo: %d simulated meters (%s, every %s ms) -> gateway -> MQTT broker 127.0.0.1:%d standing in"
+                            + " for ThingsBoard; spool in %s%n", meters, framing, interval.toMillis(), broker.port(),
+                    spoolDirectory);
+            out.flush();
+            DlmsGateway gateway = DlmsGateway.start(settings, GatewayOptions.defaults());
+            ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "dlms-demo-status");
+                t.setDaemon(true);
+                return t;
+            });
+            long started = System.nanoTime();
+            status.scheduleAtFixedRate(() -> printStatus(out, gateway, thingsBoard, started),
+                    statusInterval.toMillis(), statusInterval.toMillis(), TimeUnit.MILLISECONDS);
+            StopOnSignal.awaitStop(() -> {
+                status.shutdownNow();
+                gateway.close();
+            }, duration == null ? 0 : duration.toMillis());
+            printStatus(out, gateway, thingsBoard, started);
+            out.println();
+            long published = gateway.readingsPublished();
+            long received = thingsBoard.readings.get();
+            out.printf("demo: stopped; %d readings published and acknowledged, %d received by the broker%n",
+                    published, received);
+            out.flush();
+            boolean allArrived = published > 0 && received >= published;
+            return duration == null || allArrived ? 0 : 1;
+        } finally {
+            deleteRecursively(spoolDirectory);
+        }
+    }
+
+    private GatewaySettings demoSettings(MeterSimulator simulator, EmbeddedBroker broker, Path spool) {
+        Map<String, ValueTemplate> timeseries = new LinkedHashMap<>();
+        for (String name : List.of("voltage_l1", "current_l1", "active_power", "frequency", "active_energy")) {
+            timeseries.put(name, ValueTemplate.parse("${" + name + "}"));
+        }
+        Map<String, ValueTemplate> attributes = new LinkedHashMap<>();
+        attributes.put("host", ValueTemplate.parse("${host}"));
+        attributes.put("port", ValueTemplate.parse("${port}"));
+        attributes.put("meter_type", ValueTemplate.parse("DLMS/COSEM"));
+        int width = String.valueOf(meters).length();
+        List<GatewayDevice> devices = new ArrayList<>();
+        for (int i = 0; i < meters; i++) {
+            DlmsClientSettings.Builder client = DlmsClientSettings.builder().framing(framing);
+            if (framing == Framing.HDLC) {
+                client.physicalAddress(simulator.addressing().physicalAddress(i));
+            }
+            Meter meter = Meter.builder(String.format(Locale.ROOT, "medidor_%0" + width + "d", i + 1), "127.0.0.1",
+                            simulator.addresses().get(i).getPort())
+                    .client(client.build())
+                    .pollingInterval(interval)
+                    .measurements("voltage_l1", "current_l1", "active_power", "frequency", "active_energy")
+                    .build();
+            devices.add(new GatewayDevice(meter, "DLMS_Energy_Meter", attributes, timeseries));
+        }
+        ThingsBoardSettings tb = ThingsBoardSettings.builder().host(broker.host()).port(broker.port())
+                .accessToken("DEMO_GATEWAY_TOKEN").qos(1).build();
+        return new GatewaySettings(devices, tb, SpoolOptions.file(spool).withMaxBytes(64L << 20),
+                Optional.of(Duration.ofSeconds(10)), GatewaySettings.DEFAULT_PACK_DELAY);
+    }
+
+    private void printStatus(PrintWriter out, DlmsGateway gateway, ThingsBoardSide thingsBoard, long startedNanos) {
+        GatewayStatistics s = gateway.statistics();
+        double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
+        String line = String.format(Locale.ROOT,
+                "meters up %d/%d | polls %d (%.1f/s, %d failed) | published %d | backlog %d | ThingsBoard %s,"
+                        + " received %d readings in %d messages",
+                s.fleet().devicesUp(), s.fleet().devicesTotal(), s.fleet().polls(), s.fleet().polls() / seconds,
+                s.fleet().failures(), gateway.readingsPublished(), s.spool().backlogRecords(),
+                s.connected() ? "connected" : "down", thingsBoard.readings.get(), thingsBoard.messages.get());
+        synchronized (out) {
+            for (String sample : thingsBoard.takeSamples()) {
+                out.println();
+                out.println(sample);
+            }
+            // a terminal gets one line refreshed in place; a log or pipe gets a line each time
+            out.print(System.console() != null ? "\r" + line : line + System.lineSeparator());
+            out.flush();
+        }
+    }
+
+    /** What ThingsBoard would see: counts telemetry arriving at the broker and keeps the first payloads as samples. */
+    private static final class ThingsBoardSide implements BrokerListener {
+
+        final AtomicLong readings = new AtomicLong();
+        final AtomicLong messages = new AtomicLong();
+        private final java.util.Set<String> sampledTopics = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final List<String> samples = new ArrayList<>();
+        private final PrintWriter out;
+        volatile EmbeddedBroker broker;
+
+        ThingsBoardSide(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void onPublish(String clientId, String username, String topic, byte[] payload) {
+            if (topic.startsWith(SESSION_LIMITS_REQUEST)) {
+                answerSessionLimits(topic.substring(SESSION_LIMITS_REQUEST.length()), payload);
+                return;
+            }
+            if (!topic.equals("v1/gateway/telemetry") && !topic.equals("v1/gateway/connect")
+                    && !topic.equals("v1/gateway/attributes") && !topic.equals("v1/devices/me/telemetry")) {
+                return;
+            }
+            if (topic.equals("v1/gateway/telemetry")) {
+                messages.incrementAndGet();
+                try {
+                    JsonNode tree = JSON.readTree(payload);
+                    long entries = 0;
+                    for (JsonNode deviceEntries : tree) {
+                        entries += deviceEntries.size();
+                    }
+                    readings.addAndGet(entries);
+                } catch (IOException e) {
+                    out.println("demo: the broker received telemetry that is not JSON: " + e.getMessage());
+                }
+            }
+            // one sample of each kind of message ThingsBoard gets
+            if (sampledTopics.add(topic)) {
+                String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+                synchronized (samples) {
+                    samples.add(topic + " " + (text.length() > 400 ? text.substring(0, 400) + "..." : text));
+                }
+            }
+        }
+
+        /** Answers the gateway's getSessionLimits as ThingsBoard does, with ThingsBoard's default limits. */
+        private void answerSessionLimits(String id, byte[] request) {
+            EmbeddedBroker b = broker;
+            try {
+                if (b == null || !"getSessionLimits".equals(JSON.readTree(request).path("method").asText())) {
+                    return;
+                }
+            } catch (IOException e) {
+                return;
+            }
+            byte[] limits = ("{\"maxPayloadSize\":65536,\"maxInflightMessages\":100,"
+                    + "\"rateLimits\":{\"messages\":\"200:1,6000:60\",\"telemetryMessages\":\"100:1,3000:60\","
+                    + "\"telemetryDataPoints\":\"200:1,6000:60\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            // off the broker's interceptor thread, which is handing us this very message
+            java.util.concurrent.CompletableFuture.runAsync(() -> b.publish("v1/devices/me/rpc/response/" + id, limits));
+        }
+
+        List<String> takeSamples() {
+            synchronized (samples) {
+                List<String> taken = List.copyOf(samples);
+                samples.clear();
+                return taken;
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,504 @@
+package io.dlmsgateway.cli;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.dlmsgateway.dlms.Authentication;
+import io.dlmsgateway.dlms.Framing;
+import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.MeasurementCatalog;
+import io.dlmsgateway.dlms.ObisCode;
+import io.dlmsgateway.dlms.client.AssociationRejectedException;
+import io.dlmsgateway.dlms.client.DlmsAccessException;
+import io.dlmsgateway.dlms.client.DlmsClientSettings;
+import io.dlmsgateway.dlms.client.DlmsConnection;
+import io.dlmsgateway.dlms.client.DlmsException;
+import io.dlmsgateway.dlms.client.DlmsProtocolException;
+import io.dlmsgateway.dlms.client.DlmsTimeoutException;
+import io.dlmsgateway.dlms.client.MeasuredValue;
+import io.dlmsgateway.dlms.client.ReadResult;
+import io.dlmsgateway.resources.SocketTransport;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dlms-gateway read}: one association with one meter, one read, the values as JSON on standard output. The
+ * field technician's first tool: it says in one line why a meter cannot be read, and its exit code says which kind
+ * of problem it is.
+ *
+ * <p>Threads: the connection lives on a private one-thread event loop; this command waits for it with
+ * {@code join()} on the thread that called {@link #call()} (the main thread), never on the event loop.
+ */
+@Command(name = "read",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {"Reads one meter once (one association, released afterwards) and prints the values as JSON:",
+                "  {\"voltage_l1\":{\"value\":230.1,\"unit\":\"V\"}, \"clock\":{\"value\":\"2024-05-01T10:00:00Z\"}, ...}",
+                "Objects the meter refuses appear as {\"error\":\"object-undefined\",\"result\":4} and make the exit "
+                        + "code 3.",
+                "",
+                "--obis entries: A.B.C.D.E.F (or A-B:C.D.E*F) reads a register (class 3) value, attribute 2, scaled "
+                        + "by its scaler_unit; CLASS/OBIS/ATTRIBUTE reads any attribute of any class unscaled, "
+                        + "e.g. 8/0.0.1.0.0.255/2 for the clock (an ISO date-time), 1/0.0.96.1.0.255/2 for a "
+                        + "data object. Registers (3 or 4) at attribute 2 are always scaled.",
+                "",
+                "Exit codes:",
+                "  0  every object read",
+                "  1  meter unreachable or not answering: connection refused, connect or reply timeout, connection "
+                        + "lost, garbled reply",
+                "  2  usage error: unknown measurement, malformed OBIS, bad option",
+                "  3  the meter refused some objects (the others are printed)",
+                "  4  association rejected: client address, password, keys",
+                ""})
+public final class ReadCommand implements Callable<Integer> {
+
+    /** Exit code when the meter cannot be reached or stops answering. */
+    public static final int EXIT_UNREACHABLE = 1;
+    /** Exit code of a usage error; picocli uses the same for options it cannot parse. */
+    public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+    /** Exit code when the meter answered but refused at least one of the objects asked. */
+    public static final int EXIT_OBJECTS_REFUSED = 3;
+    /** Exit code when the meter refused the association. */
+    public static final int EXIT_ASSOCIATION_REJECTED = 4;
+
+    /** {@code CLASS/OBIS/ATTRIBUTE}, e.g. {@code 8/0.0.1.0.0.255/2}. */
+    private static final Pattern ATTRIBUTE_REFERENCE = Pattern.compile("(\\d+)/([^/]+)/(\\d+)");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", required = true, description = "Meter or serial-to-IP converter address.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "4059", description = "TCP port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--framing", defaultValue = "WRAPPER", converter = SimulateCommand.FramingConverter.class,
+            description = "wrapper or hdlc (default wrapper).")
+    Framing framing;
+
+    @Option(names = "--client-address",
+            description = "Client SAP / source wPort (default 16 with --auth none, 1 with low or high-gmac).")
+    Integer clientAddress;
+
+    @Option(names = "--logical-address", defaultValue = "1",
+            description = "Server logical address / destination wPort (default ${DEFAULT-VALUE}).")
+    int logicalAddress;
+
+    @Option(names = "--physical-address", defaultValue = "1",
+            description = "HDLC physical (lower) address (default ${DEFAULT-VALUE}; HDLC only).")
+    int physicalAddress;
+
+    @Option(names = "--auth", defaultValue = "NONE", converter = AuthenticationConverter.class,
+            description = "none, low or high-gmac (default none).")
+    Authentication authentication;
+
+    @Option(names = "--password", description = "LOW password (required with --auth low).")
+    String password;
+
+    @Option(names = "--block-cipher-key", description = "HIGH_GMAC block cipher key, 32 hex digits (required).")
+    String blockCipherKey;
+
+    @Option(names = "--authentication-key", description = "HIGH_GMAC authentication key, 32 hex digits (required).")
+    String authenticationKey;
+
+    @Option(names = "--system-title",
+            description = "HIGH_GMAC client system title, 16 hex digits (default "
+                    + DlmsClientSettings.DEFAULT_CLIENT_SYSTEM_TITLE + ").")
+    String systemTitle;
+
+    @Option(names = "--invocation-counter", defaultValue = "0",
+            description = "HIGH_GMAC invocation counter to start from; meters refuse one they have seen "
+                    + "(default ${DEFAULT-VALUE}).")
+    long invocationCounter;
+
+    @Option(names = "--measurements", split = ",", paramLabel = "NAME",
+            description = "Catalogue names to read, comma-separated (default: all twelve: voltage_l1 .. "
+                    + "active_energy).")
+    List<String> measurementNames = new ArrayList<>();
+
+    @Option(names = "--obis", split = ",", paramLabel = "OBIS",
+            description = "Objects to read by OBIS code, comma-separated (see above); may be combined with "
+                    + "--measurements.")
+    List<String> obisEntries = new ArrayList<>();
+
+    @Option(names = "--connect-timeout", defaultValue = "5s", converter = DurationConverter.class,
+            description = "TCP connect timeout: 500ms, 5s, 1m or ISO-8601 (default ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(names = "--timeout", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Time to wait for each reply (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = {"-v", "--verbose"},
+            description = "Log the DLMS exchange and print stack traces of failures on standard error.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Measurement> asked;
+        DlmsClientSettings settings;
+        try {
+            asked = measurements();
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            err.println("read: " + oneLine(e.getMessage()));
+            err.flush();
+            return EXIT_USAGE;
+        }
+        QuietLogging quiet = new QuietLogging();
+        try {
+            return read(asked, settings, out, err);
+        } finally {
+            quiet.restore();
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int read(List<Measurement> asked, DlmsClientSettings settings, PrintWriter out, PrintWriter err) {
+        String meter = host + ":" + port;
+        EventLoopGroup group = SocketTransport.newEventLoopGroup(1, new DefaultThreadFactory("dlms-read", true));
+        try {
+            requireNotOnEventLoop(group);
+            DlmsConnection connection;
+            try {
+                connection = DlmsConnection.open(group, new InetSocketAddress(host, port), settings, meter).join();
+            } catch (CompletionException e) {
+                return failure(e.getCause(), true, settings, err);
+            }
+            ReadResult result;
+            try {
+                result = connection.read(asked).join();
+            } catch (CompletionException e) {
+                connection.close();
+                return failure(e.getCause(), false, settings, err);
+            }
+            // never fails; a meter that refuses the release is closed all the same
+            connection.release().join();
+            out.println(toJson(asked, result));
+            if (!result.failures().isEmpty()) {
+                err.println("read: " + meter + " refused " + result.failures().size() + " of " + asked.size()
+                        + " objects: " + describe(result.failures()));
+                return EXIT_OBJECTS_REFUSED;
+            }
+            return CommandLine.ExitCode.OK;
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Joining on the connection's own event loop would deadlock it; the group is ours, so this is a guard. */
+    private static void requireNotOnEventLoop(EventLoopGroup group) {
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                throw new IllegalStateException("read must not wait on its own event loop");
+            }
+        }
+    }
+
+    /** @param associating true when the failure came before the association was established */
+    private int failure(Throwable cause, boolean associating, DlmsClientSettings settings, PrintWriter err) {
+        String reason = cause instanceof DlmsException d ? stripMeterPrefix(d) : String.valueOf(cause);
+        int exit;
+        if (cause instanceof AssociationRejectedException) {
+            exit = EXIT_ASSOCIATION_REJECTED;
+        } else if (associating && cause instanceof DlmsProtocolException p && !p.isConnectionLost()) {
+            // a well-formed refusal of the AARQ itself (exception-response, e.g. a ciphered AARQ the meter cannot
+            // decrypt): the meter is there and answering, it just will not associate with these settings
+            exit = EXIT_ASSOCIATION_REJECTED;
+            reason = "association rejected: " + reason
+                    + (settings.authentication() == Authentication.HIGH_GMAC ? " (wrong keys or system title?)" : "");
+        } else if (cause instanceof DlmsException) {
+            exit = EXIT_UNREACHABLE;
+            if (cause instanceof DlmsTimeoutException && settings.framing() == Framing.HDLC
+                    && reason.contains("SNRM")) {
+                reason += " (an HDLC meter ignores frames for another address: check --physical-address "
+                        + settings.physicalAddress() + " and --logical-address " + settings.logicalAddress() + ")";
+            }
+        } else {
+            exit = EXIT_UNREACHABLE;
+        }
+        err.println("read: " + host + ":" + port + ": " + oneLine(reason));
+        if (verbose) {
+            cause.printStackTrace(err);
+        }
+        return exit;
+    }
+
+    /** DlmsException messages start with "[meter] "; the meter is host:port, which this command prints itself. */
+    private static String stripMeterPrefix(DlmsException e) {
+        String prefix = "[" + e.meter() + "] ";
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+
+    // ---- what to read ------------------------------------------------------------------------------------------
+
+    List<Measurement> measurements() {
+        Map<String, Measurement> byName = new LinkedHashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String name : measurementNames) {
+            String trimmed = name.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            MeasurementCatalog.byName(trimmed).ifPresentOrElse(m -> byName.put(m.name(), m), () -> unknown.add(trimmed));
+        }
+        if (!unknown.isEmpty()) {
+            Set<String> known = new LinkedHashSet<>();
+            MeasurementCatalog.standard().forEach(m -> known.add(m.name()));
+            throw new IllegalArgumentException("unknown measurement" + (unknown.size() == 1 ? " " : "s ")
+                    + String.join(", ", unknown) + "; known: " + String.join(", ", known)
+                    + " (or read any object with --obis)");
+        }
+        for (String entry : obisEntries) {
+            if (!entry.isBlank()) {
+                Measurement m = parseObisEntry(entry.trim());
+                byName.put(m.name(), m);
+            }
+        }
+        if (byName.isEmpty()) {
+            MeasurementCatalog.standard().forEach(m -> byName.put(m.name(), m));
+        }
+        return List.copyOf(byName.values());
+    }
+
+    /**
+     * {@code 1.0.32.7.0.255} is a register's value; {@code 8/0.0.1.0.0.255/2} any attribute. The measurement is named
+     * by the entry's normalised form, which is its key in the JSON output.
+     */
+    static Measurement parseObisEntry(String entry) {
+        Matcher m = ATTRIBUTE_REFERENCE.matcher(entry);
+        if (m.matches()) {
+            int classId = parseBounded(m.group(1), 1, 0xFFFF, "class id", entry);
+            ObisCode obis = ObisCode.parse(m.group(2));
+            int attribute = parseBounded(m.group(3), 1, 127, "attribute", entry);
+            return new Measurement(classId + "/" + obis + "/" + attribute, obis, classId, attribute);
+        }
+        if (entry.contains("/")) {
+            throw new IllegalArgumentException("malformed --obis entry '" + entry + "': expected A.B.C.D.E.F or "
+                    + "CLASS/A.B.C.D.E.F/ATTRIBUTE such as 8/0.0.1.0.0.255/2");
+        }
+        ObisCode obis = ObisCode.parse(entry);
+        return new Measurement(obis.toString(), obis, Measurement.CLASS_REGISTER, 2);
+    }
+
+    private static int parseBounded(String text, int min, int max, String what, String entry) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException("malformed --obis entry '" + entry + "': " + what + " " + text
+                + " is outside " + min + ".." + max);
+    }
+
+    // ---- how to reach the meter --------------------------------------------------------------------------------
+
+    DlmsClientSettings settings() {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("--port " + port + " is out of range 1..65535");
+        }
+        int client = clientAddress != null ? clientAddress
+                : authentication == Authentication.NONE ? 16 : 1;
+        DlmsClientSettings.Builder b = DlmsClientSettings.builder()
+                .framing(framing)
+                .clientAddress(client)
+                .logicalAddress(logicalAddress)
+                .physicalAddress(physicalAddress)
+                .authentication(authentication)
+                .invocationCounter(invocationCounter)
+                .connectTimeout(connectTimeout)
+                .requestTimeout(timeout);
+        switch (authentication) {
+            case LOW -> {
+                if (password == null || password.isEmpty()) {
+                    throw new IllegalArgumentException("--auth low needs --password");
+                }
+                b.password(password);
+            }
+            case HIGH_GMAC -> {
+                if (blockCipherKey == null || authenticationKey == null) {
+                    throw new IllegalArgumentException("--auth high-gmac needs --block-cipher-key and "
+                            + "--authentication-key");
+                }
+                b.blockCipherKey(blockCipherKey).authenticationKey(authenticationKey);
+                if (systemTitle != null) {
+                    b.clientSystemTitle(systemTitle);
+                }
+            }
+            default -> {
+                // NONE: nothing to prove
+            }
+        }
+        return b.build();
+    }
+
+    // ---- output ------------------------------------------------------------------------------------------------
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            // 230.1, never 2.301E+2: technicians and scripts read these numbers
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    /** One entry per measurement asked, in the order asked: its value and unit, or the meter's refusal. */
+    static String toJson(List<Measurement> asked, ReadResult result) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        for (Measurement m : asked) {
+            MeasuredValue v = result.value(m.name());
+            Map<String, Object> entry = new LinkedHashMap<>();
+            if (v != null) {
+                entry.put("value", v.value());
+                if (!v.unit().isEmpty()) {
+                    entry.put("unit", v.unit());
+                }
+            } else {
+                DlmsAccessException refusal = refusalOf(m, result.failures());
+                if (refusal != null) {
+                    entry.put("error", refusal.resultName());
+                    entry.put("result", refusal.result());
+                    if (refusal.attributeIndex() != m.attributeIndex()) {
+                        entry.put("attribute", refusal.attributeIndex()); // the scaler_unit, not the value
+                    }
+                } else {
+                    entry.put("error", "not-read");
+                }
+            }
+            json.put(m.name(), entry);
+        }
+        try {
+            return JSON.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("values not serialisable: " + e.getMessage(), e);
+        }
+    }
+
+    private static DlmsAccessException refusalOf(Measurement m, List<DlmsAccessException> failures) {
+        for (DlmsAccessException f : failures) {
+            if (f.obis().equals(m.obis()) && f.classId() == m.classId()) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(List<DlmsAccessException> failures) {
+        List<String> parts = new ArrayList<>(failures.size());
+        for (DlmsAccessException f : failures) {
+            parts.add(f.classId() + "/" + f.obis() + "/" + f.attributeIndex() + " " + f.resultName());
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String oneLine(String text) {
+        return String.valueOf(text).replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    // ---- logging ------------------------------------------------------------------------------------------------
+
+    /**
+     * The output is the JSON and the one-line reason; the client's INFO lines and Gurux's own complaints (it logs
+     * "Decrypt failed" when HIGH_GMAC keys are wrong) would get in the way of scripts. With {@code --verbose} the
+     * client's DEBUG lines show the exchange instead. Levels are restored afterwards: the command may run inside a
+     * host (tests, a shell) that set its own.
+     */
+    private final class QuietLogging {
+        /** Held strongly: java.util.logging keeps loggers weakly, and a collected one would forget its level. */
+        private final java.util.logging.Logger gurux = java.util.logging.Logger.getLogger("gurux");
+        private final java.util.logging.Level guruxBefore = gurux.getLevel();
+        private final ch.qos.logback.classic.Logger ours =
+                LoggerFactory.getLogger("io.dlmsgateway") instanceof ch.qos.logback.classic.Logger l ? l : null;
+        private final Level oursBefore = ours == null ? null : ours.getLevel();
+
+        QuietLogging() {
+            if (!verbose) {
+                gurux.setLevel(java.util.logging.Level.OFF);
+            }
+            if (ours != null) {
+                ours.setLevel(verbose ? Level.DEBUG : Level.WARN);
+            }
+        }
+
+        void restore() {
+            gurux.setLevel(guruxBefore);
+            if (ours != null) {
+                ours.setLevel(oursBefore);
+            }
+        }
+    }
+
+    // ---- converters --------------------------------------------------------------------------------------------
+
+    static final class AuthenticationConverter implements CommandLine.ITypeConverter<Authentication> {
+        @Override
+        public Authentication convert(String value) {
+            try {
+                return Authentication.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected none, low or high-gmac, got '" + value + "'");
+            }
+        }
+    }
+
+    /** {@code 500ms}, {@code 5s}, {@code 2m}, or ISO-8601 such as {@code PT5S}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m)");
+
+        @Override
+        public Duration convert(String value) {
+            String text = value.trim().toLowerCase(Locale.ROOT);
+            Duration d;
+            Matcher m = SIMPLE.matcher(text);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                d = switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    default -> Duration.ofMinutes(n);
+                };
+            } else {
+                try {
+                    d = Duration.parse(value.trim());
+                } catch (DateTimeParseException e) {
+                    throw new CommandLine.TypeConversionException("expected a duration such as 500ms, 5s or 1m, got '"
+                            + value + "'");
+                }
+            }
+            if (d.isZero() || d.isNegative()) {
+                throw new CommandLine.TypeConversionException("duration must be positive, got '" + value + "'");
+            }
+            return d;
+        }
+    }
+}

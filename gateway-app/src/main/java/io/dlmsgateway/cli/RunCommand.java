@@ -1,0 +1,52 @@
+package io.dlmsgateway.cli;
+
+import io.dlmsgateway.config.ConfigBinding;
+import io.dlmsgateway.config.ConfigException;
+import io.dlmsgateway.config.GatewayConfig;
+import io.dlmsgateway.config.GatewayConfigLoader;
+import io.dlmsgateway.gateway.DlmsGateway;
+import io.dlmsgateway.spool.SpoolException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dlms-gateway run}: the gateway as configured, until Ctrl-C or SIGTERM. */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        description = {"Runs the gateway as configured: polls the meters of tb_gateway.yaml's connectors and publishes",
+                "their readings to ThingsBoard, spooling them on disk until acknowledged. Ctrl-C or SIGTERM stops",
+                "gracefully. Exit codes: 0 stopped, 1 could not start, 2 configuration problems."})
+public final class RunCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", defaultValue = "config/tb_gateway.yaml",
+            description = "Main configuration file (default ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        GatewayConfig loaded;
+        try {
+            loaded = GatewayConfigLoader.withSystemEnvironment().load(config);
+        } catch (ConfigException e) {
+            CheckConfigCommand.printProblems(err, e, config, "; nothing started");
+            return CheckConfigCommand.EXIT_CONFIG_ERROR;
+        }
+        DlmsGateway gateway;
+        try {
+            gateway = DlmsGateway.start(ConfigBinding.gatewaySettings(loaded));
+        } catch (SpoolException e) {
+            err.println("run: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        StopOnSignal.awaitStop(gateway::close);
+        return 0;
+    }
+}

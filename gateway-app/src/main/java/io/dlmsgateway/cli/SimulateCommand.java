@@ -1,0 +1,170 @@
+package io.dlmsgateway.cli;
+
+import io.dlmsgateway.dlms.Framing;
+import io.dlmsgateway.dlms.sim.MeterSimulator;
+import io.dlmsgateway.dlms.sim.SimulatorOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dlms-gateway simulate}: runs simulated DLMS/COSEM meters, one TCP port each, until stopped with Ctrl-C or
+ * SIGTERM.
+ */
+@Command(name = "simulate",
+        mixinStandardHelpOptions = true,
+        description = {"Runs simulated DLMS/COSEM meters (logical-name referencing), one TCP port each, until stopped.",
+                "Meter i listens on port+i and serves the 12 standard registers, a clock and its object list."})
+public final class SimulateCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--meters", defaultValue = "1", description = "Number of meters (default ${DEFAULT-VALUE}).")
+    int meters;
+
+    @Option(names = "--port", defaultValue = "4059",
+            description = "Port of meter 0; meter i listens on port+i (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--framing", defaultValue = "WRAPPER", converter = FramingConverter.class,
+            description = "wrapper or hdlc, any case (default wrapper).")
+    Framing framing;
+
+    @Option(names = "--latency-ms", defaultValue = "0", description = "Delay of every reply in ms (default ${DEFAULT-VALUE}).")
+    long latencyMs;
+
+    @Option(names = "--max-pdu", defaultValue = "" + SimulatorOptions.DEFAULT_MAX_PDU_SIZE,
+            description = "Max PDU size the meters accept and send (default ${DEFAULT-VALUE}).")
+    int maxPdu;
+
+    @Option(names = "--password", defaultValue = SimulatorOptions.DEFAULT_PASSWORD,
+            description = "LOW password of client 1 (default ${DEFAULT-VALUE}).")
+    String password;
+
+    @Option(names = "--block-cipher-key", defaultValue = SimulatorOptions.DEFAULT_BLOCK_CIPHER_KEY,
+            description = "HIGH_GMAC block cipher key, 32 hex digits (default ${DEFAULT-VALUE}).")
+    String blockCipherKey;
+
+    @Option(names = "--authentication-key", defaultValue = SimulatorOptions.DEFAULT_AUTHENTICATION_KEY,
+            description = "HIGH_GMAC authentication key, 32 hex digits (default ${DEFAULT-VALUE}).")
+    String authenticationKey;
+
+    @Option(names = "--physical-address", defaultValue = "" + SimulatorOptions.DEFAULT_PHYSICAL_ADDRESS_BASE,
+            description = "HDLC physical address of meter 0; meter i has this+i (default ${DEFAULT-VALUE}).")
+    int physicalAddress;
+
+    @Option(names = "--same-physical-address",
+            description = "Give every meter the --physical-address instead of physical-address+i.")
+    boolean samePhysicalAddress;
+
+    @Option(names = "--threads", description = "Event-loop threads serving connections (default: CPU cores).")
+    Integer threads;
+
+    @Option(names = "--inactivity-timeout-s", defaultValue = "0",
+            description = "Close connections idle this many seconds; 0 never (default ${DEFAULT-VALUE}).")
+    long inactivitySeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        // Gurux logs through java.util.logging; keep its per-request chatter off the console
+        java.util.logging.Logger.getLogger("gurux").setLevel(Level.WARNING);
+        SimulatorOptions.Builder b = SimulatorOptions.builder()
+                .host(host)
+                .framing(framing)
+                .latency(Duration.ofMillis(latencyMs))
+                .password(password)
+                .inactivityTimeout(Duration.ofSeconds(inactivitySeconds));
+        try {
+            b.meterCount(meters).basePort(port).maxPduSize(maxPdu)
+                    .blockCipherKey(hex(blockCipherKey, "--block-cipher-key"))
+                    .authenticationKey(hex(authenticationKey, "--authentication-key"))
+                    .physicalAddress(physicalAddress, !samePhysicalAddress);
+            if (threads != null) {
+                b.workerThreads(threads);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        SimulatorOptions options;
+        try {
+            options = b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        MeterSimulator simulator;
+        try {
+            simulator = MeterSimulator.start(options);
+        } catch (IOException e) {
+            String limit = e.getMessage().contains("Too many open files") ? openFileLimit() : "";
+            spec.commandLine().getErr().println("simulate: " + e.getMessage() + limit);
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            simulator.close();
+            stopped.countDown();
+        }, "dlms-sim-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        spec.commandLine().getOut().println(banner(simulator));
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** The limit the JVM sees, since it is what the operator has to raise. */
+    private static String openFileLimit() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            return " (this process may open " + os.getMaxFileDescriptorCount() + " files)";
+        }
+        return "";
+    }
+
+    static String banner(MeterSimulator sim) {
+        var a = sim.addresses();
+        InetSocketAddress first = a.get(0);
+        InetSocketAddress last = a.get(a.size() - 1);
+        String ports;
+        if (a.size() == 1) {
+            ports = String.valueOf(first.getPort());
+        } else if (sim.options().basePort() == 0) {
+            ports = "ephemeral ports " + first.getPort() + ".." + last.getPort() + " (not contiguous)";
+        } else {
+            ports = first.getPort() + "-" + last.getPort() + " (meter i on port " + first.getPort() + "+i)";
+        }
+        return "Simulating " + sim.meterCount() + " DLMS meter" + (sim.meterCount() == 1 ? "" : "s") + " ("
+                + sim.options().framing() + ") on " + first.getAddress().getHostAddress() + ":" + ports + "; "
+                + sim.addressing().describe(sim.meterCount()) + "; max PDU " + sim.options().maxPduSize()
+                + (sim.options().latency().isZero() ? "" : "; latency " + sim.options().latency().toMillis() + " ms");
+    }
+
+    private static byte[] hex(String text, String option) {
+        try {
+            return HexFormat.of().parseHex(text.replace(" ", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": not hex: " + text);
+        }
+    }
+
+    static final class FramingConverter implements CommandLine.ITypeConverter<Framing> {
+        @Override
+        public Framing convert(String value) {
+            try {
+                return Framing.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected wrapper or hdlc, got '" + value + "'");
+            }
+        }
+    }
+}

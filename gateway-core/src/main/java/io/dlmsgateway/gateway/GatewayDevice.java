@@ -1,0 +1,40 @@
+package io.dlmsgateway.gateway;
+
+import io.dlmsgateway.fleet.Meter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A meter as ThingsBoard sees it: the meter the fleet polls, the child device's profile, and how its readings become
+ * attributes and telemetry.
+ *
+ * @param meter             the meter; its name is the child device's name in ThingsBoard
+ * @param deviceType        ThingsBoard device profile, sent with {@code v1/gateway/connect}
+ * @param attributesMapping attribute key to template ({@code "${host}"}, {@code "${voltage_l1}"}), in order
+ * @param timeseriesMapping telemetry key to template, in order; empty sends every measurement under its own name
+ */
+public record GatewayDevice(Meter meter, String deviceType, Map<String, ValueTemplate> attributesMapping,
+                            Map<String, ValueTemplate> timeseriesMapping) {
+
+    /** ThingsBoard's profile name when none is given. */
+    public static final String DEFAULT_DEVICE_TYPE = "default";
+
+    public GatewayDevice {
+        Objects.requireNonNull(meter, "meter");
+        Objects.requireNonNull(deviceType, "deviceType");
+        attributesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(attributesMapping));
+        timeseriesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(timeseriesMapping));
+    }
+
+    /** A device of the default profile whose measurements go to ThingsBoard under their own names. */
+    public static GatewayDevice of(Meter meter) {
+        return new GatewayDevice(meter, DEFAULT_DEVICE_TYPE, Map.of(), Map.of());
+    }
+
+    /** The child device's name in ThingsBoard. */
+    public String name() {
+        return meter.name();
+    }
+}

@@ -1,0 +1,285 @@
+package io.dlmsgateway.fleet;
+
+import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.MeasurementCatalog;
+import io.dlmsgateway.dlms.ObisCode;
+import io.dlmsgateway.fleet.internal.ConnectionAttemptLimiter;
+import io.dlmsgateway.fleet.internal.DlmsMeterConnector;
+import io.dlmsgateway.fleet.internal.FleetStatisticsLog;
+import io.dlmsgateway.fleet.internal.MeterSession;
+import io.dlmsgateway.fleet.internal.OpenAssociations;
+import io.dlmsgateway.fleet.internal.ReadingBuffer;
+import io.dlmsgateway.fleet.internal.ReconnectBackoff;
+import io.dlmsgateway.resources.GatewayResources;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Polls a fleet of DLMS/COSEM meters, each over its own TCP connection, all on a few event-loop threads, and hands
+ * out what they read as one {@link Flux}. Knows nothing of ThingsBoard: any reactive application can consume it.
+ *
+ * <pre>{@code
+ * List<Meter> meters = List.of(Meter.builder("meter-1", "10.0.0.7", 4059).measurements("voltage_l1").build());
+ * try (MeterFleet fleet = MeterFleet.create(meters, FleetOptions.defaults())) {
+ *     fleet.readings()
+ *          .subscribe(r -> System.out.println(r.meter() + " " + r.value("voltage_l1")));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p><b>Sessions.</b> Each meter gets a session as soon as the fleet is created: its first poll falls at
+ * {@code i/N} of its interval (meter {@code i} of {@code N}), so ten thousand meters do not all connect at once, and
+ * connection attempts in progress are capped fleet-wide ({@link FleetOptions#maxConcurrentConnects()}). The
+ * association stays open across polls. Any failure (refused, timeout, garbage, closed) closes that meter's connection
+ * only; it reconnects after an exponential backoff with jitter while every other meter carries on.
+ *
+ * <p><b>Backpressure.</b> {@link #readings()} holds at most {@link FleetOptions#readingBufferSize()} readings the
+ * subscriber has not requested. When that is full, polls falling due are skipped and counted in
+ * {@link DeviceStatistics#skipped()}: polling pauses, memory stays bounded, nothing is dropped silently.
+ *
+ * <p><b>Threads.</b> Readings are delivered on a meter's event loop (or on the thread that requested more): do not
+ * block in the subscriber; move blocking work elsewhere with {@code publishOn}. {@link #close()} blocks and must
+ * not be called on an event loop; {@link #shutdown()} does not block.
+ */
+public final class MeterFleet implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger("io.dlmsgateway.fleet.DLMSConnector");
+
+    private final List<Meter> meters;
+    private final FleetOptions options;
+    private final GatewayResources resources;
+    private final ReadingBuffer buffer;
+    private final ConnectionAttemptLimiter limiter;
+    private final OpenAssociations openAssociations = new OpenAssociations();
+    private final Map<String, MeterSession> sessions = new LinkedHashMap<>();
+    private final List<Disposable> running = new ArrayList<>();
+    private final FleetStatisticsLog statisticsLog;
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final Sinks.One<Void> terminated = Sinks.one();
+
+    private MeterFleet(List<Meter> meters, FleetOptions options) {
+        this.meters = List.copyOf(meters);
+        this.options = options;
+        Map<String, Meter> byName = new LinkedHashMap<>();
+        for (Meter meter : this.meters) {
+            if (byName.putIfAbsent(meter.name(), meter) != null) {
+                throw new IllegalArgumentException("meter name '" + meter.name() + "' is used twice");
+            }
+        }
+        // the fleet shuts down only resources it made itself (GatewayResources#shutdown leaves a host's alone)
+        this.resources = options.resources().orElseGet(
+                () -> GatewayResources.create(options.eventLoopThreads(), "dlms-meters"));
+        this.buffer = new ReadingBuffer(options.readingBufferSize());
+        this.limiter = new ConnectionAttemptLimiter(options.maxConcurrentConnects());
+        this.statisticsLog = new FleetStatisticsLog(this::statistics, this::deviceStatistics);
+    }
+
+    /** Starts polling the given meters with default options on the fleet's own event loops. */
+    public static MeterFleet create(List<Meter> meters) {
+        return create(meters, FleetOptions.defaults());
+    }
+
+    /**
+     * Starts polling the given meters.
+     *
+     * @throws IllegalArgumentException when two meters share a name
+     */
+    public static MeterFleet create(List<Meter> meters, FleetOptions options) {
+        MeterFleet fleet = new MeterFleet(meters, options);
+        fleet.start();
+        return fleet;
+    }
+
+    private void start() {
+        int total = meters.size();
+        log.info("[DLMSConnector] Opening DLMS Connector: {} devices on {} event-loop threads", total,
+                resources.eventLoopCount());
+        ReconnectBackoff backoff = new ReconnectBackoff(options.minBackoff(), options.maxBackoff(),
+                options.backoffJitter(), () -> ThreadLocalRandom.current().nextDouble());
+        AtomicInteger awaitingFirstOutcome = new AtomicInteger(total);
+        Runnable firstOutcome = () -> {
+            if (awaitingFirstOutcome.decrementAndGet() == 0) {
+                FleetStatistics s = statistics();
+                log.info("[DLMSConnector] Connected {}/{} devices", s.devicesUp(), s.devicesTotal());
+            }
+        };
+        for (int i = 0; i < total; i++) {
+            Meter meter = meters.get(i);
+            EventLoop loop = resources.nextEventLoop();
+            // a meter's socket and its timers share one thread, so a session never hops threads
+            Scheduler timer = resources.timer(loop);
+            Duration phase = meter.pollingInterval().multipliedBy(i).dividedBy(total);
+            MeterSession session = new MeterSession(meter, new DlmsMeterConnector(meter, loop, openAssociations),
+                    limiter, buffer, backoff, timer, phase, options.scheduleResolution(), firstOutcome);
+            sessions.put(meter.name(), session);
+        }
+        for (MeterSession session : sessions.values()) {
+            running.add(session.run().subscribe(null,
+                    e -> log.error("[DLMSDevice[{}]] session ended unexpectedly", session.meter().name(), e)));
+        }
+        statisticsLog.start(resources.nextEventLoop(), options.statisticsLogInterval());
+    }
+
+    /**
+     * The readings of every meter, in the order they are made. One subscriber at a time (share it with
+     * {@code publish()} for more); readings made before anyone subscribed wait in the bounded buffer. Completes when
+     * the fleet shuts down, after the readings still buffered.
+     */
+    public Flux<MeterReading> readings() {
+        return buffer.flux();
+    }
+
+    /**
+     * Reads a meter now, outside its schedule, on its open association (queued behind a poll in progress). Each
+     * entry is a measurement name (the device's own or the standard catalogue's) or an OBIS code of a register
+     * ({@code 1.0.32.7.0.255}); an empty list reads the device's configured measurements.
+     *
+     * @return the reading, or an error when the device is unknown ({@link NoSuchElementException}), an entry is
+     *         neither a name nor an OBIS code ({@link IllegalArgumentException}) or the meter is not connected or
+     *         fails ({@link io.dlmsgateway.dlms.client.DlmsException})
+     */
+    public Mono<MeterReading> readNow(String device, Collection<String> measurementsOrObis) {
+        return Mono.defer(() -> {
+            MeterSession session = session(device);
+            List<Measurement> asked = resolve(session.meter(), measurementsOrObis);
+            return session.readNow(asked);
+        });
+    }
+
+    /** Drops a meter's association and reconnects at once, skipping any backoff under way. */
+    public Mono<Void> reconnect(String device) {
+        return Mono.fromRunnable(() -> session(device).reconnect());
+    }
+
+    /** Changes a meter's polling interval at once (the next poll falls one new interval after the last one). */
+    public void pollingInterval(String device, Duration interval) {
+        session(device).pollingInterval(interval);
+    }
+
+    /** The meters of this fleet, in the order given. */
+    public List<Meter> meters() {
+        return meters;
+    }
+
+    /** The event loops and timers the meters' sockets run on: the host's when it handed them in. */
+    public GatewayResources resources() {
+        return resources;
+    }
+
+    /** The fleet's counters now. */
+    public FleetStatistics statistics() {
+        int up = 0;
+        long received = 0;
+        long sent = 0;
+        long polls = 0;
+        long successes = 0;
+        long failures = 0;
+        long skipped = 0;
+        long missed = 0;
+        for (MeterSession session : sessions.values()) {
+            DeviceStatistics s = session.statistics();
+            if (s.state() == DeviceState.UP) {
+                up++;
+            }
+            received += s.bytesReceived();
+            sent += s.bytesSent();
+            polls += s.polls();
+            successes += s.successes();
+            failures += s.failures();
+            skipped += s.skipped();
+            missed += s.missed();
+        }
+        int total = sessions.size();
+        return new FleetStatistics(total, up, total - up, received, sent, polls, successes, failures, skipped,
+                missed, buffer.queued());
+    }
+
+    /** Every meter's counters now, in configuration order. */
+    public List<DeviceStatistics> deviceStatistics() {
+        return sessions.values().stream().map(MeterSession::statistics).toList();
+    }
+
+    /** One meter's counters now. */
+    public Optional<DeviceStatistics> deviceStatistics(String device) {
+        return Optional.ofNullable(sessions.get(device)).map(MeterSession::statistics);
+    }
+
+    /**
+     * Stops polling, releases every association (waiting up to {@link FleetOptions#releaseTimeout()} for the
+     * meters to answer, then closing the rest), completes {@link #readings()} and, when the fleet made its own event
+     * loops, shuts them down. Does not block; idempotent.
+     */
+    public Mono<Void> shutdown() {
+        if (shuttingDown.compareAndSet(false, true)) {
+            log.info("[DLMSConnector] Closing: releasing {} associations", openAssociations.size());
+            statisticsLog.stop();
+            running.forEach(Disposable::dispose);
+            openAssociations.awaitClosed(options.releaseTimeout())
+                    .then(Mono.fromRunnable(buffer::complete))
+                    .then(Mono.defer(() -> options.resources().isPresent() ? Mono.empty() : resources.shutdown()))
+                    .doFinally(signal -> {
+                        if (buffer.discardedAtClose() > 0) {
+                            log.warn("[DLMSConnector] {} readings were never taken by a subscriber",
+                                    buffer.discardedAtClose());
+                        }
+                        terminated.tryEmitEmpty();
+                    })
+                    .subscribe(null, e -> log.warn("[DLMSConnector] Shutdown: {}", e.toString()));
+        }
+        return terminated.asMono();
+    }
+
+    /** {@link #shutdown()} and wait for it; must not be called on an event loop. */
+    @Override
+    public void close() {
+        shutdown().block(options.releaseTimeout().plusSeconds(5));
+    }
+
+    private MeterSession session(String device) {
+        MeterSession session = sessions.get(device);
+        if (session == null) {
+            throw new NoSuchElementException("no device named '" + device + "' in this fleet");
+        }
+        return session;
+    }
+
+    private static List<Measurement> resolve(Meter device, Collection<String> entries) {
+        if (entries.isEmpty()) {
+            return device.measurements();
+        }
+        List<Measurement> resolved = new ArrayList<>(entries.size());
+        for (String entry : entries) {
+            Optional<Measurement> own = device.measurements().stream().filter(m -> m.name().equals(entry))
+                    .findFirst();
+            Optional<Measurement> known = own.or(() -> MeasurementCatalog.byName(entry));
+            if (known.isPresent()) {
+                resolved.add(known.get());
+                continue;
+            }
+            try {
+                resolved.add(new Measurement(entry, ObisCode.parse(entry), Measurement.CLASS_REGISTER, 2));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + entry + "' is neither a measurement of " + device.name()
+                        + " nor an OBIS code", e);
+            }
+        }
+        return resolved;
+    }
+}

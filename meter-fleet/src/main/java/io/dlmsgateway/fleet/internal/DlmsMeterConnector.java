@@ -1,0 +1,104 @@
+package io.dlmsgateway.fleet.internal;
+
+import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.client.DlmsConnection;
+import io.dlmsgateway.dlms.client.ReadResult;
+import io.dlmsgateway.fleet.Meter;
+import io.dlmsgateway.resources.SocketTransport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoop;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Connects one meter over a {@link DlmsConnection} on the event loop the session was given, so that the meter's
+ * socket, its timers and its session state all live on one thread.
+ */
+public final class DlmsMeterConnector implements MeterConnector {
+
+    private final Meter meter;
+    private final Bootstrap bootstrap;
+    // resolved once when the host is an IP literal; a host name is looked up before every attempt, off the loop
+    private final InetSocketAddress literalAddress;
+    private final OpenAssociations openAssociations;
+
+    public DlmsMeterConnector(Meter meter, EventLoop eventLoop, OpenAssociations openAssociations) {
+        this.meter = meter;
+        this.openAssociations = openAssociations;
+        this.bootstrap = SocketTransport.clientBootstrap(eventLoop);
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(meter.host());
+        InetSocketAddress resolved = null;
+        if (literal != null) {
+            try {
+                resolved = new InetSocketAddress(InetAddress.getByAddress(meter.host(), literal), meter.port());
+            } catch (java.net.UnknownHostException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        this.literalAddress = resolved;
+    }
+
+    @Override
+    public Mono<MeterAssociation> associate() {
+        Mono<InetSocketAddress> address = literalAddress != null ? Mono.just(literalAddress)
+                : Mono.fromCallable(() -> new InetSocketAddress(meter.host(), meter.port()))
+                        .subscribeOn(Schedulers.boundedElastic());
+        return address.flatMap(this::open);
+    }
+
+    private Mono<MeterAssociation> open(InetSocketAddress address) {
+        return FutureMono.of(() -> DlmsConnection.open(bootstrap, address, meter.client(), meter.name()),
+                        DlmsConnection::close)
+                .map(connection -> (MeterAssociation) new DlmsAssociation(connection))
+                .doOnNext(openAssociations::add);
+    }
+
+    private final class DlmsAssociation implements MeterAssociation {
+
+        private final DlmsConnection connection;
+
+        DlmsAssociation(DlmsConnection connection) {
+            this.connection = connection;
+            connection.closeFuture().whenComplete((v, e) -> openAssociations.remove(this));
+        }
+
+        @Override
+        public Mono<ReadResult> read(List<Measurement> measurements) {
+            return FutureMono.of(() -> connection.read(measurements));
+        }
+
+        @Override
+        public Mono<Void> release() {
+            return FutureMono.of(connection::release);
+        }
+
+        @Override
+        public void abort() {
+            connection.close();
+        }
+
+        @Override
+        public Mono<Void> onClose() {
+            return FutureMono.of(connection::closeFuture);
+        }
+
+        @Override
+        public boolean isActive() {
+            return connection.isActive();
+        }
+
+        @Override
+        public long bytesReceived() {
+            return connection.bytesReceived();
+        }
+
+        @Override
+        public long bytesSent() {
+            return connection.bytesSent();
+        }
+    }
+}
