@@ -62,7 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--meters", defaultValue = "100", description = "Simulated meters (default ${DEFAULT-VALUE}).")
     int meters;
 
-    @Option(names = "--interval", defaultValue = "5s", converter = ReadCommand.DurationConverter.class,
+    @Option(names = "--interval", defaultValue = "5s", converter = DurationConverter.class,
             description = "Polling interval of every meter, e.g. 5s or 500ms (default ${DEFAULT-VALUE}).")
     Duration interval;
 
@@ -74,11 +74,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Port of the in-process MQTT broker; 0 picks a free one (default ${DEFAULT-VALUE}).")
     int brokerPort;
 
-    @Option(names = "--duration", converter = ReadCommand.DurationConverter.class,
+    @Option(names = "--duration", converter = DurationConverter.class,
             description = "Stop after this long (e.g. 30s) instead of waiting for Ctrl-C.")
     Duration duration;
 
-    @Option(names = "--status-interval", defaultValue = "2s", converter = ReadCommand.DurationConverter.class,
+    @Option(names = "--status-interval", defaultValue = "2s", converter = DurationConverter.class,
             description = "How often the status line is refreshed (default ${DEFAULT-VALUE}).")
     Duration statusInterval;
 

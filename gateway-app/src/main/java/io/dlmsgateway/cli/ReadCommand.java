@@ -27,7 +27,6 @@ import io.netty.util.concurrent.EventExecutor;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -468,37 +467,6 @@ public final class ReadCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException("expected none, low or high-gmac, got '" + value + "'");
             }
-        }
-    }
-
-    /** {@code 500ms}, {@code 5s}, {@code 2m}, or ISO-8601 such as {@code PT5S}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m)");
-
-        @Override
-        public Duration convert(String value) {
-            String text = value.trim().toLowerCase(Locale.ROOT);
-            Duration d;
-            Matcher m = SIMPLE.matcher(text);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                d = switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    default -> Duration.ofMinutes(n);
-                };
-            } else {
-                try {
-                    d = Duration.parse(value.trim());
-                } catch (DateTimeParseException e) {
-                    throw new CommandLine.TypeConversionException("expected a duration such as 500ms, 5s or 1m, got '"
-                            + value + "'");
-                }
-            }
-            if (d.isZero() || d.isNegative()) {
-                throw new CommandLine.TypeConversionException("duration must be positive, got '" + value + "'");
-            }
-            return d;
         }
     }
 }

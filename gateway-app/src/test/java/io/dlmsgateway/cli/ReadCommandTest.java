@@ -317,10 +317,13 @@ class ReadCommandTest {
 
     @Test
     void durationsAcceptMillisecondsSecondsMinutesAndIso() {
-        ReadCommand.DurationConverter c = new ReadCommand.DurationConverter();
+        DurationConverter c = new DurationConverter();
         assertThat(c.convert("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(c.convert("5s")).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.convert("1h")).isEqualTo(Duration.ofHours(1));
         assertThat(c.convert("PT1.5S")).isEqualTo(Duration.ofMillis(1500));
+        assertThatThrownBy(() -> c.convert("0s")).hasMessageContaining("positive");
+        assertThatThrownBy(() -> c.convert("five seconds")).hasMessageContaining("5s");
     }
 }

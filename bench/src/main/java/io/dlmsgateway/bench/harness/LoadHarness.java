@@ -1,6 +1,7 @@
 package io.dlmsgateway.bench.harness;
 
 import io.dlmsgateway.bench.target.TargetSummary;
+import io.dlmsgateway.cli.DurationConverter;
 import io.dlmsgateway.dlms.Framing;
 import java.io.File;
 import java.io.IOException;

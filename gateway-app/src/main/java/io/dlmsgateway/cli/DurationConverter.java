@@ -1,24 +1,33 @@
-package io.dlmsgateway.bench.harness;
+package io.dlmsgateway.cli;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/** Durations as people write them: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT5S}). */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+/**
+ * Durations as people write them on a command line: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601
+ * ({@code PT1.5S}); zero and negative durations are refused. The one parser of the CLI and the load harness.
+ */
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     @Override
     public Duration convert(String value) {
-        return parse(value);
+        Duration d = parse(value);
+        if (d.isZero() || d.isNegative()) {
+            throw new CommandLine.TypeConversionException("duration must be positive, got '" + value + "'");
+        }
+        return d;
     }
 
-    static Duration parse(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        Matcher m = SIMPLE.matcher(v);
+    /** The duration {@code value} stands for, of any sign. */
+    public static Duration parse(String value) {
+        String text = value.trim().toLowerCase(Locale.ROOT);
+        Matcher m = SIMPLE.matcher(text);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
             return switch (m.group(2)) {
@@ -30,7 +39,7 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         }
         try {
             return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new CommandLine.TypeConversionException("expected a duration such as 500ms, 5s, 2m or PT5S, got '"
                     + value + "'");
         }
