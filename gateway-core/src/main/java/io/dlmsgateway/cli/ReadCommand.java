@@ -12,7 +12,6 @@ import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.AssociationRejectedException;
-import io.dlmsgateway.dlms.client.DlmsAccessException;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.dlms.client.DlmsConnection;
 import io.dlmsgateway.dlms.client.DlmsException;
@@ -20,6 +19,7 @@ import io.dlmsgateway.dlms.client.DlmsProtocolException;
 import io.dlmsgateway.dlms.client.DlmsTimeoutException;
 import io.dlmsgateway.dlms.client.MeasuredValue;
 import io.dlmsgateway.dlms.client.ReadResult;
+import io.dlmsgateway.dlms.client.Refusal;
 import io.dlmsgateway.dlms.transport.SocketTransport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -204,9 +204,9 @@ public final class ReadCommand implements Callable<Integer> {
             // never fails; a meter that refuses the release is closed all the same
             connection.release().join();
             out.println(toJson(asked, result));
-            if (!result.failures().isEmpty()) {
-                err.println("read: " + meter + " refused " + result.failures().size() + " of " + asked.size()
-                        + " objects: " + describe(result.failures()));
+            if (!result.refusals().isEmpty()) {
+                err.println("read: " + meter + " refused " + result.refusals().size() + " of " + asked.size()
+                        + " objects: " + describe(result.refusals()));
                 return EXIT_OBJECTS_REFUSED;
             }
             return CommandLine.ExitCode.OK;
@@ -385,11 +385,11 @@ public final class ReadCommand implements Callable<Integer> {
                     entry.put("unit", v.unit());
                 }
             } else {
-                DlmsAccessException refusal = refusalOf(m, result.failures());
+                Refusal refusal = result.refusal(m.name());
                 if (refusal != null) {
                     entry.put("error", refusal.resultName());
                     entry.put("result", refusal.result());
-                    if (refusal.attributeIndex() != m.attributeIndex()) {
+                    if (refusal.isScalerUnit()) {
                         entry.put("attribute", refusal.attributeIndex()); // the scaler_unit, not the value
                     }
                 } else {
@@ -405,19 +405,11 @@ public final class ReadCommand implements Callable<Integer> {
         }
     }
 
-    private static DlmsAccessException refusalOf(Measurement m, List<DlmsAccessException> failures) {
-        for (DlmsAccessException f : failures) {
-            if (f.obis().equals(m.obis()) && f.classId() == m.classId()) {
-                return f;
-            }
-        }
-        return null;
-    }
-
-    private static String describe(List<DlmsAccessException> failures) {
-        List<String> parts = new ArrayList<>(failures.size());
-        for (DlmsAccessException f : failures) {
-            parts.add(f.classId() + "/" + f.obis() + "/" + f.attributeIndex() + " " + f.resultName());
+    private static String describe(List<Refusal> refusals) {
+        List<String> parts = new ArrayList<>(refusals.size());
+        for (Refusal r : refusals) {
+            parts.add(r.measurement().classId() + "/" + r.measurement().obis() + "/" + r.attributeIndex() + " "
+                    + r.resultName());
         }
         return String.join(", ", parts);
     }
