@@ -10,7 +10,6 @@ import io.dlmsgateway.dlms.Authentication;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
-import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.AssociationRejectedException;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.dlms.client.DlmsConnection;
@@ -85,9 +84,6 @@ public final class ReadCommand implements Callable<Integer> {
     public static final int EXIT_OBJECTS_REFUSED = 3;
     /** Exit code when the meter refused the association. */
     public static final int EXIT_ASSOCIATION_REJECTED = 4;
-
-    /** {@code CLASS/OBIS/ATTRIBUTE}, e.g. {@code 8/0.0.1.0.0.255/2}. */
-    private static final Pattern ATTRIBUTE_REFERENCE = Pattern.compile("(\\d+)/([^/]+)/(\\d+)");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -281,7 +277,7 @@ public final class ReadCommand implements Callable<Integer> {
         }
         for (String entry : obisEntries) {
             if (!entry.isBlank()) {
-                Measurement m = parseObisEntry(entry.trim());
+                Measurement m = Measurement.parse(entry);
                 byName.put(m.name(), m);
             }
         }
@@ -291,56 +287,23 @@ public final class ReadCommand implements Callable<Integer> {
         return List.copyOf(byName.values());
     }
 
-    /**
-     * {@code 1.0.32.7.0.255} is a register's value; {@code 8/0.0.1.0.0.255/2} any attribute. The measurement is named
-     * by the entry's normalised form, which is its key in the JSON output.
-     */
-    static Measurement parseObisEntry(String entry) {
-        Matcher m = ATTRIBUTE_REFERENCE.matcher(entry);
-        if (m.matches()) {
-            int classId = parseBounded(m.group(1), 1, 0xFFFF, "class id", entry);
-            ObisCode obis = ObisCode.parse(m.group(2));
-            int attribute = parseBounded(m.group(3), 1, 127, "attribute", entry);
-            return new Measurement(classId + "/" + obis + "/" + attribute, obis, classId, attribute);
-        }
-        if (entry.contains("/")) {
-            throw new IllegalArgumentException("malformed --obis entry '" + entry + "': expected A.B.C.D.E.F or "
-                    + "CLASS/A.B.C.D.E.F/ATTRIBUTE such as 8/0.0.1.0.0.255/2");
-        }
-        ObisCode obis = ObisCode.parse(entry);
-        return new Measurement(obis.toString(), obis, Measurement.CLASS_REGISTER, 2);
-    }
-
-    private static int parseBounded(String text, int min, int max, String what, String entry) {
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the message below
-        }
-        throw new IllegalArgumentException("malformed --obis entry '" + entry + "': " + what + " " + text
-                + " is outside " + min + ".." + max);
-    }
-
     // ---- how to reach the meter --------------------------------------------------------------------------------
 
     DlmsClientSettings settings() {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("--port " + port + " is out of range 1..65535");
         }
-        int client = clientAddress != null ? clientAddress
-                : authentication == Authentication.NONE ? 16 : 1;
         DlmsClientSettings.Builder b = DlmsClientSettings.builder()
                 .framing(framing)
-                .clientAddress(client)
                 .logicalAddress(logicalAddress)
                 .physicalAddress(physicalAddress)
                 .authentication(authentication)
                 .invocationCounter(invocationCounter)
                 .connectTimeout(connectTimeout)
                 .requestTimeout(timeout);
+        if (clientAddress != null) {
+            b.clientAddress(clientAddress); // otherwise the settings' default for the authentication
+        }
         switch (authentication) {
             case LOW -> {
                 if (password == null || password.isEmpty()) {

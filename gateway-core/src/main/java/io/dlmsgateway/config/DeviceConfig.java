@@ -4,6 +4,7 @@ import io.dlmsgateway.dlms.Authentication;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
+import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -44,9 +45,9 @@ public record DeviceConfig(String name, String deviceType, String host, int port
     /** Polling interval when a device gives none. */
     public static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(60);
     /** Client address of the public client, which needs no authentication. */
-    public static final int PUBLIC_CLIENT_ADDRESS = 16;
+    public static final int PUBLIC_CLIENT_ADDRESS = DlmsClientSettings.PUBLIC_CLIENT_ADDRESS;
     /** Client address of the management client, which meters usually require for LOW and HLS. */
-    public static final int MANAGEMENT_CLIENT_ADDRESS = 1;
+    public static final int MANAGEMENT_CLIENT_ADDRESS = DlmsClientSettings.MANAGEMENT_CLIENT_ADDRESS;
     /** Server logical address of the management logical device. */
     public static final int DEFAULT_LOGICAL_ADDRESS = 1;
     /** TCP connect timeout when a device gives none. */
@@ -180,8 +181,7 @@ public record DeviceConfig(String name, String deviceType, String host, int port
 
         public DeviceConfig build() {
             int client = clientAddress != null ? clientAddress
-                    : security.authentication() == Authentication.NONE ? PUBLIC_CLIENT_ADDRESS
-                    : MANAGEMENT_CLIENT_ADDRESS;
+                    : DlmsClientSettings.defaultClientAddress(security.authentication());
             return new DeviceConfig(name, deviceType, host, port, pollingInterval, measurements, attributesMapping,
                     timeseriesMapping, framing, client, logicalAddress, physicalAddress, security, connectTimeout,
                     requestTimeout);
