@@ -2,6 +2,7 @@ package io.dlmsgateway.config;
 
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.gateway.ValueTemplate;
 import java.time.Duration;
 import java.util.Collections;
@@ -42,9 +43,9 @@ public record DeviceConfig(String name, String deviceType, String host, int port
     /** Polling interval when a device gives none. */
     public static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(60);
     /** Client address of the public client, which needs no authentication. */
-    public static final int PUBLIC_CLIENT_ADDRESS = 16;
+    public static final int PUBLIC_CLIENT_ADDRESS = DlmsClientSettings.PUBLIC_CLIENT_ADDRESS;
     /** Client address of the management client, which meters usually require for LOW and HLS. */
-    public static final int MANAGEMENT_CLIENT_ADDRESS = 1;
+    public static final int MANAGEMENT_CLIENT_ADDRESS = DlmsClientSettings.MANAGEMENT_CLIENT_ADDRESS;
     /** Server logical address of the management logical device. */
     public static final int DEFAULT_LOGICAL_ADDRESS = 1;
     /** TCP connect timeout when a device gives none. */

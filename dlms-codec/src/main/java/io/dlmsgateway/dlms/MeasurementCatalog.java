@@ -51,6 +51,33 @@ public final class MeasurementCatalog {
         return Optional.ofNullable(STANDARD.get(name));
     }
 
+    /**
+     * What an entry of a read request stands for: a measurement of {@code own} (a device's configured list) by name,
+     * else a standard measurement by name, else an address as {@link Measurement#parse} reads it ({@code
+     * 1.0.32.7.0.255}, {@code 8/0.0.1.0.0.255/2}).
+     *
+     * @param own measurements whose names go first, e.g. the device's; may be empty
+     * @throws IllegalArgumentException when the entry is neither a known name nor a well-formed address
+     */
+    public static Measurement resolve(String entry, Collection<Measurement> own) {
+        String name = entry == null ? "" : entry.trim();
+        for (Measurement m : own) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        Measurement standard = STANDARD.get(name);
+        if (standard != null) {
+            return standard;
+        }
+        try {
+            return Measurement.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + name + "' is neither a measurement name nor an OBIS code ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
     /** The standard measurement of that name; throws naming the known names otherwise. */
     public static Measurement require(String name) {
         Measurement m = STANDARD.get(name);

@@ -10,9 +10,7 @@ import io.dlmsgateway.dlms.Authentication;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
-import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.AssociationRejectedException;
-import io.dlmsgateway.dlms.client.DlmsAccessException;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.dlms.client.DlmsConnection;
 import io.dlmsgateway.dlms.client.DlmsException;
@@ -20,6 +18,7 @@ import io.dlmsgateway.dlms.client.DlmsProtocolException;
 import io.dlmsgateway.dlms.client.DlmsTimeoutException;
 import io.dlmsgateway.dlms.client.MeasuredValue;
 import io.dlmsgateway.dlms.client.ReadResult;
+import io.dlmsgateway.dlms.client.Refusal;
 import io.dlmsgateway.resources.SocketTransport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -37,8 +36,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,9 +80,6 @@ public final class ReadCommand implements Callable<Integer> {
     public static final int EXIT_OBJECTS_REFUSED = 3;
     /** Exit code when the meter refused the association. */
     public static final int EXIT_ASSOCIATION_REJECTED = 4;
-
-    /** {@code CLASS/OBIS/ATTRIBUTE}, e.g. {@code 8/0.0.1.0.0.255/2}. */
-    private static final Pattern ATTRIBUTE_REFERENCE = Pattern.compile("(\\d+)/([^/]+)/(\\d+)");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -202,9 +196,9 @@ public final class ReadCommand implements Callable<Integer> {
             // never fails; a meter that refuses the release is closed all the same
             connection.release().join();
             out.println(toJson(asked, result));
-            if (!result.failures().isEmpty()) {
-                err.println("read: " + meter + " refused " + result.failures().size() + " of " + asked.size()
-                        + " objects: " + describe(result.failures()));
+            if (!result.refusals().isEmpty()) {
+                err.println("read: " + meter + " refused " + result.refusals().size() + " of " + asked.size()
+                        + " objects: " + describe(result.refusals()));
                 return EXIT_OBJECTS_REFUSED;
             }
             return CommandLine.ExitCode.OK;
@@ -279,7 +273,7 @@ public final class ReadCommand implements Callable<Integer> {
         }
         for (String entry : obisEntries) {
             if (!entry.isBlank()) {
-                Measurement m = parseObisEntry(entry.trim());
+                Measurement m = Measurement.parse(entry);
                 byName.put(m.name(), m);
             }
         }
@@ -289,56 +283,23 @@ public final class ReadCommand implements Callable<Integer> {
         return List.copyOf(byName.values());
     }
 
-    /**
-     * {@code 1.0.32.7.0.255} is a register's value; {@code 8/0.0.1.0.0.255/2} any attribute. The measurement is named
-     * by the entry's normalised form, which is its key in the JSON output.
-     */
-    static Measurement parseObisEntry(String entry) {
-        Matcher m = ATTRIBUTE_REFERENCE.matcher(entry);
-        if (m.matches()) {
-            int classId = parseBounded(m.group(1), 1, 0xFFFF, "class id", entry);
-            ObisCode obis = ObisCode.parse(m.group(2));
-            int attribute = parseBounded(m.group(3), 1, 127, "attribute", entry);
-            return new Measurement(classId + "/" + obis + "/" + attribute, obis, classId, attribute);
-        }
-        if (entry.contains("/")) {
-            throw new IllegalArgumentException("malformed --obis entry '" + entry + "': expected A.B.C.D.E.F or "
-                    + "CLASS/A.B.C.D.E.F/ATTRIBUTE such as 8/0.0.1.0.0.255/2");
-        }
-        ObisCode obis = ObisCode.parse(entry);
-        return new Measurement(obis.toString(), obis, Measurement.CLASS_REGISTER, 2);
-    }
-
-    private static int parseBounded(String text, int min, int max, String what, String entry) {
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the message below
-        }
-        throw new IllegalArgumentException("malformed --obis entry '" + entry + "': " + what + " " + text
-                + " is outside " + min + ".." + max);
-    }
-
     // ---- how to reach the meter --------------------------------------------------------------------------------
 
     DlmsClientSettings settings() {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("--port " + port + " is out of range 1..65535");
         }
-        int client = clientAddress != null ? clientAddress
-                : authentication == Authentication.NONE ? 16 : 1;
         DlmsClientSettings.Builder b = DlmsClientSettings.builder()
                 .framing(framing)
-                .clientAddress(client)
                 .logicalAddress(logicalAddress)
                 .physicalAddress(physicalAddress)
                 .authentication(authentication)
                 .invocationCounter(invocationCounter)
                 .connectTimeout(connectTimeout)
                 .requestTimeout(timeout);
+        if (clientAddress != null) {
+            b.clientAddress(clientAddress); // otherwise the settings' default for the authentication
+        }
         switch (authentication) {
             case LOW -> {
                 if (password == null || password.isEmpty()) {
@@ -383,11 +344,11 @@ public final class ReadCommand implements Callable<Integer> {
                     entry.put("unit", v.unit());
                 }
             } else {
-                DlmsAccessException refusal = refusalOf(m, result.failures());
+                Refusal refusal = result.refusal(m.name());
                 if (refusal != null) {
                     entry.put("error", refusal.resultName());
                     entry.put("result", refusal.result());
-                    if (refusal.attributeIndex() != m.attributeIndex()) {
+                    if (refusal.isScalerUnit()) {
                         entry.put("attribute", refusal.attributeIndex()); // the scaler_unit, not the value
                     }
                 } else {
@@ -403,19 +364,11 @@ public final class ReadCommand implements Callable<Integer> {
         }
     }
 
-    private static DlmsAccessException refusalOf(Measurement m, List<DlmsAccessException> failures) {
-        for (DlmsAccessException f : failures) {
-            if (f.obis().equals(m.obis()) && f.classId() == m.classId()) {
-                return f;
-            }
-        }
-        return null;
-    }
-
-    private static String describe(List<DlmsAccessException> failures) {
-        List<String> parts = new ArrayList<>(failures.size());
-        for (DlmsAccessException f : failures) {
-            parts.add(f.classId() + "/" + f.obis() + "/" + f.attributeIndex() + " " + f.resultName());
+    private static String describe(List<Refusal> refusals) {
+        List<String> parts = new ArrayList<>(refusals.size());
+        for (Refusal r : refusals) {
+            parts.add(r.measurement().classId() + "/" + r.measurement().obis() + "/" + r.attributeIndex() + " "
+                    + r.resultName());
         }
         return String.join(", ", parts);
     }

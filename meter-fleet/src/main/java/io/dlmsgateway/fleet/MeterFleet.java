@@ -2,7 +2,6 @@ package io.dlmsgateway.fleet;
 
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
-import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.fleet.internal.ConnectionAttemptLimiter;
 import io.dlmsgateway.fleet.internal.DlmsMeterConnector;
 import io.dlmsgateway.fleet.internal.FleetStatisticsLog;
@@ -148,8 +147,9 @@ public final class MeterFleet implements AutoCloseable {
 
     /**
      * Reads a meter now, outside its schedule, on its open association (queued behind a poll in progress). Each
-     * entry is a measurement name (the device's own or the standard catalogue's) or an OBIS code of a register
-     * ({@code 1.0.32.7.0.255}); an empty list reads the device's configured measurements.
+     * entry is a measurement name (the device's own or the standard catalogue's), an OBIS code of a register
+     * ({@code 1.0.32.7.0.255}) or {@code CLASS/OBIS/ATTRIBUTE} ({@code 8/0.0.1.0.0.255/2}), as
+     * {@link MeasurementCatalog#resolve} reads them; an empty list reads the device's configured measurements.
      *
      * @return the reading, or an error when the device is unknown ({@link NoSuchElementException}), an entry is
      *         neither a name nor an OBIS code ({@link IllegalArgumentException}) or the meter is not connected or
@@ -266,15 +266,8 @@ public final class MeterFleet implements AutoCloseable {
         }
         List<Measurement> resolved = new ArrayList<>(entries.size());
         for (String entry : entries) {
-            Optional<Measurement> own = device.measurements().stream().filter(m -> m.name().equals(entry))
-                    .findFirst();
-            Optional<Measurement> known = own.or(() -> MeasurementCatalog.byName(entry));
-            if (known.isPresent()) {
-                resolved.add(known.get());
-                continue;
-            }
             try {
-                resolved.add(new Measurement(entry, ObisCode.parse(entry), Measurement.CLASS_REGISTER, 2));
+                resolved.add(MeasurementCatalog.resolve(entry, device.measurements()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("'" + entry + "' is neither a measurement of " + device.name()
                         + " nor an OBIS code", e);

@@ -4,12 +4,12 @@
  * ThingsBoard involved.
  *
  * <pre>{@code
- * List<DeviceConfig> meters = GatewayConfigLoader.withSystemEnvironment()
- *         .load(Path.of("config/tb_gateway.yaml")).enabledDevices();
- * MeterFleet fleet = MeterFleet.create(meters, FleetOptions.builder().eventLoopGroup(myLoops).build());
+ * List<Meter> meters = List.of(Meter.builder("medidor_principal", "192.168.1.127", 3333).build());
+ * MeterFleet fleet = MeterFleet.create(meters,
+ *         FleetOptions.builder().resources(GatewayResources.shared(myLoops)).build());
  * fleet.readings()
  *      .publishOn(Schedulers.boundedElastic())          // readings arrive on event loops: never block there
- *      .subscribe(r -> repository.save(r.deviceName(), r.timestamp(), r.values()));
+ *      .subscribe(r -> repository.save(r.meter(), r.timestamp(), r.values()));
  * fleet.readNow("medidor_principal", List.of("voltage_l1", "1.0.14.7.0.255"))
  *      .subscribe(r -> System.out.println(r.value("voltage_l1")));
  * ...

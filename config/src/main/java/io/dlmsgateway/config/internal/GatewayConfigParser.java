@@ -14,6 +14,7 @@ import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.ObisCode;
+import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.gateway.ValueTemplate;
 import io.dlmsgateway.spool.SpoolDurability;
 import java.nio.file.Files;
@@ -336,8 +337,8 @@ public final class GatewayConfigParser {
         // HDLC client addresses are one byte with the low bit as extension marker; wrapper wPorts are 16 bits
         long maxClient = hdlc ? 0x7F : 0xFFFF;
         long maxLogical = hdlc ? 0x3FFF : 0xFFFF;
-        int defaultClient = security.map(MeterSecurity::authentication).orElse(Authentication.NONE) == Authentication.NONE
-                ? DeviceConfig.PUBLIC_CLIENT_ADDRESS : DeviceConfig.MANAGEMENT_CLIENT_ADDRESS;
+        int defaultClient = DlmsClientSettings.defaultClientAddress(
+                security.map(MeterSecurity::authentication).orElse(Authentication.NONE));
         int clientAddress = (int) node.integer("clientAddress", 1, maxClient).orElse(defaultClient);
         int logicalAddress = (int) node.integer("logicalAddress", 0, maxLogical)
                 .orElse(DeviceConfig.DEFAULT_LOGICAL_ADDRESS);

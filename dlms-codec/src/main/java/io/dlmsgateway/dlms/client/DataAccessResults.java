@@ -1,7 +1,13 @@
 package io.dlmsgateway.dlms.client;
 
-/** Names of the data-access-result codes of IEC 62056-5-3, as a technician reads them in a trace. */
+/**
+ * Names of the data-access-result codes of IEC 62056-5-3, as a technician reads them in a trace. The one place that
+ * names them: {@link Refusal#resultName()} and {@link DlmsAccessException#resultName()} both come from here.
+ */
 final class DataAccessResults {
+
+    /** other-reason: what a refusal says when the meter gave no better one. */
+    static final int OTHER_REASON = 250;
 
     private DataAccessResults() {
     }

@@ -10,8 +10,9 @@ import java.util.Objects;
  * How to reach and associate with one meter: framing, addressing, authentication and timeouts. Immutable; build one
  * with {@link #builder()}.
  *
- * <p>Defaults match the public client of most meters and of Gurux's examples: WRAPPER, client address 16, server
- * logical address 1, no authentication.
+ * <p>Defaults match the public client of most meters and of Gurux's examples: WRAPPER, no authentication, client
+ * address 16, server logical address 1. With authentication the client address defaults to 1, the management client
+ * (see {@link #defaultClientAddress}); this class is the one place that default lives.
  */
 public final class DlmsClientSettings {
 
@@ -21,9 +22,15 @@ public final class DlmsClientSettings {
     public static final String DEFAULT_AUTHENTICATION_KEY = "D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF";
     /** Client system title of Gurux's examples ("GRX" and five bytes). */
     public static final String DEFAULT_CLIENT_SYSTEM_TITLE = "4752580000000001";
+    /** Client address (SAP) of the public client, which needs no authentication. */
+    public static final int PUBLIC_CLIENT_ADDRESS = 16;
+    /** Client address (SAP) of the management client, which meters usually require for LOW and HLS. */
+    public static final int MANAGEMENT_CLIENT_ADDRESS = 1;
 
     private final Framing framing;
     private final int clientAddress;
+    /** False when the address is the default, so that a derived builder lets it follow a new authentication. */
+    private final boolean clientAddressGiven;
     private final int logicalAddress;
     private final int physicalAddress;
     private final Authentication authentication;
@@ -38,7 +45,8 @@ public final class DlmsClientSettings {
 
     private DlmsClientSettings(Builder b) {
         this.framing = b.framing;
-        this.clientAddress = b.clientAddress;
+        this.clientAddress = b.clientAddress != null ? b.clientAddress : defaultClientAddress(b.authentication);
+        this.clientAddressGiven = b.clientAddress != null;
         this.logicalAddress = b.logicalAddress;
         this.physicalAddress = b.physicalAddress;
         this.authentication = b.authentication;
@@ -56,11 +64,19 @@ public final class DlmsClientSettings {
         return new Builder();
     }
 
+    /**
+     * The client address used when none is given: {@link #PUBLIC_CLIENT_ADDRESS} (16) without authentication,
+     * {@link #MANAGEMENT_CLIENT_ADDRESS} (1) with LOW or HIGH_GMAC, as most meters and Gurux's examples expect.
+     */
+    public static int defaultClientAddress(Authentication authentication) {
+        return authentication == Authentication.NONE ? PUBLIC_CLIENT_ADDRESS : MANAGEMENT_CLIENT_ADDRESS;
+    }
+
     /** A builder holding this instance's values, to derive a variant. */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.framing = framing;
-        b.clientAddress = clientAddress;
+        b.clientAddress = clientAddressGiven ? clientAddress : null;
         b.logicalAddress = logicalAddress;
         b.physicalAddress = physicalAddress;
         b.authentication = authentication;
@@ -135,7 +151,8 @@ public final class DlmsClientSettings {
     /** Builder of {@link DlmsClientSettings}. */
     public static final class Builder {
         private Framing framing = Framing.WRAPPER;
-        private int clientAddress = 16;
+        /** Null until given: then it follows the authentication, see {@link #defaultClientAddress}. */
+        private Integer clientAddress;
         private int logicalAddress = 1;
         private int physicalAddress = 1;
         private Authentication authentication = Authentication.NONE;
@@ -156,6 +173,7 @@ public final class DlmsClientSettings {
             return this;
         }
 
+        /** Client SAP; when not given, 16 without authentication and 1 with it. */
         public Builder clientAddress(int value) {
             this.clientAddress = requireRange("clientAddress", value, 1, 0x7F);
             return this;

@@ -14,6 +14,8 @@ import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.internal.CosemValues;
 import io.dlmsgateway.dlms.client.internal.DlmsClientHandler;
+import io.dlmsgateway.dlms.client.internal.ExchangeScheduler;
+import io.dlmsgateway.dlms.client.internal.ExchangeScheduler.Exchanges;
 import io.dlmsgateway.dlms.client.internal.GuruxClients;
 import io.dlmsgateway.dlms.frame.HdlcFrameDecoder;
 import io.dlmsgateway.dlms.frame.WrapperFrameDecoder;
@@ -36,7 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +46,24 @@ import org.slf4j.LoggerFactory;
  * One open association with one meter over one Netty channel: non-blocking, every operation a
  * {@link CompletableFuture}.
  *
- * <p>Operations queue up and run one at a time on the channel's event loop, so a poll and an ad-hoc read never
- * interleave on the wire. Futures complete on that event loop: callbacks must not block.
+ * <p>Operations (a read, a release) run on the channel's event loop as chains of <em>exchanges</em>: one request and
+ * all of its continuation (HDLC segments, GET data blocks). Nothing else goes on the wire inside an exchange, but
+ * operations interleave between exchanges, by {@link Priority}: an {@link Priority#ON_DEMAND} operation's next
+ * exchange goes before any {@link Priority#SCHEDULED} one's, and operations of equal priority take turns, one exchange
+ * each. So an on-demand read issued during a long poll waits for at most the poll's exchange in flight. The
+ * association runs first and alone; {@link #release()} runs after everything submitted before it.
+ *
+ * <p>Cancelling an operation's future ({@code future.cancel(false)}) drops its next exchange if that has not started;
+ * an exchange already on the wire is let to finish (cutting it short would desynchronise the association) and the
+ * operation gets no further one. The association stays usable for the other operations. The futures of
+ * {@link #read(Measurement)} and {@link #readAttribute} are the operations' own, so cancelling them works too.
+ *
+ * <p>Futures complete on the event loop: callbacks must not block.
  *
  * <p>A register's scaler_unit is read once per association, together with the first read of its value, and cached.
  * Several attributes are read with GET-with-list (ten per request) when the meter negotiated multiple references;
- * a meter that then refuses it, or fails one item of a list, is read with single GETs instead.
+ * a meter that then refuses it, or fails one item of a list, is read with single GETs instead. Attributes the meter
+ * refuses come back as {@link Refusal} values, not exceptions.
  *
  * <pre>{@code
  * DlmsConnection.open(group, new InetSocketAddress("10.0.0.7", 4059), DlmsClientSettings.builder().build(), "meter-7")
@@ -67,6 +81,7 @@ public final class DlmsConnection implements AutoCloseable {
 
     private final Channel channel;
     private final DlmsClientHandler handler;
+    private final ExchangeScheduler scheduler;
     private final GXDLMSClient client;
     private final DlmsClientSettings settings;
     private final String meter;
@@ -74,11 +89,11 @@ public final class DlmsConnection implements AutoCloseable {
     // touched on the event loop only
     private final Map<ObisCode, ScalerUnit> scalerUnits = new HashMap<>();
     private boolean getWithListRefused;
-    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
     private DlmsConnection(Channel channel, DlmsClientHandler handler, DlmsClientSettings settings, String meter) {
         this.channel = channel;
         this.handler = handler;
+        this.scheduler = new ExchangeScheduler(channel, handler, meter);
         this.client = handler.client();
         this.settings = settings;
         this.meter = meter;
@@ -203,31 +218,58 @@ public final class DlmsConnection implements AutoCloseable {
     }
 
     /**
-     * Reads the given measurements. Attributes the meter refuses come back in {@link ReadResult#failures()}; the
-     * future fails only when the association breaks (timeout, connection lost, malformed reply).
+     * Reads the given measurements as a {@link Priority#SCHEDULED} operation. Attributes the meter refuses come back
+     * in {@link ReadResult#refusals()}; the future fails only when the association breaks (timeout, connection lost,
+     * malformed reply).
      */
     public CompletableFuture<ReadResult> read(List<Measurement> measurements) {
-        List<Measurement> asked = List.copyOf(measurements);
-        return enqueue(() -> readOnLoop(asked));
-    }
-
-    /** Reads one measurement; fails with {@link DlmsAccessException} when the meter refuses it. */
-    public CompletableFuture<MeasuredValue> read(Measurement measurement) {
-        return read(List.of(measurement)).thenApply(r -> {
-            if (!r.failures().isEmpty()) {
-                throw r.failures().get(0);
-            }
-            return r.values().get(0);
-        });
+        return read(measurements, Priority.SCHEDULED);
     }
 
     /**
-     * Reads any attribute of any object and returns it as plain Java values (numbers, strings, lists), unscaled.
-     * Replies longer than the negotiated PDU arrive by block transfer.
+     * Reads the given measurements with the given priority; otherwise as {@link #read(List)}. An
+     * {@link Priority#ON_DEMAND} read waits at most for the exchange in flight.
+     */
+    public CompletableFuture<ReadResult> read(List<Measurement> measurements, Priority priority) {
+        List<Measurement> asked = List.copyOf(measurements);
+        return scheduler.submit(priority, "read of " + asked.size() + " measurements", false,
+                x -> readOnLoop(x, asked));
+    }
+
+    /**
+     * Reads one measurement ({@link Priority#SCHEDULED}); fails with {@link DlmsAccessException} when the meter
+     * refuses it.
+     */
+    public CompletableFuture<MeasuredValue> read(Measurement measurement) {
+        return read(measurement, Priority.SCHEDULED);
+    }
+
+    /** Reads one measurement with the given priority; fails with {@link DlmsAccessException} when refused. */
+    public CompletableFuture<MeasuredValue> read(Measurement measurement, Priority priority) {
+        List<Measurement> asked = List.of(measurement);
+        return scheduler.submit(priority, "read of " + measurement.name(), false,
+                x -> readOnLoop(x, asked).thenApply(r -> {
+                    if (!r.refusals().isEmpty()) {
+                        throw r.refusals().get(0).toException(meter);
+                    }
+                    return r.values().get(0);
+                }));
+    }
+
+    /**
+     * Reads any attribute of any object ({@link Priority#SCHEDULED}) and returns it as plain Java values (numbers,
+     * strings, lists), unscaled. Replies longer than the negotiated PDU arrive by block transfer. Fails with
+     * {@link DlmsAccessException} when the meter refuses the attribute.
      */
     public CompletableFuture<Object> readAttribute(ObisCode obis, int classId, int attributeIndex) {
+        return readAttribute(obis, classId, attributeIndex, Priority.SCHEDULED);
+    }
+
+    /** {@link #readAttribute(ObisCode, int, int)} with the given priority. */
+    public CompletableFuture<Object> readAttribute(ObisCode obis, int classId, int attributeIndex,
+            Priority priority) {
         AttributeRef ref = new AttributeRef(obis, classId, attributeIndex);
-        return enqueue(() -> readSingly(List.of(ref)).thenApply(out -> {
+        return scheduler.submit(priority, "read of " + ref, false, x -> readSingly(x, List.of(ref)).thenApply(out -> {
             Outcome o = out.get(0);
             if (o.error != 0) {
                 throw new DlmsAccessException(meter, obis, classId, attributeIndex, o.error);
@@ -238,20 +280,23 @@ public final class DlmsConnection implements AutoCloseable {
     }
 
     /**
-     * Releases the association (RLRQ; then DISC on HDLC) and closes the connection. Meters that refuse the release,
-     * as many do on HDLC, are closed all the same; the future never fails.
+     * Releases the association (RLRQ; then DISC on HDLC) and closes the connection, after every operation submitted
+     * before; operations submitted after it fail. Meters that refuse the release, as many do on HDLC, are closed all
+     * the same; the future never fails.
      */
     public CompletableFuture<Void> release() {
-        return enqueue(() -> {
-            CompletableFuture<Void> done = handler.exchange(guruxCall("RLRQ", client::releaseRequest), "RLRQ")
+        CompletableFuture<Void> released = scheduler.submit(Priority.SCHEDULED, "release", true, x -> {
+            CompletableFuture<Void> done = x.exchange(() -> guruxCall("RLRQ", client::releaseRequest), "RLRQ")
                     .handle((r, e) -> null);
             if (settings.framing() == Framing.HDLC) {
                 done = done.thenCompose(v -> channel.isActive()
-                        ? handler.exchangeOne(guruxCall("DISC", client::disconnectRequest), "DISC").handle((r, e) -> null)
+                        ? x.exchangeOne(() -> guruxCall("DISC", client::disconnectRequest), "DISC")
+                                .handle((r, e) -> null)
                         : CompletableFuture.<Void>completedFuture(null));
             }
             return done.whenComplete((v, e) -> channel.close());
-        }).handle((v, e) -> null);
+        });
+        return released.handle((v, e) -> null);
     }
 
     /** Closes the connection at once, without releasing; outstanding operations fail. */
@@ -263,10 +308,10 @@ public final class DlmsConnection implements AutoCloseable {
     // ---- association -------------------------------------------------------------------------------------------
 
     private CompletableFuture<Void> associate() {
-        return enqueue(() -> {
+        return scheduler.submit(Priority.SCHEDULED, "association", true, x -> {
             CompletableFuture<Void> step = CompletableFuture.completedFuture(null);
             if (settings.framing() == Framing.HDLC) {
-                step = handler.exchangeOne(guruxCall("SNRM", client::snrmRequest), "SNRM").thenAccept(reply -> {
+                step = x.exchangeOne(() -> guruxCall("SNRM", client::snrmRequest), "SNRM").thenAccept(reply -> {
                     if (reply.getError() != 0) {
                         throw new AssociationRejectedException(meter, "HDLC connection refused (SNRM answered "
                                 + gurux.dlms.enums.ErrorCode.forValue(reply.getError()) + ")", null, null);
@@ -277,7 +322,7 @@ public final class DlmsConnection implements AutoCloseable {
                     });
                 });
             }
-            step = step.thenCompose(v -> handler.exchange(guruxCall("AARQ", client::aarqRequest), "AARQ"))
+            step = step.thenCompose(v -> x.exchange(() -> guruxCall("AARQ", client::aarqRequest), "AARQ"))
                     .thenAccept(replies -> {
                         GXReplyData reply = replies.get(replies.size() - 1);
                         guruxCall("AARE", () -> {
@@ -286,8 +331,9 @@ public final class DlmsConnection implements AutoCloseable {
                         });
                     });
             if (settings.authentication() == Authentication.HIGH_GMAC) {
-                step = step.thenCompose(v -> handler.exchange(
-                                guruxCall("HLS", client::getApplicationAssociationRequest), "HLS reply to challenge"))
+                step = step.thenCompose(v -> x.exchange(
+                                () -> guruxCall("HLS", client::getApplicationAssociationRequest),
+                                "HLS reply to challenge"))
                         .thenAccept(replies -> {
                             GXReplyData reply = replies.get(replies.size() - 1);
                             if (reply.getError() != 0) {
@@ -310,7 +356,7 @@ public final class DlmsConnection implements AutoCloseable {
 
     // ---- reading -----------------------------------------------------------------------------------------------
 
-    private CompletableFuture<ReadResult> readOnLoop(List<Measurement> asked) {
+    private CompletableFuture<ReadResult> readOnLoop(Exchanges x, List<Measurement> asked) {
         List<AttributeRef> refs = new ArrayList<>();
         List<ObisCode> scalersAsked = new ArrayList<>();
         for (Measurement m : asked) {
@@ -323,29 +369,30 @@ public final class DlmsConnection implements AutoCloseable {
         for (Measurement m : asked) {
             refs.add(new AttributeRef(m.obis(), m.classId(), m.attributeIndex()));
         }
-        return readAttributes(refs).thenApply(outcomes -> {
-            Map<ObisCode, DlmsAccessException> scalerFailures = new HashMap<>();
+        return readAttributes(x, refs).thenApply(outcomes -> {
+            Map<ObisCode, Integer> scalerRefusals = new HashMap<>();
             for (int i = 0; i < firstValue; i++) {
                 AttributeRef ref = refs.get(i);
                 Outcome o = outcomes.get(i);
                 if (o.error != 0) {
-                    scalerFailures.put(ref.obis, new DlmsAccessException(meter, ref.obis, ref.classId,
-                            SCALER_UNIT_ATTRIBUTE, o.error));
+                    scalerRefusals.put(ref.obis, o.error);
                 } else {
                     scalerUnits.put(ref.obis, ScalerUnit.parse(meter, ref.obis, o.value));
                 }
             }
             List<MeasuredValue> values = new ArrayList<>(asked.size());
-            List<DlmsAccessException> failures = new ArrayList<>();
+            List<Refusal> refusals = new ArrayList<>();
             for (int i = 0; i < asked.size(); i++) {
                 Measurement m = asked.get(i);
                 Outcome o = outcomes.get(firstValue + i);
                 if (o.error != 0) {
-                    failures.add(new DlmsAccessException(meter, m.obis(), m.classId(), m.attributeIndex(), o.error));
+                    refusals.add(new Refusal(m, o.error));
                 } else if (m.isScaled()) {
                     ScalerUnit su = scalerUnits.get(m.obis());
                     if (su == null) {
-                        failures.add(scalerFailures.get(m.obis()));
+                        // a scaler_unit refused in this read; one read concurrently by another operation is cached
+                        refusals.add(new Refusal(m, SCALER_UNIT_ATTRIBUTE,
+                                scalerRefusals.getOrDefault(m.obis(), DataAccessResults.OTHER_REASON)));
                     } else {
                         values.add(new MeasuredValue(m, CosemValues.scale(o.value, su.scaler),
                                 CosemUnit.symbol(su.unit)));
@@ -356,33 +403,35 @@ public final class DlmsConnection implements AutoCloseable {
                     values.add(new MeasuredValue(m, CosemValues.plain(o.value), ""));
                 }
             }
-            return new ReadResult(values, failures);
+            return new ReadResult(values, refusals);
         });
     }
 
-    private CompletableFuture<List<Outcome>> readAttributes(List<AttributeRef> refs) {
+    private CompletableFuture<List<Outcome>> readAttributes(Exchanges x, List<AttributeRef> refs) {
         if (refs.size() == 1 || !usesGetWithList()) {
-            return readSingly(refs);
+            return readSingly(x, refs);
         }
         List<Outcome> out = new ArrayList<>(refs.size());
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (int from = 0; from < refs.size(); from += GET_WITH_LIST_CHUNK) {
             List<AttributeRef> chunk = refs.subList(from, Math.min(refs.size(), from + GET_WITH_LIST_CHUNK));
-            chain = chain.thenCompose(v -> readChunk(chunk)).thenAccept(out::addAll);
+            chain = chain.thenCompose(v -> readChunk(x, chunk)).thenAccept(out::addAll);
         }
         return chain.thenApply(v -> out);
     }
 
-    private CompletableFuture<List<Outcome>> readChunk(List<AttributeRef> chunk) {
+    private CompletableFuture<List<Outcome>> readChunk(Exchanges x, List<AttributeRef> chunk) {
         if (chunk.size() == 1 || getWithListRefused) {
-            return readSingly(chunk);
-        }
-        List<Map.Entry<GXDLMSObject, Integer>> entries = new ArrayList<>(chunk.size());
-        for (AttributeRef ref : chunk) {
-            entries.add(new AbstractMap.SimpleEntry<>(ref.toGuruxObject(), ref.attributeIndex));
+            return readSingly(x, chunk);
         }
         String what = "GET-with-list of " + chunk.size() + " attributes";
-        return handler.exchange(guruxCall(what, () -> client.readList(entries)), what)
+        return x.exchange(() -> {
+                    List<Map.Entry<GXDLMSObject, Integer>> entries = new ArrayList<>(chunk.size());
+                    for (AttributeRef ref : chunk) {
+                        entries.add(new AbstractMap.SimpleEntry<>(ref.toGuruxObject(), ref.attributeIndex));
+                    }
+                    return guruxCall(what, () -> client.readList(entries));
+                }, what)
                 .thenCompose(replies -> {
                     List<Object> values = new ArrayList<>(chunk.size());
                     boolean anyError = false;
@@ -400,7 +449,7 @@ public final class DlmsConnection implements AutoCloseable {
                         return CompletableFuture.completedFuture(out);
                     }
                     // Gurux drops failed items from a list reply, so which one failed is unknown: ask one by one.
-                    return readSingly(chunk);
+                    return readSingly(x, chunk);
                 })
                 .exceptionallyCompose(e -> {
                     Throwable cause = unwrap(e);
@@ -408,19 +457,19 @@ public final class DlmsConnection implements AutoCloseable {
                         log.info("[{}] meter refuses GET-with-list ({}); reading attributes one by one", meter,
                                 p.getMessage());
                         getWithListRefused = true;
-                        return readSingly(chunk);
+                        return readSingly(x, chunk);
                     }
                     return CompletableFuture.failedFuture(cause);
                 });
     }
 
-    private CompletableFuture<List<Outcome>> readSingly(List<AttributeRef> refs) {
+    private CompletableFuture<List<Outcome>> readSingly(Exchanges x, List<AttributeRef> refs) {
         List<Outcome> out = new ArrayList<>(refs.size());
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (AttributeRef ref : refs) {
             chain = chain.thenCompose(v -> {
                 String what = "GET " + ref;
-                return handler.exchange(guruxCall(what, () -> client.read(ref.obis.toString(), ref.objectType(),
+                return x.exchange(() -> guruxCall(what, () -> client.read(ref.obis.toString(), ref.objectType(),
                         ref.attributeIndex)), what);
             }).thenAccept(replies -> {
                 GXReplyData reply = replies.get(replies.size() - 1);
@@ -432,35 +481,9 @@ public final class DlmsConnection implements AutoCloseable {
 
     // ---- plumbing ----------------------------------------------------------------------------------------------
 
-    /** Runs {@code op} on the event loop once every earlier operation has finished. */
-    private <T> CompletableFuture<T> enqueue(java.util.function.Supplier<CompletableFuture<T>> op) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        try {
-            channel.eventLoop().execute(() -> {
-                CompletableFuture<T> run = tail.handle((v, e) -> null).thenCompose(x -> {
-                    if (!channel.isActive()) {
-                        return CompletableFuture.failedFuture(
-                                new DlmsConnectionException(meter, "connection is closed", null));
-                    }
-                    try {
-                        return op.get();
-                    } catch (RuntimeException e) {
-                        return CompletableFuture.failedFuture(e);
-                    }
-                });
-                tail = run;
-                run.whenComplete((v, e) -> {
-                    if (e != null) {
-                        result.completeExceptionally(unwrap(e));
-                    } else {
-                        result.complete(v);
-                    }
-                });
-            });
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new DlmsConnectionException(meter, "event loop is shut down", e));
-        }
-        return result;
+    /** Test hook: tells {@code listener} of every operation and exchange of this association, on the event loop. */
+    void exchangeListener(Consumer<ExchangeScheduler.Event> listener) {
+        scheduler.listener(listener);
     }
 
     @FunctionalInterface

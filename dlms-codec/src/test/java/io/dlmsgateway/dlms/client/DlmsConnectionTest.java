@@ -105,7 +105,7 @@ class DlmsConnectionTest {
             assertThat(meter.usesGetWithList()).as("meter offers GET-with-list").isTrue();
             ReadResult result = meter.read(List.copyOf(MeasurementCatalog.standard())).join();
 
-            assertThat(result.failures()).isEmpty();
+            assertThat(result.refusals()).isEmpty();
             assertThat(result.values()).extracting(MeasuredValue::name)
                     .containsExactlyElementsOf(MeasurementCatalog.standard().stream().map(Measurement::name).toList());
             for (MeasuredValue v : result.values()) {
@@ -139,12 +139,36 @@ class DlmsConnectionTest {
             ReadResult result = meter.read(asked).join();
 
             assertThat(result.values()).extracting(MeasuredValue::name).containsExactly("voltage_l1", "frequency");
-            assertThat(result.failures()).singleElement().satisfies(f -> {
-                assertThat(f.obis()).isEqualTo(ObisCode.parse("1.0.99.99.0.255"));
-                assertThat(f.meter()).isEqualTo("meter-0");
-                assertThat(f.getMessage()).contains("meter-0", "1.0.99.99.0.255", "object-undefined");
+            assertThat(result.refusals()).singleElement().satisfies(r -> {
+                assertThat(r.measurement()).isSameAs(missing);
+                assertThat(r.measurement().obis()).isEqualTo(ObisCode.parse("1.0.99.99.0.255"));
+                assertThat(r.attributeIndex()).isEqualTo(2);
+                assertThat(r.isScalerUnit()).isFalse();
+                assertThat(r.result()).isEqualTo(4);
+                assertThat(r.resultName()).isEqualTo("object-undefined");
             });
+            assertThat(result.refusal("no_such_register")).isEqualTo(result.refusals().get(0));
             assertThat(meter.isActive()).as("a refused attribute leaves the association usable").isTrue();
+        } finally {
+            meter.release().join();
+        }
+    }
+
+    @Test
+    void askingForExactlyOneRefusedAttributeFailsWithAnAccessException() {
+        DlmsConnection meter = open(Framing.WRAPPER, 0, settings(Framing.WRAPPER, 0, Authentication.NONE).build());
+        try {
+            // a data object: the simulator's Gurux server garbles a GET-with-list whose every item is refused, as
+            // scaler_unit and value of a missing register would be
+            Measurement missing = new Measurement("no_such_data", ObisCode.parse("0.0.96.99.0.255"),
+                    Measurement.CLASS_DATA, 2);
+            Throwable failure = failureOf(meter.read(missing));
+            assertThat(failure).isInstanceOf(DlmsAccessException.class)
+                    .hasMessageContaining("meter-0").hasMessageContaining("object-undefined");
+            DlmsAccessException refused = (DlmsAccessException) failure;
+            assertThat(refused.result()).isEqualTo(4);
+            assertThat(refused.isConnectionLost()).isFalse();
+            assertThat(meter.read(MeasurementCatalog.require("frequency")).join().unit()).isEqualTo("Hz");
         } finally {
             meter.release().join();
         }

@@ -1,11 +1,11 @@
 package io.dlmsgateway.fleet.internal;
 
 import io.dlmsgateway.dlms.Measurement;
-import io.dlmsgateway.dlms.client.DlmsAccessException;
 import io.dlmsgateway.dlms.client.DlmsConnectionException;
 import io.dlmsgateway.dlms.client.DlmsException;
 import io.dlmsgateway.dlms.client.MeasuredValue;
 import io.dlmsgateway.dlms.client.ReadResult;
+import io.dlmsgateway.dlms.client.Refusal;
 import io.dlmsgateway.fleet.DeviceState;
 import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.Meter;
@@ -314,21 +314,11 @@ public final class MeterSession {
             values.put(value.name(), value);
         }
         Map<String, String> errors = new LinkedHashMap<>();
-        for (DlmsAccessException refused : result.failures()) {
-            errors.put(nameOf(refused), refused.resultName());
+        for (Refusal refused : result.refusals()) {
+            errors.put(refused.name(), refused.resultName());
         }
         return new MeterReading(meter.name(), Instant.ofEpochMilli(scheduled), Instant.ofEpochMilli(start),
                 Duration.ofNanos(System.nanoTime() - startNanos), values, errors);
-    }
-
-    private String nameOf(DlmsAccessException refused) {
-        for (Measurement m : measurements) {
-            if (m.obis().equals(refused.obis()) && m.classId() == refused.classId()
-                    && m.attributeIndex() == refused.attributeIndex()) {
-                return m.name();
-            }
-        }
-        return refused.obis().toString();
     }
 
     // ---- time -------------------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * segments and data blocks are acknowledged with receiver-ready until Gurux reports the reply whole.
  *
  * <p>Everything here runs on the channel's event loop; the Gurux client is never touched from anywhere else. One
- * exchange is in flight at a time, as DLMS (without pipelining) requires; callers serialise.
+ * exchange is in flight at a time, as DLMS (without pipelining) requires; {@link ExchangeScheduler} decides which
+ * exchange goes next, this handler only carries it.
  */
 public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
 
@@ -95,11 +96,6 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         current = new Exchange(packets, description, result);
         sendNextPacket();
         return result;
-    }
-
-    /** Single-packet form of {@link #exchange(byte[][], String)}. */
-    public CompletableFuture<GXReplyData> exchangeOne(byte[] packet, String description) {
-        return exchange(new byte[][] {packet}, description).thenApply(replies -> replies.get(0));
     }
 
     private void sendNextPacket() {
