@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dlmsgateway.dlms.Authentication;
 import io.dlmsgateway.dlms.Framing;
+import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.dlms.client.DlmsConnectionException;
 import io.dlmsgateway.dlms.sim.MeterAddressing;
 import io.dlmsgateway.dlms.sim.MeterSimulator;
 import io.dlmsgateway.dlms.sim.SimulatedMeasurements;
+import io.dlmsgateway.dlms.sim.SimulatedMeter;
 import io.dlmsgateway.dlms.sim.SimulatorOptions;
 import io.dlmsgateway.resources.GatewayResources;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -22,6 +25,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 
 /** The embedding API on real sockets: on-demand reads, live changes, shared event loops, shutdown. */
@@ -171,6 +175,34 @@ class MeterFleetTest {
             assertThat(fleet.deviceStatistics()).allSatisfy(d -> assertThat(d.state()).isEqualTo(DeviceState.STOPPED));
         } finally {
             hostGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /**
+     * Cancelling a read crosses into the DLMS client: the exchange on the wire finishes, none after it goes out, and
+     * the association keeps serving. Twenty attributes (eight scaler_units not read yet, twelve values) take two
+     * GET-with-list exchanges of 300 ms each; the cancel comes while the first is on the wire.
+     */
+    @Test
+    void aCancelledReadNowStopsAfterTheExchangeOnTheWire() throws Exception {
+        Meter device = SimulatedDevices.device(wrapperMeters, 2, Duration.ofMinutes(10), Duration.ofSeconds(5));
+        SimulatedMeter simulated = wrapperMeters.meter(2);
+        try (MeterFleet fleet = MeterFleet.create(List.of(device), quick())) {
+            awaitTrue(Duration.ofSeconds(5), () -> fleet.deviceStatistics("meter-2").orElseThrow().successes() == 1);
+            simulated.latency(Duration.ofMillis(300));
+            long before = simulated.requestCount();
+            List<String> everything = MeasurementCatalog.standard().stream().map(Measurement::name).toList();
+            Disposable read = fleet.readNow("meter-2", everything).subscribe();
+            awaitTrue(Duration.ofSeconds(2), () -> simulated.requestCount() == before + 1);
+            read.dispose();
+            Thread.sleep(1_000); // three times the latency: a second exchange would have gone out by now
+            assertThat(simulated.requestCount()).isEqualTo(before + 1);
+
+            simulated.latency(Duration.ZERO);
+            MeterReading after = fleet.readNow("meter-2", List.of("voltage_l1")).block(Duration.ofSeconds(5));
+            assertThat(after.value("voltage_l1")).isNotNull();
+        } finally {
+            simulated.latency(Duration.ZERO);
         }
     }
 

@@ -2,6 +2,7 @@ package io.dlmsgateway.fleet.internal;
 
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.client.DlmsConnection;
+import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.dlms.client.ReadResult;
 import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.resources.SocketTransport;
@@ -67,8 +68,8 @@ public final class DlmsMeterConnector implements MeterConnector {
         }
 
         @Override
-        public Mono<ReadResult> read(List<Measurement> measurements) {
-            return FutureMono.of(() -> connection.read(measurements));
+        public Mono<ReadResult> read(List<Measurement> measurements, Priority priority) {
+            return FutureMono.cancellable(() -> connection.read(measurements, priority));
         }
 
         @Override

@@ -19,10 +19,34 @@ final class FutureMono {
     }
 
     static <T> Mono<T> of(Supplier<CompletableFuture<T>> call, Consumer<? super T> discard) {
+        return create(call, discard, false);
+    }
+
+    static <T> Mono<T> of(Supplier<CompletableFuture<T>> call) {
+        return of(call, value -> { });
+    }
+
+    /**
+     * Like {@link #of(Supplier)}, and a cancel of the Mono cancels the future: the DLMS client then drops the
+     * operation's waiting exchange, or runs no exchange after the one on the wire. Only for operations on an open
+     * association; a connect must not be cancelled this way, as a connection that opens late must still be closed.
+     */
+    static <T> Mono<T> cancellable(Supplier<CompletableFuture<T>> call) {
+        return create(call, value -> { }, true);
+    }
+
+    private static <T> Mono<T> create(Supplier<CompletableFuture<T>> call, Consumer<? super T> discard,
+            boolean cancelFuture) {
         return Mono.create(sink -> {
             AtomicBoolean cancelled = new AtomicBoolean();
-            sink.onCancel(() -> cancelled.set(true));
-            call.get().whenComplete((value, error) -> {
+            CompletableFuture<T> future = call.get();
+            sink.onCancel(() -> {
+                cancelled.set(true);
+                if (cancelFuture) {
+                    future.cancel(false);
+                }
+            });
+            future.whenComplete((value, error) -> {
                 if (cancelled.get()) {
                     if (value != null) {
                         discard.accept(value);
@@ -35,9 +59,5 @@ final class FutureMono {
                 }
             });
         });
-    }
-
-    static <T> Mono<T> of(Supplier<CompletableFuture<T>> call) {
-        return of(call, value -> { });
     }
 }

@@ -1,6 +1,7 @@
 package io.dlmsgateway.fleet.internal;
 
 import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.dlms.client.ReadResult;
 import java.util.List;
 import reactor.core.publisher.Mono;
@@ -8,8 +9,11 @@ import reactor.core.publisher.Mono;
 /** An open association with one meter, as a session sees it. */
 public interface MeterAssociation {
 
-    /** Reads the measurements; fails only when the association breaks. */
-    Mono<ReadResult> read(List<Measurement> measurements);
+    /**
+     * Reads the measurements; fails only when the association breaks. Cancelling the Mono cancels the operation in
+     * the client (dequeued, or stopped after the exchange on the wire).
+     */
+    Mono<ReadResult> read(List<Measurement> measurements, Priority priority);
 
     /** Releases the association and closes the connection; never fails. */
     Mono<Void> release();

@@ -4,6 +4,7 @@ import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.client.DlmsConnectionException;
 import io.dlmsgateway.dlms.client.DlmsException;
 import io.dlmsgateway.dlms.client.MeasuredValue;
+import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.dlms.client.ReadResult;
 import io.dlmsgateway.dlms.client.Refusal;
 import io.dlmsgateway.fleet.DeviceState;
@@ -12,11 +13,13 @@ import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.fleet.MeterReading;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -26,13 +29,21 @@ import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
 
 /**
- * One meter's life: wait for its slot, connect (through the fleet's limiter), associate, poll on a fixed grid for as
- * long as the association lasts, and after any failure reconnect with backoff. Everything a session does runs in one
- * sequential Reactor chain on its timer (the meter's event loop in production), so its state needs no locks; the
- * counters are volatile only so that statistics can be read from elsewhere.
+ * One meter's life: wait for its first slot, connect (through the fleet's limiter), associate, run its jobs for as
+ * long as the association lasts, and after any failure reconnect with backoff.
  *
- * <p>Polls keep to the grid {@code start + phase + k·interval}: a slow poll or a reconnect does not shift the meter's
- * later polls, and slots that pass while the meter is unreachable are counted as missed, not made up in a burst.
+ * <p><b>Jobs.</b> One association serves several {@link ScheduledJob}s, each on a fixed grid of its own (the register
+ * poll, {@link #addJob added} ones), and on-demand operations ({@link #readNow}) that go before every scheduled
+ * exchange: the DLMS client runs one exchange at a time, on-demand first, scheduled ones in turn, so an RPC waits
+ * at most for the exchange on the wire and a long job does not starve the poll of its slot.
+ *
+ * <p><b>Grid.</b> Slots keep to {@code start + phase + k·interval}: a slow poll or a reconnect does not shift a job's
+ * later slots, and slots that pass while the meter is unreachable are counted as missed, not made up in a burst.
+ *
+ * <p><b>Threads.</b> Everything a session does runs on its timer (the meter's event loop in production, which also
+ * carries its socket), so its state needs no locks; the counters are volatile only so that statistics can be read
+ * from elsewhere. Cancelling {@link #readNow}'s Mono cancels the operation in the client: dequeued if it has not
+ * reached the wire, stopped after the exchange on the wire otherwise.
  */
 public final class MeterSession {
 
@@ -52,14 +63,14 @@ public final class MeterSession {
 
     private volatile Duration interval;
     private volatile MeterAssociation association;
-    private volatile MonoSink<Boolean> sleeper;
     private volatile boolean reconnectRequested;
+    private final List<Schedule> schedules = new ArrayList<>();
+    // the backoff's sleep between associations (each schedule keeps its own); volatile: woken from other threads
+    private volatile MonoSink<Boolean> backoffSleeper;
 
-    // the chain's own state: written by one signal at a time
-    private long nextDueMillis;
-    private boolean pollInFlight;
-    private long lastSlotMillis = -1;
-    private long plannedPeriodMillis;
+    // the chain's own state, on the session's timer thread only
+    private int scheduledRunsInFlight;
+    private long startMillis;
     private volatile long retiredBytesReceived;
     private volatile long retiredBytesSent;
 
@@ -90,6 +101,15 @@ public final class MeterSession {
         this.measurements = meter.measurements();
         this.interval = meter.pollingInterval();
         this.firstOutcome = firstOutcome;
+        schedules.add(new Schedule(new RegisterPoll()));
+    }
+
+    /**
+     * Adds a job to run on this meter's association beside the register poll, on its own grid. Before {@link #run()}
+     * only.
+     */
+    public void addJob(ScheduledJob job) {
+        schedules.add(new Schedule(job));
     }
 
     public Meter meter() {
@@ -105,21 +125,26 @@ public final class MeterSession {
     }
 
     /**
-     * The session's whole life as a Flux that emits the start time (timer millis) of each successful poll and never
-     * errors; cancel it to stop, which releases the association.
+     * The session's whole life: never completes and never errors by itself; cancel it to stop, which releases the
+     * association.
      */
-    public Flux<Long> run() {
+    public Mono<Void> run() {
         return Mono.fromCallable(() -> {
-                    nextDueMillis = now() + phase.toMillis();
-                    plannedPeriodMillis = interval.toMillis();
-                    return nextDueMillis;
+                    startMillis = now();
+                    long first = Long.MAX_VALUE;
+                    for (Schedule s : schedules) {
+                        s.start(startMillis);
+                        first = Math.min(first, s.nextDueMillis);
+                    }
+                    return first;
                 })
-                .flatMap(due -> sleepUntil(due))
-                .thenMany(Flux.defer(this::associateAndPoll)
-                        .retryWhen(Retry.from(signals -> signals.concatMap(this::retryDelay))))
+                .flatMap(due -> sleepUntil(due, sink -> backoffSleeper = sink))
+                .then(Flux.defer(this::associateAndRunJobs)
+                        .retryWhen(Retry.from(signals -> signals.concatMap(this::retryDelay)))
+                        .then())
                 .doFinally(signal -> {
                     state = DeviceState.STOPPED;
-                    wake(false);
+                    wake();
                 });
     }
 
@@ -133,7 +158,7 @@ public final class MeterSession {
         if (!old.equals(newInterval)) {
             log.info("{}Polling interval changed from {} ms to {} ms", logPrefix, old.toMillis(),
                     newInterval.toMillis());
-            wake(false);
+            wake();
         }
     }
 
@@ -144,10 +169,13 @@ public final class MeterSession {
         if (current != null) {
             current.abort();
         }
-        wake(false);
+        wake();
     }
 
-    /** Reads on the open association, outside the schedule; fails at once when the meter is not connected. */
+    /**
+     * Reads on the open association, outside the schedule and before any scheduled exchange; fails at once when the
+     * meter is not connected.
+     */
     public Mono<MeterReading> readNow(List<Measurement> asked) {
         return Mono.defer(() -> {
             MeterAssociation current = association;
@@ -157,7 +185,7 @@ public final class MeterSession {
             }
             long start = now();
             long startNanos = System.nanoTime();
-            return current.read(asked).map(result -> reading(start, start, startNanos, result));
+            return current.read(asked, Priority.ON_DEMAND).map(result -> reading(start, start, startNanos, result));
         });
     }
 
@@ -174,10 +202,13 @@ public final class MeterSession {
 
     // ---- association ------------------------------------------------------------------------------------------
 
-    private Flux<Long> associateAndPoll() {
+    /** Emits the slot of every job run that completed: the association works, so the backoff starts over. */
+    private Flux<Long> associateAndRunJobs() {
         return Flux.usingWhen(
                 limiter.limit(connector.associate()).doOnNext(this::associated).doOnError(this::associationFailed),
-                current -> pollLoop(current).mergeWith(closedByPeer(current)),
+                current -> Flux.fromIterable(schedules)
+                        .flatMap(s -> s.loop(current), schedules.size())
+                        .mergeWith(closedByPeer(current)),
                 this::retire,
                 (current, error) -> {
                     current.abort();
@@ -221,12 +252,12 @@ public final class MeterSession {
     }
 
     /**
-     * Fails when the connection closes between polls. While a poll is in flight its own failure tells the story
-     * (timeout, closed during GET...), and the close must not race it: Netty completes the close future before the
-     * pending request fails.
+     * Fails when the connection closes between jobs. While a job runs its own failure tells the story (timeout,
+     * closed during GET...), and the close must not race it: Netty completes the close future before the pending
+     * request fails.
      */
     private Mono<Long> closedByPeer(MeterAssociation current) {
-        return current.onClose().then(Mono.defer(() -> pollInFlight ? Mono.never()
+        return current.onClose().then(Mono.defer(() -> scheduledRunsInFlight > 0 ? Mono.never()
                 : Mono.error(new DlmsConnectionException(meter.name(),
                         reconnectRequested ? "reconnect requested" : "connection closed by the meter", null))));
     }
@@ -246,66 +277,122 @@ public final class MeterSession {
             log.debug("{}{}; reconnecting in {} ms (attempt {})", logPrefix, lastError, delay.toMillis(),
                     signal.totalRetriesInARow() + 1);
         }
-        return sleepUntil(now() + delay.toMillis()).thenReturn(0L);
+        return sleepUntil(now() + delay.toMillis(), sink -> backoffSleeper = sink).thenReturn(0L);
     }
 
-    // ---- polling ----------------------------------------------------------------------------------------------
+    // ---- jobs -------------------------------------------------------------------------------------------------
 
-    private Flux<Long> pollLoop(MeterAssociation current) {
-        return Mono.defer(() -> {
-                    long period = interval.toMillis();
-                    if (period != plannedPeriodMillis && lastSlotMillis >= 0) {
-                        // the interval changed while waiting: the next poll is one new interval after the last
-                        nextDueMillis = lastSlotMillis + period;
-                    }
-                    plannedPeriodMillis = period;
-                    return sleepUntil(nextDueMillis);
-                })
-                .flatMap(due -> due ? poll(current) : Mono.<Long>empty())
-                .repeat();
+    /** A job and its grid: when its next slot falls, which slot ran last, the period it was planned with. */
+    private final class Schedule {
+
+        private final ScheduledJob job;
+        private long nextDueMillis;
+        private long lastSlotMillis = -1;
+        private long plannedPeriodMillis;
+        // set on the timer thread, woken from any thread (an RPC changing the interval)
+        private volatile MonoSink<Boolean> sleeper;
+
+        Schedule(ScheduledJob job) {
+            this.job = job;
+        }
+
+        void start(long startMillis) {
+            nextDueMillis = startMillis + job.phase().toMillis();
+            plannedPeriodMillis = job.interval().toMillis();
+        }
+
+        /** Runs the job at each of its slots for as long as the association lasts; emits each slot run. */
+        Flux<Long> loop(MeterAssociation current) {
+            return Mono.defer(() -> {
+                        long period = job.interval().toMillis();
+                        if (period != plannedPeriodMillis && lastSlotMillis >= 0) {
+                            // the interval changed while waiting: the next slot is one new interval after the last
+                            nextDueMillis = lastSlotMillis + period;
+                        }
+                        plannedPeriodMillis = period;
+                        return sleepUntil(nextDueMillis, sink -> sleeper = sink);
+                    })
+                    .flatMap(due -> due ? runSlot(current) : Mono.<Long>empty())
+                    .repeat();
+        }
+
+        private Mono<Long> runSlot(MeterAssociation current) {
+            long now = now();
+            long period = job.interval().toMillis();
+            long slot = nextDueMillis;
+            if (now - slot >= period) {
+                long passed = (now - slot) / period;
+                job.missed(passed);
+                slot += passed * period;
+            }
+            nextDueMillis = slot + period;
+            lastSlotMillis = slot;
+            plannedPeriodMillis = period;
+            scheduledRunsInFlight++;
+            return job.run(current, slot, now).doFinally(signal -> scheduledRunsInFlight--).thenReturn(slot);
+        }
+
+        void wake() {
+            MonoSink<Boolean> s = sleeper;
+            if (s != null) {
+                s.success(false);
+            }
+        }
     }
 
-    private Mono<Long> poll(MeterAssociation current) {
-        long now = now();
-        long period = interval.toMillis();
-        long slot = nextDueMillis;
-        if (now - slot >= period) {
-            long passed = (now - slot) / period;
-            missed += passed;
-            slot += passed * period;
+    /** The meter's measurements at every polling interval, into the fleet's reading buffer. */
+    private final class RegisterPoll implements ScheduledJob {
+
+        @Override
+        public String name() {
+            return "register poll";
         }
-        nextDueMillis = slot + period;
-        lastSlotMillis = slot;
-        plannedPeriodMillis = period;
-        if (!buffer.tryReserve()) {
-            skipped++;
-            return Mono.empty();
+
+        @Override
+        public Duration interval() {
+            return interval;
         }
-        polls++;
-        long scheduled = slot;
-        long startNanos = System.nanoTime();
-        boolean[] filled = {false};
-        pollInFlight = true;
-        return current.read(measurements)
-                .map(result -> reading(scheduled, now, startNanos, result))
-                .doOnNext(reading -> {
-                    successes++;
-                    lastPollMillis = now;
-                    lastLatencyNanos = reading.latency().toNanos();
-                    filled[0] = true;
-                    buffer.emit(reading);
-                    if (log.isDebugEnabled()) {
-                        log.debug("{}Read {}", logPrefix, reading.values().values());
-                    }
-                })
-                .doOnError(error -> failures++)
-                .doFinally(signal -> {
-                    pollInFlight = false;
-                    if (!filled[0]) {
-                        buffer.cancelReservation();
-                    }
-                })
-                .map(reading -> now);
+
+        @Override
+        public Duration phase() {
+            return phase;
+        }
+
+        @Override
+        public void missed(long slots) {
+            missed += slots;
+        }
+
+        @Override
+        public Mono<Void> run(MeterAssociation current, long slot, long now) {
+            // no room for the reading: the poll is skipped, not queued (a slow subscriber costs samples, not heap)
+            if (!buffer.tryReserve()) {
+                skipped++;
+                return Mono.empty();
+            }
+            polls++;
+            long startNanos = System.nanoTime();
+            boolean[] filled = {false};
+            return current.read(measurements, Priority.SCHEDULED)
+                    .map(result -> reading(slot, now, startNanos, result))
+                    .doOnNext(reading -> {
+                        successes++;
+                        lastPollMillis = now;
+                        lastLatencyNanos = reading.latency().toNanos();
+                        filled[0] = true;
+                        buffer.emit(reading);
+                        if (log.isDebugEnabled()) {
+                            log.debug("{}Read {}", logPrefix, reading.values().values());
+                        }
+                    })
+                    .doOnError(error -> failures++)
+                    .doFinally(signal -> {
+                        if (!filled[0]) {
+                            buffer.cancelReservation();
+                        }
+                    })
+                    .then();
+        }
     }
 
     private MeterReading reading(long scheduled, long start, long startNanos, ReadResult result) {
@@ -333,7 +420,7 @@ public final class MeterSession {
      * an event loop due in the same window wakes in one pass of the loop: one return from epoll for many meters
      * instead of one each, and their requests leave together.
      */
-    private Mono<Boolean> sleepUntil(long dueMillis) {
+    private Mono<Boolean> sleepUntil(long dueMillis, Consumer<MonoSink<Boolean>> register) {
         long wakeMillis = resolutionMillis <= 1 ? dueMillis
                 : Math.floorDiv(dueMillis + resolutionMillis - 1, resolutionMillis) * resolutionMillis;
         long delay = wakeMillis - now();
@@ -341,15 +428,22 @@ public final class MeterSession {
             return Mono.just(true);
         }
         return Mono.create(sink -> {
-            sleeper = sink;
+            register.accept(sink);
             sink.onDispose(timer.schedule(() -> sink.success(true), delay, TimeUnit.MILLISECONDS));
         });
     }
 
-    private void wake(boolean due) {
-        MonoSink<Boolean> s = sleeper;
-        if (s != null) {
-            s.success(due);
+    /**
+     * Ends every sleep of the session early (interval changed, reconnect requested, stopping): each loop then
+     * decides afresh what is due. Any thread may wake; a sink already completed ignores it.
+     */
+    private void wake() {
+        MonoSink<Boolean> backoff = backoffSleeper;
+        if (backoff != null) {
+            backoff.success(false);
+        }
+        for (Schedule s : schedules) {
+            s.wake();
         }
     }
 

@@ -2,6 +2,7 @@ package io.dlmsgateway.fleet.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.fleet.DeviceState;
 import io.dlmsgateway.fleet.MeterReading;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** A session's schedule and backoff, on virtual time: every instant is exact. */
@@ -189,5 +191,91 @@ class MeterSessionVirtualTimeTest {
         assertThat(session.state()).isEqualTo(DeviceState.STOPPED);
         advanceTo(5_000);
         assertThat(meter.reads).containsExactly(0L);
+    }
+
+    /** A job of a test's own: records when it ran and on which association, takes no time. */
+    private static final class RecordingJob implements ScheduledJob {
+        final List<Long> slots = new ArrayList<>();
+        final List<MeterAssociation> associations = new ArrayList<>();
+        long missed;
+        private final Duration interval;
+        private final Duration phase;
+
+        RecordingJob(Duration interval, Duration phase) {
+            this.interval = interval;
+            this.phase = phase;
+        }
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public Duration interval() {
+            return interval;
+        }
+
+        @Override
+        public Duration phase() {
+            return phase;
+        }
+
+        @Override
+        public Mono<Void> run(MeterAssociation association, long slotMillis, long nowMillis) {
+            slots.add(slotMillis);
+            associations.add(association);
+            return Mono.empty();
+        }
+
+        @Override
+        public void missed(long slots) {
+            missed += slots;
+        }
+    }
+
+    @Test
+    void aSecondJobRunsOnItsOwnGridOnTheSameAssociationAsThePoll() {
+        RecordingJob profile = new RecordingJob(Duration.ofSeconds(3), Duration.ofMillis(500));
+        session = newSession(Duration.ofSeconds(1), Duration.ZERO);
+        session.addJob(profile);
+        running = session.run().subscribe();
+
+        advanceTo(7_000);
+        assertThat(readingTimes()).containsExactly(0L, 1_000L, 2_000L, 3_000L, 4_000L, 5_000L, 6_000L, 7_000L);
+        assertThat(profile.slots).containsExactly(500L, 3_500L, 6_500L);
+        assertThat(meter.associationAttempts).containsExactly(0L);
+        assertThat(profile.associations).allSatisfy(a -> assertThat(a).isSameAs(meter.current));
+    }
+
+    @Test
+    void eachJobCountsItsOwnMissedSlotsWhileTheMeterIsUnreachable() {
+        RecordingJob profile = new RecordingJob(Duration.ofSeconds(2), Duration.ZERO);
+        meter.failAssociations = 3; // attempts at 0, 1 s, 3 s fail (backoff 1 s, 2 s); the fourth at 7 s works
+        session = newSession(Duration.ofSeconds(1), Duration.ZERO);
+        session.addJob(profile);
+        running = session.run().subscribe();
+
+        advanceTo(9_000);
+        assertThat(meter.associationAttempts).containsExactly(0L, 1_000L, 3_000L, 7_000L);
+        assertThat(profile.slots).containsExactly(6_000L, 8_000L);
+        assertThat(profile.missed).isEqualTo(3); // 0, 2 s, 4 s passed unrun; 6 s runs late, at 7 s
+        assertThat(session.statistics().missed()).isEqualTo(7); // 0..6 s of the poll's grid; 7 s is polled
+    }
+
+    @Test
+    void anOnDemandReadGoesOutWithOnDemandPriorityAndPollsWithScheduled() {
+        start(Duration.ofSeconds(1), Duration.ZERO);
+        advanceTo(500);
+        MeterReading reading = session.readNow(List.of(ScriptedMeter.VOLTAGE)).block(Duration.ofSeconds(1));
+        assertThat(reading.value("voltage_l1")).isNotNull();
+        advanceTo(1_000);
+        assertThat(meter.priorities).containsExactly(Priority.SCHEDULED, Priority.ON_DEMAND, Priority.SCHEDULED);
+    }
+
+    private MeterSession newSession(Duration interval, Duration phase) {
+        return new MeterSession(ScriptedMeter.device("m", interval), meter, new ConnectionAttemptLimiter(4),
+                buffer, new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4), 0, () -> 0.5), time,
+                phase, Duration.ZERO, () -> { });
     }
 }

@@ -5,6 +5,7 @@ import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.client.DlmsConnectionException;
 import io.dlmsgateway.dlms.client.DlmsTimeoutException;
 import io.dlmsgateway.dlms.client.MeasuredValue;
+import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.dlms.client.ReadResult;
 import io.dlmsgateway.fleet.Meter;
 import java.math.BigDecimal;
@@ -27,6 +28,7 @@ final class ScriptedMeter implements MeterConnector {
     private final VirtualTimeScheduler time;
     final List<Long> associationAttempts = new ArrayList<>();
     final List<Long> reads = new ArrayList<>();
+    final List<Priority> priorities = new ArrayList<>();
     int failAssociations;
     boolean failReads;
     Association current;
@@ -64,9 +66,10 @@ final class ScriptedMeter implements MeterConnector {
         boolean closedYet;
 
         @Override
-        public Mono<ReadResult> read(List<Measurement> measurements) {
+        public Mono<ReadResult> read(List<Measurement> measurements, Priority priority) {
             return Mono.defer(() -> {
                 reads.add(now());
+                priorities.add(priority);
                 if (failReads) {
                     close();
                     return Mono.error(new DlmsTimeoutException("scripted", "GET", Duration.ofSeconds(1)));
