@@ -55,9 +55,7 @@ final class ConnectionLifecycle {
     private int connections;
     private Disposable incomingSubscription;
     private Disposable connecting;
-    /** Reconnector of the last disconnection and its event loop, to cancel a scheduled reconnect on close. */
-    private MqttClientReconnector pendingReconnector;
-    private EventExecutor pendingReconnectorLoop;
+    private final PendingReconnect pendingReconnect = new PendingReconnect();
 
     ConnectionLifecycle(ThingsBoardSettings settings, TransportThreads threads, TransportCounters counters,
             ConnectionHooks hooks, MqttQos qos) {
@@ -87,12 +85,7 @@ final class ConnectionLifecycle {
                             e -> LOG.error("Incoming message stream failed", e));
             // with automatic reconnect, this completes only once a connection succeeds, however long the broker is
             // down; later reconnects restore the subscriptions by themselves
-            connecting = Mono.from(client.connectWith()
-                            .keepAlive((int) Math.min(65_535, settings.keepAlive().toSeconds()))
-                            .cleanSession(true)
-                            .restrictions().sendMaximum(settings.maxInflight()).applyRestrictions()
-                            .applyConnect()
-                            .toFlowable())
+            connecting = Mono.from(MqttClientFactory.connect(client, settings))
                     .then(Mono.from(client.subscribe(Topics.downlink(qos)).toFlowable()))
                     .subscribe(subAck -> {
                         if (subAck.getReturnCodes().stream().anyMatch(c -> c.isError())) {
@@ -114,7 +107,7 @@ final class ConnectionLifecycle {
             return;
         }
         int current = ++connections;
-        pendingReconnector = null;
+        pendingReconnect.forget();
         if (outageLog.connected(hooks.knownDevices())) {
             counters.reconnects.increment();
         }
@@ -149,11 +142,10 @@ final class ConnectionLifecycle {
     private void afterDisconnect(MqttClientReconnector reconnector, EventExecutor loop, Throwable cause,
             long delayMillis) {
         if (closeRequested) {
-            cancelReconnect(reconnector, loop);
+            PendingReconnect.cancel(reconnector, loop);
             return;
         }
-        pendingReconnector = reconnector;
-        pendingReconnectorLoop = loop;
+        pendingReconnect.remember(reconnector, loop);
         outageLog.failed(cause, delayMillis);
         if (outageLog.everConnected()) {
             states.set(ConnectionState.RECONNECTING);
@@ -211,9 +203,7 @@ final class ConnectionLifecycle {
             // stops the retry loop of a first connect that never succeeded
             connecting.dispose();
         }
-        if (pendingReconnector != null) {
-            cancelReconnect(pendingReconnector, pendingReconnectorLoop);
-        }
+        pendingReconnect.cancel();
         if (incomingSubscription != null) {
             // before the disconnect, which ends the client's incoming stream with an error
             incomingSubscription.dispose();
@@ -233,19 +223,6 @@ final class ConnectionLifecycle {
             closed.tryEmitEmpty();
         } else {
             closed.tryEmitError(failure);
-        }
-    }
-
-    /** The reconnector's methods belong to its event loop. */
-    private static void cancelReconnect(MqttClientReconnector reconnector, EventExecutor loop) {
-        if (loop != null && !loop.isShuttingDown()) {
-            loop.execute(() -> {
-                try {
-                    reconnector.reconnect(false);
-                } catch (RuntimeException e) {
-                    LOG.debug("Could not cancel the pending reconnect", e);
-                }
-            });
         }
     }
 }

@@ -5,6 +5,7 @@ import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedListener;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3RxClient;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck;
 import io.dlmsgateway.thingsboard.Credentials;
 import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import io.dlmsgateway.thingsboard.TlsSettings;
@@ -12,13 +13,14 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.reactivex.Flowable;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the HiveMQ MQTT 3 client from the settings: server, automatic reconnect with backoff, the executors it runs
- * on, TLS (PEM files through {@link PemTls}) and ThingsBoard credentials.
+ * on, TLS (PEM files through {@link PemTls}) and ThingsBoard credentials; and its connect message.
  *
  * <p>Threading: stateless; called once per transport, by the thread constructing it. The listeners handed in run on
  * the client's Netty event loop and must not block.
@@ -72,6 +74,19 @@ final class MqttClientFactory {
             builder = auth.applySimpleAuth();
         }
         return builder.buildRx();
+    }
+
+    /**
+     * The first connect. ThingsBoard keeps no session, hence a clean one; MQTT 3 has no receive maximum for the
+     * broker to announce, so the in-flight window is bounded here, by the client's send maximum.
+     */
+    static Flowable<Mqtt3ConnAck> connect(Mqtt3RxClient client, ThingsBoardSettings settings) {
+        return client.connectWith()
+                .keepAlive((int) Math.min(65_535, settings.keepAlive().toSeconds()))
+                .cleanSession(true)
+                .restrictions().sendMaximum(settings.maxInflight()).applyRestrictions()
+                .applyConnect()
+                .toFlowable();
     }
 
     /**

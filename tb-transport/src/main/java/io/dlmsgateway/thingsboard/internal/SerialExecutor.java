@@ -57,12 +57,13 @@ final class SerialExecutor implements Executor {
         int ran = 0;
         int due = pending.get();
         while (true) {
-            for (int i = 0; i < due; i++) {
+            int share = Math.min(due, FAIR_SHARE - ran);
+            for (int i = 0; i < share; i++) {
                 // offer precedes the increment, so every counted task is in the queue
                 run(tasks.poll());
             }
-            ran += due;
-            due = pending.addAndGet(-due);
+            ran += share;
+            due = pending.addAndGet(-share);
             if (due == 0) {
                 return;
             }
