@@ -14,11 +14,12 @@ import reactor.core.publisher.Sinks;
  * Child devices on {@code v1/gateway/connect} and {@code v1/gateway/disconnect}. ThingsBoard ties child sessions to
  * the gateway's MQTT session, so every device ever announced (and not disconnected) is announced again in each new
  * MQTT connection; without that, RPCs and attribute updates stop reaching it. Data of a device waits for its connect
- * to be acknowledged in the current connection, or ThingsBoard may file it under an unknown device.
+ * to be acknowledged in the current connection: the connect carries the device profile, and ThingsBoard creates a
+ * device it first hears of through data with the default one.
  *
  * <p>Threading: the known devices and the connects of the current connection are confined to the lane; public entry
- * points hop onto it. Connect results arrive on the application executor and settle their sinks there (sinks are
- * safe to complete from any thread); only the bookkeeping goes back to the lane. {@link #devices()} reads a snapshot.
+ * points hop onto it. An acknowledged connect settles its sink on the result's thread (sinks may be completed from
+ * any thread); a failed one goes back to the lane, to be forgotten before its waiters hear of it. {@link #devices()} reads a snapshot.
  */
 final class DeviceAnnouncer {
 
@@ -44,6 +45,11 @@ final class DeviceAnnouncer {
         this.publishes = publishes;
         this.encoder = encoder;
         this.threads = threads;
+    }
+
+    /** The type to announce for a type given as {@code null}. */
+    static String typeOrNone(String deviceType) {
+        return deviceType == null ? NO_TYPE : deviceType;
     }
 
     /** Devices announced and not disconnected, with their types ({@code null} when none was given). */

@@ -128,7 +128,7 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
     @Override
     public Mono<Void> connectDevice(String device, String deviceType) {
         return lifecycle.states().awaitConnected().then(Mono.defer(() ->
-                announcer.ensureAnnounced(Map.of(device, TelemetryPublisher.typeOrNone(deviceType)))));
+                announcer.ensureAnnounced(Map.of(device, DeviceAnnouncer.typeOrNone(deviceType)))));
     }
 
     @Override

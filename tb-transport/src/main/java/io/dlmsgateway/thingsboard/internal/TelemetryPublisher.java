@@ -75,7 +75,7 @@ final class TelemetryPublisher {
             List<byte[]> payloads = encoder.encodeDeviceAttributes(device, attributes,
                     limits.payloadBudget(Topics.GATEWAY_ATTRIBUTES), dropped);
             counted(payloads, dropped[0]);
-            return announcer.ensureAnnounced(Map.of(device, typeOrNone(deviceType)))
+            return announcer.ensureAnnounced(Map.of(device, DeviceAnnouncer.typeOrNone(deviceType)))
                     .then(publishes.publish(Topics.GATEWAY_ATTRIBUTES, payloads, true));
         }));
     }
@@ -89,10 +89,6 @@ final class TelemetryPublisher {
         }));
     }
 
-    static String typeOrNone(String deviceType) {
-        return deviceType == null ? DeviceAnnouncer.NO_TYPE : deviceType;
-    }
-
     private void counted(List<byte[]> payloads, int droppedValues) {
         counters.droppedValues.add(droppedValues);
         counters.payloadSplits.add(Math.max(0, payloads.size() - 1));
@@ -103,7 +99,7 @@ final class TelemetryPublisher {
         return lifecycle.states().awaitConnected().then(Mono.defer(() -> {
             Map<String, String> devices = new LinkedHashMap<>();
             for (DeviceTelemetry entry : batch.entries()) {
-                devices.putIfAbsent(entry.device(), typeOrNone(entry.deviceType()));
+                devices.putIfAbsent(entry.device(), DeviceAnnouncer.typeOrNone(entry.deviceType()));
             }
             return announcer.ensureAnnounced(devices);
         }));
