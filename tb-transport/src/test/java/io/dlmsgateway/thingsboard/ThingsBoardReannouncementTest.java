@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 /**
  * Child devices are announced again in every new MQTT connection, because ThingsBoard ties their sessions to the
@@ -57,7 +58,7 @@ class ThingsBoardReannouncementTest {
         return before;
     }
 
-    /** Device name to the connect payload, of the connects published from message {@code from} on. */
+    /** Payloads of the connects the gateway published from its message number {@code from} on. */
     private List<JsonNode> connectsSince(String gw, int from) {
         List<Message> published = thingsBoard.publishedBy(gw);
         return published.subList(from, published.size()).stream()
@@ -111,7 +112,7 @@ class ThingsBoardReannouncementTest {
         transport.connectDevice("Meter-T", "DLMS").block(WAIT);
 
         int before = reconnect(gw);
-        TelemetryAck<String> ack = transport.publishTelemetry(reactor.core.publisher.Flux.just(new TelemetryBatch<>(
+        TelemetryAck<String> ack = transport.publishTelemetry(Flux.just(new TelemetryBatch<>(
                 List.of(new DeviceTelemetry("Meter-T", "DLMS", 1_700_000_000_000L, Map.of("v", 1))), "after")))
                 .blockLast(WAIT);
 
