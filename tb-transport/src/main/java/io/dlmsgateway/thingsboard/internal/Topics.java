@@ -1,6 +1,10 @@
 package io.dlmsgateway.thingsboard.internal;
 
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscribe;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 
 /** Topics of the ThingsBoard Gateway MQTT API and device API used by the transport. */
 final class Topics {
@@ -17,6 +21,16 @@ final class Topics {
     static final String ME_RPC_RESPONSE_FILTER = ME_RPC_RESPONSE_PREFIX + "+";
 
     private Topics() {
+    }
+
+    /** The subscriptions to everything ThingsBoard sends a gateway. */
+    static Mqtt3Subscribe downlink(MqttQos qos) {
+        return Mqtt3Subscribe.builder()
+                .addSubscriptions(Stream.of(GATEWAY_RPC, GATEWAY_ATTRIBUTES,
+                                ME_RPC_REQUEST_FILTER, ME_RPC_RESPONSE_FILTER)
+                        .map(filter -> Mqtt3Subscription.builder().topicFilter(filter).qos(qos).build())
+                        .toList())
+                .build();
     }
 
     /**
