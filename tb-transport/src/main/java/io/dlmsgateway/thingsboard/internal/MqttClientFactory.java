@@ -6,13 +6,12 @@ import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3RxClient;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck;
+import io.dlmsgateway.resources.SocketTransport;
 import io.dlmsgateway.thingsboard.Credentials;
 import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import io.dlmsgateway.thingsboard.TlsSettings;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.reactivex.Flowable;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
@@ -94,14 +93,15 @@ final class MqttClientFactory {
      * group it is given; a NIO group there would only fail at the first connect, deep inside Netty.
      */
     private static void requireChannelTypeOf(EventLoopGroup group) {
-        EventLoopGroup owner = group instanceof EventLoop loop && loop.parent() != null ? loop.parent() : group;
-        boolean epollGroup = owner instanceof EpollEventLoopGroup;
-        if (Epoll.isAvailable() != epollGroup) {
+        boolean nativeEpoll = SocketTransport.nativeAvailable();
+        if (nativeEpoll != SocketTransport.isEpoll(group)) {
+            EventLoopGroup owner = group instanceof EventLoop loop && loop.parent() != null ? loop.parent() : group;
             throw new IllegalArgumentException("eventLoopGroup: the HiveMQ MQTT client uses "
-                    + (Epoll.isAvailable() ? "epoll" : "NIO") + " sockets in this JVM but the group given is "
+                    + (nativeEpoll ? "epoll" : "NIO") + " sockets in this JVM but the group given is "
                     + owner.getClass().getSimpleName() + "; pass "
-                    + (Epoll.isAvailable() ? "an EpollEventLoopGroup (or start the JVM with"
-                            + " -Dio.netty.transport.noNative=true for NIO everywhere)" : "a NioEventLoopGroup"));
+                    + (nativeEpoll ? "an EpollEventLoopGroup (or start the JVM with"
+                            + " -Dio.netty.transport.noNative=true for NIO everywhere)" : "a NioEventLoopGroup")
+                    + "; GatewayResources.create() makes the right kind");
         }
     }
 }
