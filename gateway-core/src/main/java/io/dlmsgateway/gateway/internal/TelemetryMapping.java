@@ -2,18 +2,13 @@ package io.dlmsgateway.gateway.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dlmsgateway.dlms.client.MeasuredValue;
 import io.dlmsgateway.fleet.MeterReading;
 import io.dlmsgateway.gateway.GatewayDevice;
 import io.dlmsgateway.gateway.ValueTemplate;
 import io.dlmsgateway.spool.SpoolRecord;
 import io.dlmsgateway.thingsboard.DeviceTelemetry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -28,7 +23,8 @@ import java.util.function.Function;
  * sends every measurement under its own name.
  *
  * <p>A spool record is one reading: key = device name, timestamp = reading time, payload = the values as a JSON
- * object. BigDecimals are written plain, so {@code 230.1} stays {@code 230.1} on the wire.
+ * object, written once and published as it is. BigDecimals are written plain, so {@code 230.1} stays {@code 230.1}
+ * on the wire.
  */
 public final class TelemetryMapping {
 
@@ -79,23 +75,15 @@ public final class TelemetryMapping {
         }
     }
 
+    /**
+     * A spooled reading as ThingsBoard telemetry: the record's payload is already the values' JSON object, so it goes
+     * into the publish as it is (one change of form on the way out: reading to JSON, when spooled).
+     */
     public DeviceTelemetry telemetry(SpoolRecord record) {
         GatewayDevice device = devices.get(record.key());
-        Map<String, JsonNode> values = new LinkedHashMap<>();
-        try {
-            JsonNode tree = json.readTree(record.payload());
-            if (tree instanceof ObjectNode object) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> field = it.next();
-                    values.put(field.getKey(), field.getValue());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("spooled telemetry of " + record.key() + " is not JSON", e);
-        }
         // a device removed from the configuration since keeps its data; ThingsBoard then uses its default profile
-        return new DeviceTelemetry(record.key(), device == null ? null : device.deviceType(), record.timestamp(),
-                values);
+        return DeviceTelemetry.ofJson(record.key(), device == null ? null : device.deviceType(), record.timestamp(),
+                record.payload());
     }
 
     private static void put(Map<String, Object> values, String key, ValueTemplate template,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dlmsgateway.thingsboard.DeviceTelemetry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,6 +36,49 @@ class PayloadEncoderTest {
                 {"Meter-001":[{"ts":1000,"values":{"voltage_l1":230.1,"status":"ok"}},
                               {"ts":2000,"values":{"voltage_l1":230.4,"flag":true}}],
                  "Meter-002":[{"ts":1000,"values":{"current_l1":5}}]}"""));
+    }
+
+    @Test
+    void valuesKeptAsJsonAreFramedAsTheyAreAndCountedWithoutParsing() {
+        byte[] kept = "{\"voltage_l1\":230.10,\"note\":\"a, \\\"b\\\" {c}\",\"list\":[1,2]}"
+                .getBytes(StandardCharsets.UTF_8);
+        List<DeviceTelemetry> entries = List.of(DeviceTelemetry.ofJson("Meter-001", "DLMS", 1000, kept),
+                new DeviceTelemetry("Meter-001", "DLMS", 2000, ordered("voltage_l1", 230.4)));
+
+        PayloadEncoder.EncodedTelemetry encoded = encoder.encodeTelemetry(entries, 65_000);
+
+        // byte for byte: 230.10 keeps its trailing zero, which a parse and a second write would not
+        assertThat(new String(encoded.payloads().get(0), StandardCharsets.UTF_8)).isEqualTo(
+                "{\"Meter-001\":[{\"ts\":1000,\"values\":" + new String(kept, StandardCharsets.UTF_8) + "},"
+                        + "{\"ts\":2000,\"values\":{\"voltage_l1\":230.4}}]}");
+        assertThat(encoded.values()).isEqualTo(4);
+        assertThat(DeviceTelemetry.ofJson("m", null, 0, "{}".getBytes(StandardCharsets.UTF_8)).valueCount())
+                .isZero();
+    }
+
+    @Test
+    void valuesKeptAsJsonTooLargeForOnePayloadAreSplitLikeAnyOthers() throws IOException {
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0; i < 40; i++) {
+            json.append(i == 0 ? "" : ",").append("\"key").append(i).append("\":").append(1000 + i);
+        }
+        byte[] kept = json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+
+        PayloadEncoder.EncodedTelemetry encoded = encoder.encodeTelemetry(
+                List.of(DeviceTelemetry.ofJson("Meter-001", null, 7, kept)), 200);
+
+        assertThat(encoded.payloads().size()).isGreaterThan(2);
+        Map<String, Integer> seen = new HashMap<>();
+        for (byte[] payload : encoded.payloads()) {
+            assertThat(payload.length).isLessThanOrEqualTo(200);
+            mapper.readTree(payload).get("Meter-001").forEach(entry -> {
+                assertThat(entry.get("ts").asLong()).isEqualTo(7);
+                entry.get("values").fields().forEachRemaining(f -> seen.merge(f.getKey() + "=" + f.getValue(), 1,
+                        Integer::sum));
+            });
+        }
+        assertThat(seen).hasSize(40).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+        assertThat(encoded.values()).isEqualTo(40);
     }
 
     @Test
