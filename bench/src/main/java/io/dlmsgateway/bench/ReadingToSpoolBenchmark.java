@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -62,7 +63,7 @@ public class ReadingToSpoolBenchmark {
         values.put("frequency", new MeasuredValue(MeasurementCatalog.require("frequency"), new BigDecimal("50.02"),
                 "Hz"));
         Instant now = Instant.parse("2025-11-04T10:30:45Z");
-        reading = new MeterReading(device.name(), now, now, Duration.ofMillis(3), values, Map.of());
+        reading = new MeterReading(device.name(), now, now, Duration.ofMillis(3), values, List.of());
         record = mapping.record(reading);
     }
 

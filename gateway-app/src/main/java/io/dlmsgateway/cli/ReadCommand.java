@@ -16,9 +16,9 @@ import io.dlmsgateway.dlms.client.DlmsConnection;
 import io.dlmsgateway.dlms.client.DlmsException;
 import io.dlmsgateway.dlms.client.DlmsProtocolException;
 import io.dlmsgateway.dlms.client.DlmsTimeoutException;
-import io.dlmsgateway.dlms.client.MeasuredValue;
 import io.dlmsgateway.dlms.client.ReadResult;
 import io.dlmsgateway.dlms.client.Refusal;
+import io.dlmsgateway.gateway.MeasurementJson;
 import io.dlmsgateway.resources.SocketTransport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -334,31 +334,8 @@ public final class ReadCommand implements Callable<Integer> {
 
     /** One entry per measurement asked, in the order asked: its value and unit, or the meter's refusal. */
     static String toJson(List<Measurement> asked, ReadResult result) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        for (Measurement m : asked) {
-            MeasuredValue v = result.value(m.name());
-            Map<String, Object> entry = new LinkedHashMap<>();
-            if (v != null) {
-                entry.put("value", v.value());
-                if (!v.unit().isEmpty()) {
-                    entry.put("unit", v.unit());
-                }
-            } else {
-                Refusal refusal = result.refusal(m.name());
-                if (refusal != null) {
-                    entry.put("error", refusal.resultName());
-                    entry.put("result", refusal.result());
-                    if (refusal.isScalerUnit()) {
-                        entry.put("attribute", refusal.attributeIndex()); // the scaler_unit, not the value
-                    }
-                } else {
-                    entry.put("error", "not-read");
-                }
-            }
-            json.put(m.name(), entry);
-        }
         try {
-            return JSON.writeValueAsString(json);
+            return JSON.writeValueAsString(MeasurementJson.read(asked, result::value, result::refusal));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("values not serialisable: " + e.getMessage(), e);
         }

@@ -1,10 +1,12 @@
 package io.dlmsgateway.fleet;
 
 import io.dlmsgateway.dlms.client.MeasuredValue;
+import io.dlmsgateway.dlms.client.Refusal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,11 +18,11 @@ import java.util.Objects;
  * @param timestamp   when the request went out to the meter; the reading's time in ThingsBoard
  * @param latency     from request to the last reply
  * @param values      measurement name to value and unit, in the device's measurement order
- * @param errors      measurement name to the reason the meter refused it (e.g. {@code object-undefined}); the other
- *                    values of the same poll are good
+ * @param refusals    what the meter refused, each with its data-access-result (e.g. {@code object-undefined}); the
+ *                    other values of the same poll are good
  */
 public record MeterReading(String meter, Instant scheduledAt, Instant timestamp, Duration latency,
-                           Map<String, MeasuredValue> values, Map<String, String> errors) {
+                           Map<String, MeasuredValue> values, List<Refusal> refusals) {
 
     public MeterReading {
         Objects.requireNonNull(meter, "meter");
@@ -28,7 +30,17 @@ public record MeterReading(String meter, Instant scheduledAt, Instant timestamp,
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(latency, "latency");
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-        errors = Collections.unmodifiableMap(new LinkedHashMap<>(errors));
+        refusals = List.copyOf(refusals);
+    }
+
+    /** The meter's refusal of a measurement, or null when it did not refuse it. */
+    public Refusal refusal(String measurement) {
+        for (Refusal r : refusals) {
+            if (r.name().equals(measurement)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** The value read for a measurement, or null when it was not read. */
@@ -38,7 +50,7 @@ public record MeterReading(String meter, Instant scheduledAt, Instant timestamp,
 
     @Override
     public String toString() {
-        return "MeterReading[" + meter + " @" + timestamp + " " + values.values() + (errors.isEmpty() ? ""
-                : " errors=" + errors) + "]";
+        return "MeterReading[" + meter + " @" + timestamp + " " + values.values() + (refusals.isEmpty() ? ""
+                : " refused " + refusals) + "]";
     }
 }

@@ -65,7 +65,7 @@ class MeterFleetTest {
             assertThat(SimulatedMeasurements.range("voltage_l2").contains(reading.value("voltage_l2").asDouble()))
                     .isTrue();
             assertThat(reading.value("1.0.14.7.0.255").unit()).isEqualTo("Hz");
-            assertThat(reading.errors()).containsEntry("1.0.99.99.0.255", "object-undefined");
+            assertThat(reading.refusal("1.0.99.99.0.255").resultName()).isEqualTo("object-undefined");
 
             assertThat(fleet.readNow("meter-0", List.of()).block(Duration.ofSeconds(5)).values())
                     .containsOnlyKeys("voltage_l1", "current_l1", "active_power", "frequency");

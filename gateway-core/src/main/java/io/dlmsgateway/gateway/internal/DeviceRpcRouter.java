@@ -3,14 +3,13 @@ package io.dlmsgateway.gateway.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dlmsgateway.dlms.client.MeasuredValue;
 import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.MeterFleet;
 import io.dlmsgateway.fleet.MeterReading;
+import io.dlmsgateway.gateway.MeasurementJson;
 import io.dlmsgateway.thingsboard.DeviceRpcHandler;
 import io.dlmsgateway.thingsboard.DeviceRpcRequest;
 import io.dlmsgateway.thingsboard.RpcMethodNotFoundException;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +21,7 @@ import reactor.core.publisher.Mono;
  *   <li>{@code read}: reads now, outside the schedule. Params: a list of measurement names or OBIS codes
  *       ({@code ["voltage_l1","1.0.14.7.0.255"]}), an object {@code {"measurements":[...]}}, a comma-separated string,
  *       or nothing for the device's configured measurements. Reply: {@code {"voltage_l1":{"value":230.1,"unit":"V"},
- *       ...}}, refused objects as {@code {"error":"object-undefined"}}.</li>
+ *       ...}}, refused objects as {@code {"error":"object-undefined","result":4}}.</li>
  *   <li>{@code reconnect}: drops the association and reconnects at once. Reply {@code {"result":"reconnecting"}}.</li>
  *   <li>{@code getStatistics}: the device's counters.</li>
  * </ul>
@@ -62,32 +61,7 @@ public final class DeviceRpcRouter implements DeviceRpcHandler {
     }
 
     static ObjectNode reply(MeterReading reading) {
-        ObjectNode out = NODES.objectNode();
-        reading.values().forEach((name, value) -> out.set(name, value(value)));
-        reading.errors().forEach((name, error) -> out.set(name, NODES.objectNode().put("error", error)));
-        return out;
-    }
-
-    private static ObjectNode value(MeasuredValue measured) {
-        ObjectNode node = NODES.objectNode();
-        Object value = measured.value();
-        if (value instanceof BigDecimal decimal) {
-            node.put("value", decimal);
-        } else if (value instanceof Long l) {
-            node.put("value", l);
-        } else if (value instanceof Integer i) {
-            node.put("value", i);
-        } else if (value instanceof Number n) {
-            node.put("value", n.doubleValue());
-        } else if (value instanceof Boolean b) {
-            node.put("value", b);
-        } else {
-            node.put("value", String.valueOf(value));
-        }
-        if (measured.unit() != null && !measured.unit().isEmpty()) {
-            node.put("unit", measured.unit());
-        }
-        return node;
+        return MeasurementJson.read(reading.values().values(), reading.refusals());
     }
 
     static ObjectNode statistics(DeviceStatistics s) {

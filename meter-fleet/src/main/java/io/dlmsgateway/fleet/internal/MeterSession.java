@@ -6,7 +6,6 @@ import io.dlmsgateway.dlms.client.DlmsException;
 import io.dlmsgateway.dlms.client.MeasuredValue;
 import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.dlms.client.ReadResult;
-import io.dlmsgateway.dlms.client.Refusal;
 import io.dlmsgateway.fleet.DeviceState;
 import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.Meter;
@@ -400,12 +399,8 @@ public final class MeterSession {
         for (MeasuredValue value : result.values()) {
             values.put(value.name(), value);
         }
-        Map<String, String> errors = new LinkedHashMap<>();
-        for (Refusal refused : result.refusals()) {
-            errors.put(refused.name(), refused.resultName());
-        }
         return new MeterReading(meter.name(), Instant.ofEpochMilli(scheduled), Instant.ofEpochMilli(start),
-                Duration.ofNanos(System.nanoTime() - startNanos), values, errors);
+                Duration.ofNanos(System.nanoTime() - startNanos), values, result.refusals());
     }
 
     // ---- time -------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ class ReadingBufferTest {
 
     private static MeterReading reading(int n) {
         return new MeterReading("m" + n, Instant.EPOCH, Instant.EPOCH,
-                Duration.ZERO, Map.of(), Map.of());
+                Duration.ZERO, Map.of(), List.of());
     }
 
     @Test
