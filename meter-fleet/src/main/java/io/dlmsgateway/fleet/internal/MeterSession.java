@@ -69,7 +69,6 @@ public final class MeterSession {
 
     // the chain's own state, on the session's timer thread only
     private int scheduledRunsInFlight;
-    private long startMillis;
     private volatile long retiredBytesReceived;
     private volatile long retiredBytesSent;
 
@@ -129,7 +128,7 @@ public final class MeterSession {
      */
     public Mono<Void> run() {
         return Mono.fromCallable(() -> {
-                    startMillis = now();
+                    long startMillis = now();
                     long first = Long.MAX_VALUE;
                     for (Schedule s : schedules) {
                         s.start(startMillis);
