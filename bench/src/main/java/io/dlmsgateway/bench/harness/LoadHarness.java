@@ -201,7 +201,7 @@ public final class LoadHarness implements Callable<Integer> {
         progress.println("[harness] logs in " + logs);
 
         // the previous run's client sockets linger in TIME-WAIT for a minute, on ports the simulators must bind
-        Map<String, Integer> held = PortsInUse.awaitFree(port, meters, PORTS_FREE_TIMEOUT, progress);
+        Map<String, Integer> held = PortsInUse.awaitFree(host, port, meters, PORTS_FREE_TIMEOUT, progress);
         if (!held.isEmpty()) {
             progress.println("[harness] ports still held by " + held + " after " + PORTS_FREE_TIMEOUT.toSeconds()
                     + " s; starting the simulators anyway");

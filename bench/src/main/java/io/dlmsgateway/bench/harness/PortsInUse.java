@@ -31,8 +31,13 @@ final class PortsInUse {
     private PortsInUse() {
     }
 
-    /** Sockets by state whose local port is in {@code [first, first + count)}, in the given table lines. */
-    static Map<String, Integer> inRange(List<String> tableLines, int first, int count) {
+    /**
+     * Sockets by state whose local port is in {@code [first, first + count)} and whose local address conflicts with
+     * a bind on {@code host} (the same address, or a wildcard), in the given table lines. A client socket to
+     * 127.0.0.1 does not keep a simulator from binding the same port on 127.0.0.2.
+     */
+    static Map<String, Integer> inRange(List<String> tableLines, String host, int first, int count) {
+        String ipv4 = hexIpv4(host);
         Map<String, Integer> byState = new TreeMap<>();
         for (String line : tableLines) {
             String[] f = line.trim().split("\\s+");
@@ -49,19 +54,54 @@ final class PortsInUse {
             } catch (NumberFormatException e) {
                 continue;
             }
-            if (port >= first && port < first + count) {
+            String address = f[1].substring(0, colon).toUpperCase(Locale.ROOT);
+            if (port >= first && port < first + count && conflicts(address, ipv4)) {
                 byState.merge(STATES.getOrDefault(f[3].toUpperCase(Locale.ROOT), f[3]), 1, Integer::sum);
             }
         }
         return byState;
     }
 
+    /**
+     * The address as {@code /proc/net/tcp} writes it (four bytes in the kernel's little-endian order), or null when
+     * it is not an IPv4 literal: then every socket in the range counts.
+     */
+    static String hexIpv4(String host) {
+        String[] parts = host.split("\\.");
+        if (parts.length != 4) {
+            return null;
+        }
+        try {
+            StringBuilder hex = new StringBuilder();
+            for (int i = 3; i >= 0; i--) {
+                int b = Integer.parseInt(parts[i]);
+                if (b < 0 || b > 255) {
+                    return null;
+                }
+                hex.append(String.format(Locale.ROOT, "%02X", b));
+            }
+            return hex.toString();
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Whether a socket bound to {@code address} (hex, tcp or tcp6 form) stands in the way of binding {@code ipv4}. */
+    private static boolean conflicts(String address, String ipv4) {
+        if (ipv4 == null || address.chars().allMatch(c -> c == '0')) {
+            return true; // unknown host, or a wildcard socket
+        }
+        // IPv4 (8 digits) or IPv4-mapped IPv6 (::ffff:a.b.c.d, its last 8 digits)
+        return address.length() == 8 ? address.equals(ipv4)
+                : address.startsWith("0000000000000000FFFF0000") && address.endsWith(ipv4);
+    }
+
     /** Sockets by state holding a port of the range now; empty when it is free or the tables cannot be read. */
-    static Map<String, Integer> now(int first, int count) {
+    static Map<String, Integer> now(String host, int first, int count) {
         Map<String, Integer> all = new TreeMap<>();
         for (Path table : TABLES) {
             try {
-                inRange(Files.readAllLines(table), first, count).forEach((k, v) -> all.merge(k, v, Integer::sum));
+                inRange(Files.readAllLines(table), host, first, count).forEach((k, v) -> all.merge(k, v, Integer::sum));
             } catch (IOException | RuntimeException e) {
                 // not Linux, or no IPv6: nothing to say
             }
@@ -73,18 +113,19 @@ final class PortsInUse {
      * Waits until no socket holds a port of the range, at most {@code timeout}; says on {@code progress} what it
      * waits for. Returns what still holds ports when it gives up (empty: free).
      */
-    static Map<String, Integer> awaitFree(int first, int count, Duration timeout, PrintStream progress)
+    static Map<String, Integer> awaitFree(String host, int first, int count, Duration timeout, PrintStream progress)
             throws InterruptedException {
         overlapWarning(first, count).ifPresent(w -> progress.println("[harness] " + w));
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Integer> held = now(first, count);
+        Map<String, Integer> held = now(host, first, count);
         if (!held.isEmpty()) {
-            progress.println("[harness] ports " + first + ".." + (first + count - 1) + " are held by " + held
+            progress.println("[harness] ports " + first + ".." + (first + count - 1) + " on " + host
+                    + " are held by " + held
                     + "; waiting up to " + timeout.toSeconds() + " s for them to be free");
         }
         while (!held.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(2_000);
-            held = now(first, count);
+            held = now(host, first, count);
         }
         return held;
     }
@@ -98,7 +139,8 @@ final class PortsInUse {
             if (first <= high && last >= low) {
                 return java.util.Optional.of("meters' ports " + first + ".." + last + " overlap the ephemeral range "
                         + low + ".." + high + ": any client socket on this machine may hold one of them, so a"
-                        + " simulator may fail to bind; ports below " + low + " are safer");
+                        + " simulator may fail to bind; ports below " + low + " are safer, or a --host of its own such as"
+                        + " 127.0.0.2 (client sockets to 127.0.0.1 do not hold ports there)");
             }
         } catch (IOException | RuntimeException e) {
             // unknown
