@@ -253,6 +253,8 @@ final class GatewayTarget implements Target {
             long[] heap = heapInfo();
             String threadDump = jcmd("Thread.print");
             writeQuietly(dir.resolve("gateway-threads.txt"), threadDump);
+            // what the live heap is made of at this size, after the window (its own full GC; costs about a second)
+            writeQuietly(dir.resolve("gateway-class-histogram.txt"), jcmd("GC.class_histogram"));
             Map<String, Integer> threads = threadNames(threadDump);
             int javaThreads = threads.values().stream().mapToInt(Integer::intValue).sum();
             String version = jcmdVersion();

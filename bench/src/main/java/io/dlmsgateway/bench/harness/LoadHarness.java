@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -47,6 +48,8 @@ public final class LoadHarness implements Callable<Integer> {
     static final int EXIT_LOSS = 2;
     /** Polls done below this share of the slots scheduled fail {@code --assert-no-loss}. */
     static final double MIN_DONE_PERCENT = 95.0;
+    /** Longest wait for the meters' ports to be free: TIME-WAIT lasts 60 s on Linux. */
+    static final Duration PORTS_FREE_TIMEOUT = Duration.ofSeconds(90);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -198,6 +201,12 @@ public final class LoadHarness implements Callable<Integer> {
                         + stamp);
         progress.println("[harness] logs in " + logs);
 
+        // the previous run's client sockets linger in TIME-WAIT for a minute, on ports the simulators must bind
+        Map<String, Integer> held = PortsInUse.awaitFree(host, port, meters, PORTS_FREE_TIMEOUT, progress);
+        if (!held.isEmpty()) {
+            progress.println("[harness] ports still held by " + held + " after " + PORTS_FREE_TIMEOUT.toSeconds()
+                    + " s; starting the simulators anyway");
+        }
         List<LoadResult> results = new ArrayList<>();
         long ticks = ProcessSample.ticksPerSecond();
         String simulatorBanner;

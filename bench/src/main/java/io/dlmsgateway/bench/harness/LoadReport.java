@@ -22,7 +22,8 @@ import java.util.function.Function;
  * @param machine  where it ran
  * @param settings what was asked
  * @param results  one per target, in the order they ran
- * @param ratios   each baseline against the fleet, when both ran and reported
+ * @param ratios   each baseline against the fleet (and the gateway), every target against the floor, when they
+ *                 ran and reported
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoadReport(String command, String started, Machine machine, Settings settings,
@@ -54,16 +55,17 @@ public record LoadReport(String command, String started, Machine machine, Settin
      * @param threads                threads of the process
      * @param fleetOnTimePercent     the fleet's on-time polls, % of scheduled
      * @param baselineOnTimePercent  the baseline's on-time polls, % of scheduled
-     * @param reference              what the baseline is compared with: {@code fleet} or {@code gateway} (the
-     *                               "fleet" fields then hold the gateway's figures)
+     * @param reference              what the baseline is compared with: {@code fleet}, {@code gateway} or
+     *                               {@code floor} (the "fleet" fields then hold that target's figures)
      */
     public record Ratio(String baseline, Double cpuPerPoll, Double rssPerMeter, Double heapPerMeter, Double threads,
                         Double fleetOnTimePercent, Double baselineOnTimePercent, String reference) {
     }
 
     /**
-     * Builds the report, computing ratios when the fleet (or the gateway) and at least one other target reported:
-     * every other target against the fleet, the baselines against the gateway.
+     * Builds the report, computing ratios when the fleet (or the gateway, or the floor) and at least one other target
+     * reported: every other target against the fleet, the baselines against the gateway, every target against the
+     * floor (the floor itself is left out of the fleet's and the gateway's comparisons).
      */
     static LoadReport of(String command, String started, Machine machine, Settings settings,
             List<LoadResult> results) {
@@ -76,7 +78,8 @@ public record LoadReport(String command, String started, Machine machine, Settin
             }
             LoadResult f = ref.get();
             for (LoadResult b : results) {
-                if (b == f || (reference.equals(Targets.GATEWAY) && b.target().equals(Targets.FLEET))) {
+                if (b == f || (reference.equals(Targets.GATEWAY) && b.target().equals(Targets.FLEET))
+                        || b.target().equals(Targets.FLOOR)) {
                     continue;
                 }
                 ratios.add(new Ratio(b.target(),
@@ -87,8 +90,28 @@ public record LoadReport(String command, String started, Machine machine, Settin
                         f.onTimePercent(), b.ok() ? b.onTimePercent() : null, reference));
             }
         }
+        // every target against the floor: how many times the sockets' own cost each one spends
+        Optional<LoadResult> floor = floor(results);
+        if (floor.isPresent()) {
+            LoadResult f = floor.get();
+            for (LoadResult b : results) {
+                if (b == f) {
+                    continue;
+                }
+                ratios.add(new Ratio(b.target(),
+                        b.ok() ? ratio(b.cpuSecondsPer1000Polls(), f.cpuSecondsPer1000Polls()) : null,
+                        b.ok() ? ratio(b.rssPerMeterKiB(), f.rssPerMeterKiB()) : null,
+                        b.ok() ? ratio(b.heapPerMeterKiB(), f.heapPerMeterKiB()) : null,
+                        b.threads() == null ? null : ratio(b.threads().doubleValue(), f.threads().doubleValue()),
+                        f.onTimePercent(), b.ok() ? b.onTimePercent() : null, Targets.FLOOR));
+            }
+        }
         return new LoadReport(command, started, machine, settings, List.copyOf(results),
                 ratios.isEmpty() ? null : List.copyOf(ratios));
+    }
+
+    private static Optional<LoadResult> floor(List<LoadResult> results) {
+        return results.stream().filter(r -> r.ok() && r.target().equals(Targets.FLOOR)).findFirst();
     }
 
     private static Double ratio(Double a, Double b) {
@@ -138,6 +161,11 @@ public record LoadReport(String command, String started, Machine machine, Settin
         row(md, "CPU s in window (% of one core)", r -> r.cpuSeconds() == null ? ""
                 : num(r.cpuSeconds(), "%.1f") + " (" + num(r.cpuPercentOfOneCore(), "%.0f") + " %)");
         row(md, "CPU s per 1 000 polls", r -> num(r.cpuSecondsPer1000Polls(), "%.3f"));
+        Optional<LoadResult> floor = floor(results);
+        if (floor.isPresent()) {
+            Double floorCpu = floor.get().cpuSecondsPer1000Polls();
+            row(md, "CPU per poll × floor", r -> r.ok() ? times(ratio(r.cpuSecondsPer1000Polls(), floorCpu)) : "–");
+        }
         row(md, "meters connected at end", r -> r.summary() == null ? "" : Integer.toString(r.summary()
                 .connectedAtEnd()));
         row(md, "RSS MiB (peak)", r -> r.rssBytes() == null ? ""

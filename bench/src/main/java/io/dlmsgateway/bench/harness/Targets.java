@@ -2,6 +2,7 @@ package io.dlmsgateway.bench.harness;
 
 import io.dlmsgateway.bench.baseline.BlockingBaselineTarget;
 import io.dlmsgateway.bench.target.FleetTarget;
+import io.dlmsgateway.bench.target.FloorTarget;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,12 @@ public final class Targets {
     /** The same blocking code on one virtual thread per meter (Java 21+). */
     public static final String BASELINE_VIRTUAL = "baseline-virtual";
 
+    /**
+     * The sockets alone: the fleet's request and reply bytes over as many connections on the same event loops, no
+     * DLMS client. What every other target's CPU per poll is stated as a multiple of.
+     */
+    public static final String FLOOR = "floor";
+
     private static final Map<String, Target> ALL = new LinkedHashMap<>();
 
     static {
@@ -28,6 +35,7 @@ public final class Targets {
                 List.of("--threads", "platform"), 17));
         add(new JvmTarget(BASELINE_VIRTUAL, BlockingBaselineTarget.class.getName(),
                 List.of("--threads", "virtual"), 21));
+        add(new JvmTarget(FLOOR, FloorTarget.class.getName(), List.of(), 17));
     }
 
     private Targets() {

@@ -53,7 +53,7 @@ class HarnessOptionsTest {
                 + " --host 127.0.0.1 --port 21000 --framing HDLC --interval-ms 5000 --warmup-ms 20000"
                 + " --measure-ms 60000 --grace-ms 3000 --threads virtual");
         assertThat(virtual.minimumJava()).isEqualTo(21);
-        assertThat(Targets.names()).containsExactly("fleet", "gateway", "baseline-threads", "baseline-virtual");
+        assertThat(Targets.names()).containsExactly("fleet", "gateway", "baseline-threads", "baseline-virtual", "floor");
     }
 
     @Test

@@ -78,6 +78,41 @@ class LoadReportTest {
     }
 
     @Test
+    void everyTargetIsStatedAsAMultipleOfTheFloor() {
+        LoadResult fleet = result(summary("fleet", 12_000, 12_000, 12_000, 0, 20, 20L << 20), 600, 200_000, 20);
+        LoadResult threads = result(summary("baseline-threads", 12_000, 12_000, 12_000, 0, 1020, 40L << 20), 1200,
+                600_000, 1020);
+        LoadResult floor = result(summary("floor", 12_000, 12_000, 12_000, 0, 18, 10L << 20), 300, 100_000, 18);
+
+        LoadReport report = LoadReport.of("cmd", "now", MACHINE, SETTINGS, List.of(fleet, threads, floor));
+
+        // the floor is not one of the fleet's baselines
+        assertThat(report.ratios()).extracting(LoadReport.Ratio::baseline, LoadReport.Ratio::reference)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("baseline-threads", "fleet"),
+                        org.assertj.core.groups.Tuple.tuple("fleet", "floor"),
+                        org.assertj.core.groups.Tuple.tuple("baseline-threads", "floor"));
+        LoadReport.Ratio fleetOverFloor = report.ratios().get(1);
+        assertThat(fleetOverFloor.cpuPerPoll()).isEqualTo(2.0);
+        assertThat(fleetOverFloor.rssPerMeter()).isEqualTo(2.0);
+        assertThat(report.ratios().get(2).cpuPerPoll()).isEqualTo(4.0);
+
+        String md = report.toMarkdown();
+        assertThat(md).contains("| CPU per poll × floor | 2.00× | 4.00× | 1.00× |")
+                .contains("Other ÷ floor (above 1: the floor uses less)")
+                .contains("| fleet | 2.00× | 2.00× | 2.00× | 1.11× | 100.00 vs 100.00 |");
+    }
+
+    @Test
+    void noFloorRowWithoutAFloorThatReported() {
+        LoadResult fleet = result(summary("fleet", 12_000, 12_000, 12_000, 0, 20, 20L << 20), 600, 200_000, 20);
+        LoadResult floor = LoadResult.failed("floor", "exited with code 1", "/jdk", List.of(), null);
+
+        LoadReport report = LoadReport.of("cmd", "now", MACHINE, SETTINGS, List.of(fleet, floor));
+
+        assertThat(report.toMarkdown()).doesNotContain("× floor").doesNotContain("÷ floor");
+    }
+
+    @Test
     void noRatiosWithoutAFleetThatReported() {
         LoadResult threads = result(summary("baseline-threads", 12_000, 12_000, 12_000, 0, 1020, 1L << 20), 10,
                 1000, 1020);
