@@ -1,12 +1,10 @@
 package io.dlmsgateway.bench.target;
 
-import io.dlmsgateway.config.DeviceConfig;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.client.DlmsConnection;
 import io.dlmsgateway.dlms.client.ReadResult;
-import io.dlmsgateway.dlms.transport.SocketTransport;
 import io.dlmsgateway.fleet.FleetOptions;
-import io.dlmsgateway.fleet.internal.DlmsMeterConnector;
+import io.dlmsgateway.resources.SocketTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -52,7 +50,7 @@ import picocli.CommandLine.Mixin;
  * 10 ms schedule resolution, but with no DLMS client, no Gurux, no Reactor, no spool and no MQTT on the poll path.
  *
  * <p>At start-up one real {@link DlmsConnection}, with the settings the fleet derives from the same
- * {@link DeviceConfig} ({@link DlmsMeterConnector#clientSettings}), associates with meter 0 and polls it three times
+ * {@link io.dlmsgateway.fleet.Meter} (its {@code client()} settings), associates with meter 0 and polls it three times
  * while a handler at the front of its pipeline records every byte written and read. From that capture the target
  * takes the AARQ and the steady-state poll request (the second poll's GET-with-list of the four registers; the first
  * also asks for their scaler_unit, as the fleet's first poll does) and checks that the third poll sent the very same
@@ -141,7 +139,7 @@ public final class FloorTarget implements LoadWorkload, Callable<Integer> {
         this.grid = grid;
         this.recorder = recorder;
         this.resolutionMillis = fleetOptions.scheduleResolution().toMillis();
-        List<DeviceConfig> devices = FleetTarget.devices(options);
+        List<io.dlmsgateway.fleet.Meter> devices = FleetTarget.devices(options);
         group = SocketTransport.newEventLoopGroup(fleetOptions.eventLoopThreads(),
                 new DefaultThreadFactory("floor-meters", true));
         capture = Capture.take(group, devices.get(0));
@@ -150,15 +148,10 @@ public final class FloorTarget implements LoadWorkload, Callable<Integer> {
         request = Unpooled.unreleasableBuffer(Unpooled.directBuffer(capture.request.length)
                 .writeBytes(capture.request));
         // the fleet's connector options: TCP_NODELAY, keep-alive, Netty's pooled allocator
-        bootstrap = new Bootstrap()
-                .group(group)
-                .channel(SocketTransport.socketChannel(group))
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        bootstrap = SocketTransport.clientBootstrap(group)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis());
         for (int i = 0; i < devices.size(); i++) {
-            DeviceConfig d = devices.get(i);
+            io.dlmsgateway.fleet.Meter d = devices.get(i);
             // meter i on the i-th event loop in turn, as MeterFleet hands them out with group.next()
             waiting.add(new Meter(i, new InetSocketAddress(d.host(), d.port()), group.next()));
         }
@@ -412,7 +405,7 @@ public final class FloorTarget implements LoadWorkload, Callable<Integer> {
          * Associates with the device over a real {@link DlmsConnection} on {@code group}, reads its measurements
          * three times, closes, and returns what went over the wire.
          */
-        static Capture take(EventLoopGroup group, DeviceConfig device) throws Exception {
+        static Capture take(EventLoopGroup group, io.dlmsgateway.fleet.Meter device) throws Exception {
             Recorder recorder = new Recorder();
             ReflectiveChannelFactory<? extends SocketChannel> channels =
                     new ReflectiveChannelFactory<>(SocketTransport.socketChannel(group));
@@ -427,7 +420,7 @@ public final class FloorTarget implements LoadWorkload, Callable<Integer> {
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
             DlmsConnection c = DlmsConnection.open(b, new InetSocketAddress(device.host(), device.port()),
-                    DlmsMeterConnector.clientSettings(device), device.name())
+                    device.client(), device.name())
                     .get(CAPTURE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             int values;
             List<byte[]> out;
@@ -439,9 +432,9 @@ public final class FloorTarget implements LoadWorkload, Callable<Integer> {
                 values = -1;
                 for (int poll = 0; poll < 3; poll++) {
                     ReadResult r = c.read(device.measurements()).get(CAPTURE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    if (!r.failures().isEmpty() || r.values().size() != device.measurements().size()) {
+                    if (!r.refusals().isEmpty() || r.values().size() != device.measurements().size()) {
                         throw new IllegalStateException("capture poll " + poll + " of meter 0 read " + r.values()
-                                + " with failures " + r.failures());
+                                + " with refusals " + r.refusals());
                     }
                     values = r.values().size();
                 }
