@@ -349,8 +349,11 @@ public final class DlmsConnection implements AutoCloseable {
                             }
                         });
             }
-            return step.thenRun(() -> log.debug("[{}] associated; conformance {}, max PDU {}", meter,
-                    client.getNegotiatedConformance(), client.getMaxReceivePDUSize()));
+            return step.thenRun(() -> {
+                GuruxClients.compactAfterAssociation(client);
+                log.debug("[{}] associated; conformance {}, max PDU {}", meter, client.getNegotiatedConformance(),
+                        client.getMaxReceivePDUSize());
+            });
         });
     }
 
