@@ -12,6 +12,7 @@ import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -74,10 +75,13 @@ public final class DlmsMeterConnector implements MeterConnector {
     private final class DlmsAssociation implements MeterAssociation {
 
         private final DlmsConnection connection;
+        // one future and one listener on the channel for both the fleet's bookkeeping and the session's onClose
+        private final CompletableFuture<Void> closed;
 
         DlmsAssociation(DlmsConnection connection) {
             this.connection = connection;
-            connection.closeFuture().whenComplete((v, e) -> openAssociations.remove(this));
+            this.closed = connection.closeFuture();
+            closed.whenComplete((v, e) -> openAssociations.remove(this));
         }
 
         @Override
@@ -97,7 +101,7 @@ public final class DlmsMeterConnector implements MeterConnector {
 
         @Override
         public Mono<Void> onClose() {
-            return FutureMono.of(connection::closeFuture);
+            return FutureMono.of(() -> closed);
         }
 
         @Override
