@@ -10,10 +10,12 @@ import io.dlmsgateway.fleet.internal.OpenAssociations;
 import io.dlmsgateway.fleet.internal.ReadingBuffer;
 import io.dlmsgateway.fleet.internal.ReconnectBackoff;
 import io.dlmsgateway.resources.GatewayResources;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,13 +121,15 @@ public final class MeterFleet implements AutoCloseable {
                 log.info("[DLMSConnector] Connected {}/{} devices", s.devicesUp(), s.devicesTotal());
             }
         };
+        Map<EventLoop, Bootstrap> bootstraps = new IdentityHashMap<>();
         for (int i = 0; i < total; i++) {
             Meter meter = meters.get(i);
             EventLoop loop = resources.nextEventLoop();
+            Bootstrap bootstrap = bootstraps.computeIfAbsent(loop, DlmsMeterConnector::bootstrapFor);
             // a meter's socket and its timers share one thread, so a session never hops threads
             Scheduler timer = resources.timer(loop);
             Duration phase = meter.pollingInterval().multipliedBy(i).dividedBy(total);
-            MeterSession session = new MeterSession(meter, new DlmsMeterConnector(meter, loop, openAssociations),
+            MeterSession session = new MeterSession(meter, new DlmsMeterConnector(meter, bootstrap, openAssociations),
                     limiter, buffer, backoff, timer, phase, options.scheduleResolution(), firstOutcome);
             sessions.put(meter.name(), session);
         }

@@ -1,6 +1,7 @@
 package io.dlmsgateway.bench.harness;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dlmsgateway.bench.target.TargetLifecycle;
 import io.dlmsgateway.bench.target.TargetProtocol;
 import io.dlmsgateway.bench.target.TargetSummary;
 import java.io.IOException;
@@ -43,6 +44,9 @@ public final class JvmTarget implements Target {
         List<String> cmd = new ArrayList<>();
         cmd.add(launch.javaHome().resolve("bin").resolve("java").toString());
         cmd.addAll(launch.jvmArgs());
+        // live objects by class after the window, next to the target's other output
+        cmd.add("-D" + TargetLifecycle.CLASS_HISTOGRAM_PROPERTY + "="
+                + launch.logDir().resolve(name + "-class-histogram.txt").toAbsolutePath());
         cmd.add("-cp");
         cmd.add(launch.classpath());
         cmd.add(mainClass);

@@ -8,19 +8,26 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
 
 /**
  * Runs a {@link LoadWorkload} through one measurement and speaks {@link TargetProtocol} with the harness: fixes the
  * window before the first poll, starts the workload, marks the window's edges on stdout, waits for the harness's
  * go-ahead after the end marker, lets the polls of the window's last slots finish (the grace time), runs a full GC,
- * reads the heap and prints the {@link TargetSummary}. Progress goes to stderr; stdout carries only the protocol.
+ * reads the heap (and, when asked, writes a class histogram) and prints the {@link TargetSummary}. Progress goes to
+ * stderr; stdout carries only the protocol.
  */
 public final class TargetLifecycle {
 
     /** How long to wait for the harness's go-ahead before reporting anyway. */
     private static final long PROCEED_TIMEOUT_SECONDS = 120;
+
+    /** System property naming the file for the class histogram after the window; the harness sets it. */
+    public static final String CLASS_HISTOGRAM_PROPERTY = "dlms.bench.classHistogram";
 
     private TargetLifecycle() {
     }
@@ -67,6 +74,7 @@ public final class TargetLifecycle {
         System.gc();
         long heapUsed = memory.getHeapMemoryUsage().getUsed();
         long heapCommitted = memory.getHeapMemoryUsage().getCommitted();
+        writeClassHistogram(log);
 
         TargetSummary summary = new TargetSummary(options.name, options.meters, options.intervalMillis,
                 grid.windowStartMillis(), grid.windowEndMillis(), grid.slotsInWindow(), polls.pollsDone(),
@@ -79,6 +87,26 @@ public final class TargetLifecycle {
         log.printf("[%s] %d of %d polls done; stopping%n", options.name, polls.pollsDone(), grid.slotsInWindow());
         workload.stop();
         return 0;
+    }
+
+    /**
+     * Writes the live objects by class ({@code jcmd GC.class_histogram}, which collects first) to the file named by
+     * {@link #CLASS_HISTOGRAM_PROPERTY}, when set: what each meter holds is the instance counts divided by the
+     * meters. Taken after the heap was read, so its own collection does not change the reported figures.
+     */
+    private static void writeClassHistogram(PrintStream log) {
+        String file = System.getProperty(CLASS_HISTOGRAM_PROPERTY);
+        if (file == null || file.isEmpty()) {
+            return;
+        }
+        try {
+            Object histogram = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            Files.writeString(Path.of(file), String.valueOf(histogram));
+        } catch (Exception e) {
+            log.println("class histogram not written: " + e);
+        }
     }
 
     /**

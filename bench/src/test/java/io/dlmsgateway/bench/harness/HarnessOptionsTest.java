@@ -48,7 +48,8 @@ class HarnessOptionsTest {
                 Path.of("dlms-gateway.jar"), 23883);
         JvmTarget virtual = (JvmTarget) Targets.byName(Targets.BASELINE_VIRTUAL).orElseThrow();
 
-        assertThat(String.join(" ", virtual.command(launch))).isEqualTo("/jdk/bin/java -Xmx2g -cp bench.jar"
+        assertThat(String.join(" ", virtual.command(launch))).isEqualTo("/jdk/bin/java -Xmx2g"
+                + " -Ddlms.bench.classHistogram=/tmp/baseline-virtual-class-histogram.txt -cp bench.jar"
                 + " io.dlmsgateway.bench.baseline.BlockingBaselineTarget --name baseline-virtual --meters 10"
                 + " --host 127.0.0.1 --port 21000 --framing HDLC --interval-ms 5000 --warmup-ms 20000"
                 + " --measure-ms 60000 --grace-ms 3000 --threads virtual");

@@ -148,6 +148,11 @@ public final class DlmsClientSettings {
         return connectTimeout;
     }
 
+    private static final byte[] DEFAULT_BLOCK_CIPHER_KEY_BYTES = HexFormat.of().parseHex(DEFAULT_BLOCK_CIPHER_KEY);
+    private static final byte[] DEFAULT_AUTHENTICATION_KEY_BYTES = HexFormat.of().parseHex(DEFAULT_AUTHENTICATION_KEY);
+    private static final byte[] DEFAULT_CLIENT_SYSTEM_TITLE_BYTES = HexFormat.of().parseHex(
+            DEFAULT_CLIENT_SYSTEM_TITLE);
+
     /** Builder of {@link DlmsClientSettings}. */
     public static final class Builder {
         private Framing framing = Framing.WRAPPER;
@@ -157,9 +162,11 @@ public final class DlmsClientSettings {
         private int physicalAddress = 1;
         private Authentication authentication = Authentication.NONE;
         private byte[] password;
-        private byte[] blockCipherKey = HexFormat.of().parseHex(DEFAULT_BLOCK_CIPHER_KEY);
-        private byte[] authenticationKey = HexFormat.of().parseHex(DEFAULT_AUTHENTICATION_KEY);
-        private byte[] clientSystemTitle = HexFormat.of().parseHex(DEFAULT_CLIENT_SYSTEM_TITLE);
+        // the defaults are shared by every settings object that keeps them (~90 bytes per meter otherwise): nothing
+        // writes into these arrays, here or in Gurux, which only reads the keys it is given
+        private byte[] blockCipherKey = DEFAULT_BLOCK_CIPHER_KEY_BYTES;
+        private byte[] authenticationKey = DEFAULT_AUTHENTICATION_KEY_BYTES;
+        private byte[] clientSystemTitle = DEFAULT_CLIENT_SYSTEM_TITLE_BYTES;
         private long invocationCounter;
         private int maxPduSize = 0xFFFF;
         private Duration requestTimeout = Duration.ofSeconds(5);

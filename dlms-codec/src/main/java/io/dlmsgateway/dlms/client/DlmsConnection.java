@@ -31,6 +31,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,7 +88,7 @@ public final class DlmsConnection implements AutoCloseable {
     private final String meter;
 
     // touched on the event loop only
-    private final Map<ObisCode, ScalerUnit> scalerUnits = new HashMap<>();
+    private final ScalerUnits scalerUnits = new ScalerUnits();
     private boolean getWithListRefused;
 
     private DlmsConnection(Channel channel, DlmsClientHandler handler, DlmsClientSettings settings, String meter) {
@@ -349,8 +350,11 @@ public final class DlmsConnection implements AutoCloseable {
                             }
                         });
             }
-            return step.thenRun(() -> log.debug("[{}] associated; conformance {}, max PDU {}", meter,
-                    client.getNegotiatedConformance(), client.getMaxReceivePDUSize()));
+            return step.thenRun(() -> {
+                GuruxClients.compactAfterAssociation(client);
+                log.debug("[{}] associated; conformance {}, max PDU {}", meter, client.getNegotiatedConformance(),
+                        client.getMaxReceivePDUSize());
+            });
         });
     }
 
@@ -360,7 +364,7 @@ public final class DlmsConnection implements AutoCloseable {
         List<AttributeRef> refs = new ArrayList<>();
         List<ObisCode> scalersAsked = new ArrayList<>();
         for (Measurement m : asked) {
-            if (m.isScaled() && !scalerUnits.containsKey(m.obis()) && !scalersAsked.contains(m.obis())) {
+            if (m.isScaled() && !scalerUnits.contains(m.obis()) && !scalersAsked.contains(m.obis())) {
                 scalersAsked.add(m.obis());
                 refs.add(new AttributeRef(m.obis(), m.classId(), SCALER_UNIT_ATTRIBUTE));
             }
@@ -377,7 +381,7 @@ public final class DlmsConnection implements AutoCloseable {
                 if (o.error != 0) {
                     scalerRefusals.put(ref.obis, o.error);
                 } else {
-                    scalerUnits.put(ref.obis, ScalerUnit.parse(meter, ref.obis, o.value));
+                    scalerUnits.put(meter, ref.obis, o.value);
                 }
             }
             List<MeasuredValue> values = new ArrayList<>(asked.size());
@@ -388,14 +392,14 @@ public final class DlmsConnection implements AutoCloseable {
                 if (o.error != 0) {
                     refusals.add(new Refusal(m, o.error));
                 } else if (m.isScaled()) {
-                    ScalerUnit su = scalerUnits.get(m.obis());
-                    if (su == null) {
+                    int su = scalerUnits.get(m.obis());
+                    if (su == ScalerUnits.ABSENT) {
                         // a scaler_unit refused in this read; one read concurrently by another operation is cached
                         refusals.add(new Refusal(m, SCALER_UNIT_ATTRIBUTE,
                                 scalerRefusals.getOrDefault(m.obis(), DataAccessResults.OTHER_REASON)));
                     } else {
-                        values.add(new MeasuredValue(m, CosemValues.scale(o.value, su.scaler),
-                                CosemUnit.symbol(su.unit)));
+                        values.add(new MeasuredValue(m, CosemValues.scale(o.value, ScalerUnits.scaler(su)),
+                                CosemUnit.symbol(ScalerUnits.unit(su))));
                     }
                 } else if (m.classId() == Measurement.CLASS_CLOCK && m.attributeIndex() == 2) {
                     values.add(new MeasuredValue(m, CosemValues.dateTime(o.value), ""));
@@ -560,14 +564,72 @@ public final class DlmsConnection implements AutoCloseable {
     private record Outcome(Object value, int error) {
     }
 
-    private record ScalerUnit(int scaler, int unit) {
-        static ScalerUnit parse(String meter, ObisCode obis, Object value) {
-            if (value instanceof List<?> list && list.size() == 2 && list.get(0) instanceof Number s
-                    && list.get(1) instanceof Number u) {
-                return new ScalerUnit(s.byteValue(), u.intValue() & 0xFF);
+    /**
+     * The scaler_unit of every register read on this association, kept for as long as it lasts: a meter's few
+     * registers, so two small arrays searched in turn (the measurements' own {@link ObisCode}s, so usually found by
+     * identity) instead of a {@code HashMap} of records, which took ~350 bytes per meter for four registers. Each
+     * entry packs the int8 scaler and the enum unit into one int.
+     */
+    private static final class ScalerUnits {
+
+        static final int ABSENT = Integer.MIN_VALUE;
+        private static final ObisCode[] NONE = new ObisCode[0];
+
+        private ObisCode[] registers = NONE;
+        private int[] scalerUnits;
+        private int size;
+
+        static int scaler(int scalerUnit) {
+            return (byte) (scalerUnit >> 8);
+        }
+
+        static int unit(int scalerUnit) {
+            return scalerUnit & 0xFF;
+        }
+
+        boolean contains(ObisCode obis) {
+            return indexOf(obis) >= 0;
+        }
+
+        /** The packed scaler_unit of the register, or {@link #ABSENT}. */
+        int get(ObisCode obis) {
+            int i = indexOf(obis);
+            return i < 0 ? ABSENT : scalerUnits[i];
+        }
+
+        /** Parses and keeps a scaler_unit {int8 scaler, enum unit}; fails on anything else. */
+        void put(String meter, ObisCode obis, Object value) {
+            if (!(value instanceof List<?> list && list.size() == 2 && list.get(0) instanceof Number s
+                    && list.get(1) instanceof Number u)) {
+                throw new DlmsProtocolException(meter, "scaler_unit of " + obis + " is not {int8, enum}: " + value,
+                        null, false);
             }
-            throw new DlmsProtocolException(meter, "scaler_unit of " + obis + " is not {int8, enum}: " + value,
-                    null, false);
+            int packed = (s.byteValue() & 0xFF) << 8 | (u.intValue() & 0xFF);
+            int i = indexOf(obis);
+            if (i < 0) {
+                if (size == registers.length) {
+                    int capacity = Math.max(4, size * 2);
+                    registers = Arrays.copyOf(registers, capacity);
+                    scalerUnits = scalerUnits == null ? new int[capacity] : Arrays.copyOf(scalerUnits, capacity);
+                }
+                i = size++;
+                registers[i] = obis;
+            }
+            scalerUnits[i] = packed;
+        }
+
+        private int indexOf(ObisCode obis) {
+            for (int i = 0; i < size; i++) {
+                if (registers[i] == obis) {
+                    return i;
+                }
+            }
+            for (int i = 0; i < size; i++) {
+                if (registers[i].equals(obis)) {
+                    return i;
+                }
+            }
+            return -1;
         }
     }
 }

@@ -12,12 +12,17 @@ import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Connects one meter over a {@link DlmsConnection} on the event loop the session was given, so that the meter's
  * socket, its timers and its session state all live on one thread.
+ *
+ * <p>The bootstrap is that event loop's, shared by every meter on it ({@link #bootstrapFor}): a connect clones it,
+ * so it is only read, and one per meter would cost about 500 bytes each (its option and attribute maps, its
+ * channel factory's reflective constructor).
  */
 public final class DlmsMeterConnector implements MeterConnector {
 
@@ -27,10 +32,14 @@ public final class DlmsMeterConnector implements MeterConnector {
     private final InetSocketAddress literalAddress;
     private final OpenAssociations openAssociations;
 
-    public DlmsMeterConnector(Meter meter, EventLoop eventLoop, OpenAssociations openAssociations) {
+    /**
+     * @param bootstrap the bootstrap of the event loop this meter's socket and timers live on, from
+     *                  {@link #bootstrapFor}
+     */
+    public DlmsMeterConnector(Meter meter, Bootstrap bootstrap, OpenAssociations openAssociations) {
         this.meter = meter;
         this.openAssociations = openAssociations;
-        this.bootstrap = SocketTransport.clientBootstrap(eventLoop);
+        this.bootstrap = bootstrap;
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(meter.host());
         InetSocketAddress resolved = null;
         if (literal != null) {
@@ -41,6 +50,11 @@ public final class DlmsMeterConnector implements MeterConnector {
             }
         }
         this.literalAddress = resolved;
+    }
+
+    /** The client bootstrap of meter sockets on {@code eventLoop}, to share between the meters it carries. */
+    public static Bootstrap bootstrapFor(EventLoop eventLoop) {
+        return SocketTransport.clientBootstrap(eventLoop);
     }
 
     @Override
@@ -61,10 +75,13 @@ public final class DlmsMeterConnector implements MeterConnector {
     private final class DlmsAssociation implements MeterAssociation {
 
         private final DlmsConnection connection;
+        // one future and one listener on the channel for both the fleet's bookkeeping and the session's onClose
+        private final CompletableFuture<Void> closed;
 
         DlmsAssociation(DlmsConnection connection) {
             this.connection = connection;
-            connection.closeFuture().whenComplete((v, e) -> openAssociations.remove(this));
+            this.closed = connection.closeFuture();
+            closed.whenComplete((v, e) -> openAssociations.remove(this));
         }
 
         @Override
@@ -84,7 +101,7 @@ public final class DlmsMeterConnector implements MeterConnector {
 
         @Override
         public Mono<Void> onClose() {
-            return FutureMono.of(connection::closeFuture);
+            return FutureMono.of(() -> closed);
         }
 
         @Override

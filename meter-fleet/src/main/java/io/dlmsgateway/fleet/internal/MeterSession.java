@@ -49,7 +49,6 @@ public final class MeterSession {
     private static final Logger log = LoggerFactory.getLogger("io.dlmsgateway.fleet.DLMSDevice");
 
     private final Meter meter;
-    private final String logPrefix;
     private final MeterConnector connector;
     private final ConnectionAttemptLimiter limiter;
     private final ReadingBuffer buffer;
@@ -88,7 +87,6 @@ public final class MeterSession {
             ReadingBuffer buffer, ReconnectBackoff backoff, Scheduler timer, Duration phase, Duration resolution,
             Runnable firstOutcome) {
         this.meter = meter;
-        this.logPrefix = "[DLMSDevice[" + meter.name() + "]] ";
         this.connector = connector;
         this.limiter = limiter;
         this.buffer = buffer;
@@ -154,7 +152,7 @@ public final class MeterSession {
         Duration old = interval;
         interval = newInterval;
         if (!old.equals(newInterval)) {
-            log.info("{}Polling interval changed from {} ms to {} ms", logPrefix, old.toMillis(),
+            log.info("{}Polling interval changed from {} ms to {} ms", logPrefix(), old.toMillis(),
                     newInterval.toMillis());
             wake();
         }
@@ -204,9 +202,7 @@ public final class MeterSession {
     private Flux<Long> associateAndRunJobs() {
         return Flux.usingWhen(
                 limiter.limit(connector.associate()).doOnNext(this::associated).doOnError(this::associationFailed),
-                current -> Flux.fromIterable(schedules)
-                        .flatMap(s -> s.loop(current), schedules.size())
-                        .mergeWith(closedByPeer(current)),
+                current -> jobLoops(current).mergeWith(closedByPeer(current)),
                 this::retire,
                 (current, error) -> {
                     current.abort();
@@ -215,12 +211,24 @@ public final class MeterSession {
                 this::retire);
     }
 
+    /**
+     * Every job's loop on the association. Most meters have the register poll alone, whose loop then runs without a
+     * flatMap around it: that operator and its inner, queue and tracker arrays would live as long as the association
+     * (~400 bytes per meter) to merge one source.
+     */
+    private Flux<Long> jobLoops(MeterAssociation current) {
+        if (schedules.size() == 1) {
+            return schedules.get(0).loop(current);
+        }
+        return Flux.fromIterable(schedules).flatMap(s -> s.loop(current), schedules.size());
+    }
+
     private void associated(MeterAssociation current) {
         association = current;
         connects++;
         reconnectRequested = false;
         if (state != DeviceState.UP) {
-            log.info("{}Connected to {}:{}", logPrefix, meter.host(), meter.port());
+            log.info("{}Connected to {}:{}", logPrefix(), meter.host(), meter.port());
         }
         enter(DeviceState.UP);
     }
@@ -268,11 +276,11 @@ public final class MeterSession {
         enter(DeviceState.DOWN);
         Duration delay = reconnectRequested ? Duration.ZERO : backoff.delay(signal.totalRetriesInARow());
         if (!(error instanceof DlmsException)) {
-            log.error("{}Unexpected failure; reconnecting in {} ms", logPrefix, delay.toMillis(), error);
+            log.error("{}Unexpected failure; reconnecting in {} ms", logPrefix(), delay.toMillis(), error);
         } else if (wasUp || firstInARow) {
-            log.warn("{}{}; reconnecting in {} ms", logPrefix, lastError, delay.toMillis());
+            log.warn("{}{}; reconnecting in {} ms", logPrefix(), lastError, delay.toMillis());
         } else {
-            log.debug("{}{}; reconnecting in {} ms (attempt {})", logPrefix, lastError, delay.toMillis(),
+            log.debug("{}{}; reconnecting in {} ms (attempt {})", logPrefix(), lastError, delay.toMillis(),
                     signal.totalRetriesInARow() + 1);
         }
         return sleepUntil(now() + delay.toMillis(), sink -> backoffSleeper = sink).thenReturn(0L);
@@ -380,7 +388,7 @@ public final class MeterSession {
                         filled[0] = true;
                         buffer.emit(reading);
                         if (log.isDebugEnabled()) {
-                            log.debug("{}Read {}", logPrefix, reading.values().values());
+                            log.debug("{}Read {}", logPrefix(), reading.values().values());
                         }
                     })
                     .doOnError(error -> failures++)
@@ -439,6 +447,11 @@ public final class MeterSession {
         for (Schedule s : schedules) {
             s.wake();
         }
+    }
+
+    /** Made when a line is logged, not kept: a string per meter for the rare lines that need it. */
+    private String logPrefix() {
+        return "[DLMSDevice[" + meter.name() + "]] ";
     }
 
     private static String reason(Throwable error) {

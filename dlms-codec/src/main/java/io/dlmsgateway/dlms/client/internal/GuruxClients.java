@@ -1,11 +1,15 @@
 package io.dlmsgateway.dlms.client.internal;
 
 import gurux.dlms.GXDLMSClient;
+import gurux.dlms.GXDLMSSettings;
 import gurux.dlms.enums.Authentication;
+import gurux.dlms.enums.Conformance;
 import gurux.dlms.enums.InterfaceType;
 import gurux.dlms.enums.Security;
 import gurux.dlms.secure.GXDLMSSecureClient;
 import io.dlmsgateway.dlms.Framing;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** Builds the Gurux client of one association from our settings; Gurux is used for bytes only, never for I/O. */
 public final class GuruxClients {
@@ -23,16 +27,14 @@ public final class GuruxClients {
         InterfaceType interfaceType = framing == Framing.HDLC ? InterfaceType.HDLC : InterfaceType.WRAPPER;
         GXDLMSClient client;
         switch (authentication) {
-            case NONE -> client = new GXDLMSClient(true, clientAddress, serverAddress, Authentication.NONE, null,
-                    interfaceType);
+            case NONE -> client = new Client(clientAddress, serverAddress, Authentication.NONE, interfaceType);
             case LOW -> {
-                client = new GXDLMSClient(true, clientAddress, serverAddress, Authentication.LOW, null,
-                        interfaceType);
+                client = new Client(clientAddress, serverAddress, Authentication.LOW, interfaceType);
                 client.setPassword(password);
             }
             case HIGH_GMAC -> {
-                GXDLMSSecureClient secure = new GXDLMSSecureClient(true, clientAddress, serverAddress,
-                        Authentication.HIGH_GMAC, null, interfaceType);
+                GXDLMSSecureClient secure = new SecureClient(clientAddress, serverAddress, Authentication.HIGH_GMAC,
+                        interfaceType);
                 secure.getCiphering().setSecurity(Security.AUTHENTICATION_ENCRYPTION);
                 secure.getCiphering().setSystemTitle(systemTitle);
                 secure.getCiphering().setBlockCipherKey(blockCipherKey);
@@ -43,7 +45,63 @@ public final class GuruxClients {
             default -> throw new IllegalArgumentException("unsupported authentication " + authentication);
         }
         client.setMaxReceivePDUSize(maxPduSize);
+        // Gurux keeps its conformance sets as HashSets, a node per flag: ~500 bytes per client for the 11 proposed
+        client.setProposedConformance(compact(client.getProposedConformance()));
         return client;
+    }
+
+    /**
+     * Shrinks what the client keeps for the rest of the association, once the AARE (and HLS) are through: Gurux
+     * parses the negotiated conformance into a new {@code HashSet}, a node per flag (~400 bytes for the eight a
+     * meter typically grants); an {@link EnumSet} of the same flags takes 32. Gurux only reads the set afterwards,
+     * and clears it in place before the next AARQ, which an EnumSet allows. A client not made by {@link #create} is
+     * left as it is.
+     */
+    public static void compactAfterAssociation(GXDLMSClient client) {
+        if (client instanceof Compactable c) {
+            c.compactNegotiated();
+        }
+    }
+
+    private static Set<Conformance> compact(Set<Conformance> flags) {
+        if (flags instanceof EnumSet) {
+            return flags;
+        }
+        EnumSet<Conformance> set = EnumSet.noneOf(Conformance.class);
+        set.addAll(flags);
+        return set;
+    }
+
+    private static void compactNegotiated(GXDLMSSettings settings) {
+        settings.setNegotiatedConformance(compact(settings.getNegotiatedConformance()));
+    }
+
+    /** Gurux's clients keep their settings protected: these two give {@link #compactAfterAssociation} a way in. */
+    private interface Compactable {
+        void compactNegotiated();
+    }
+
+    private static final class Client extends GXDLMSClient implements Compactable {
+        Client(int clientAddress, int serverAddress, Authentication authentication, InterfaceType interfaceType) {
+            super(true, clientAddress, serverAddress, authentication, null, interfaceType);
+        }
+
+        @Override
+        public void compactNegotiated() {
+            GuruxClients.compactNegotiated(getSettings());
+        }
+    }
+
+    private static final class SecureClient extends GXDLMSSecureClient implements Compactable {
+        SecureClient(int clientAddress, int serverAddress, Authentication authentication,
+                InterfaceType interfaceType) {
+            super(true, clientAddress, serverAddress, authentication, null, interfaceType);
+        }
+
+        @Override
+        public void compactNegotiated() {
+            GuruxClients.compactNegotiated(getSettings());
+        }
     }
 
     /** The server address Gurux expects for this framing: the wPort, or HDLC upper (logical) and lower (physical). */
