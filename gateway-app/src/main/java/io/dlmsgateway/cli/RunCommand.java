@@ -2,9 +2,9 @@ package io.dlmsgateway.cli;
 
 import io.dlmsgateway.config.ConfigBinding;
 import io.dlmsgateway.config.ConfigException;
-import io.dlmsgateway.config.GatewayConfig;
 import io.dlmsgateway.config.GatewayConfigLoader;
 import io.dlmsgateway.gateway.DlmsGateway;
+import io.dlmsgateway.gateway.GatewaySettings;
 import io.dlmsgateway.spool.SpoolException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -31,16 +31,18 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        GatewayConfig loaded;
+        // only the bound settings stay: the configuration's own records would be kept alive by this frame for as
+        // long as the gateway runs (a few hundred bytes per meter)
+        GatewaySettings settings;
         try {
-            loaded = GatewayConfigLoader.withSystemEnvironment().load(config);
+            settings = ConfigBinding.gatewaySettings(GatewayConfigLoader.withSystemEnvironment().load(config));
         } catch (ConfigException e) {
             CheckConfigCommand.printProblems(err, e, config, "; nothing started");
             return CheckConfigCommand.EXIT_CONFIG_ERROR;
         }
         DlmsGateway gateway;
         try {
-            gateway = DlmsGateway.start(ConfigBinding.gatewaySettings(loaded));
+            gateway = DlmsGateway.start(settings);
         } catch (SpoolException e) {
             err.println("run: " + e.getMessage());
             err.flush();
