@@ -150,7 +150,8 @@ public final class MeterFleet implements AutoCloseable {
     }
 
     /**
-     * Reads a meter now, outside its schedule, on its open association (queued behind a poll in progress). Each
+     * Reads a meter now, outside its schedule, on its open association: its exchanges go before any scheduled one,
+     * so it waits at most for the exchange on the wire; cancelling the Mono cancels the read in the client. Each
      * entry is a measurement name (the device's own or the standard catalogue's), an OBIS code of a register
      * ({@code 1.0.32.7.0.255}) or {@code CLASS/OBIS/ATTRIBUTE} ({@code 8/0.0.1.0.0.255/2}), as
      * {@link MeasurementCatalog#resolve} reads them; an empty list reads the device's configured measurements.
