@@ -3,6 +3,8 @@ package io.dlmsgateway.config;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
+import io.dlmsgateway.fleet.Meter;
+import io.dlmsgateway.gateway.GatewayDevice;
 import io.dlmsgateway.gateway.ValueTemplate;
 import java.time.Duration;
 import java.util.Collections;
@@ -39,9 +41,9 @@ public record DeviceConfig(String name, String deviceType, String host, int port
                            Duration connectTimeout, Duration requestTimeout) {
 
     /** ThingsBoard's profile name when a device gives none. */
-    public static final String DEFAULT_DEVICE_TYPE = "default";
+    public static final String DEFAULT_DEVICE_TYPE = GatewayDevice.DEFAULT_DEVICE_TYPE;
     /** Polling interval when a device gives none. */
-    public static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_POLLING_INTERVAL = Meter.DEFAULT_POLLING_INTERVAL;
     /** Client address of the public client, which needs no authentication. */
     public static final int PUBLIC_CLIENT_ADDRESS = DlmsClientSettings.PUBLIC_CLIENT_ADDRESS;
     /** Client address of the management client, which meters usually require for LOW and HLS. */

@@ -1,5 +1,6 @@
 package io.dlmsgateway.config;
 
+import io.dlmsgateway.gateway.GatewaySettings;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,9 +25,9 @@ public record ThingsBoardConfig(String host, int port, ThingsBoardSecurity secur
     /** ThingsBoard's own default limit of an MQTT message (NETTY_MAX_PAYLOAD_SIZE), fixed on ThingsBoard Cloud. */
     public static final int DEFAULT_MAX_PAYLOAD_SIZE = 65_536;
     /** Statistics period unless given. */
-    public static final Duration DEFAULT_STATS_SEND_PERIOD = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_STATS_SEND_PERIOD = GatewaySettings.DEFAULT_STATISTICS_PERIOD;
     /** Batch wait unless given. */
-    public static final Duration DEFAULT_MIN_PACK_SEND_DELAY = Duration.ofMillis(200);
+    public static final Duration DEFAULT_MIN_PACK_SEND_DELAY = GatewaySettings.DEFAULT_PACK_DELAY;
 
     /** The port ThingsBoard's MQTT transport listens on without TLS. */
     public static final int DEFAULT_PORT = 1883;

@@ -2,7 +2,6 @@ package io.dlmsgateway.fleet;
 
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
-import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.dlms.sim.MeterAddressing;
 import io.dlmsgateway.dlms.sim.MeterSimulator;
@@ -13,9 +12,7 @@ import java.util.stream.IntStream;
 /** Meters pointing at the meters of a running simulator, named {@code meter-<index>}. */
 final class SimulatedDevices {
 
-    static final List<Measurement> SEED_MEASUREMENTS = List.of(MeasurementCatalog.require("voltage_l1"),
-            MeasurementCatalog.require("current_l1"), MeasurementCatalog.require("active_power"),
-            MeasurementCatalog.require("frequency"));
+    static final List<Measurement> SEED_MEASUREMENTS = Meter.DEFAULT_MEASUREMENTS;
 
     private SimulatedDevices() {
     }

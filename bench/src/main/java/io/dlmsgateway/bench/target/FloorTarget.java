@@ -4,6 +4,7 @@ import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.client.DlmsConnection;
 import io.dlmsgateway.dlms.client.ReadResult;
 import io.dlmsgateway.fleet.FleetOptions;
+import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.resources.SocketTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -50,7 +51,7 @@ import picocli.CommandLine.Mixin;
  * 10 ms schedule resolution, but with no DLMS client, no Gurux, no Reactor, no spool and no MQTT on the poll path.
  *
  * <p>At start-up one real {@link DlmsConnection}, with the settings the fleet derives from the same
- * {@link io.dlmsgateway.fleet.Meter} (its {@code client()} settings), associates with meter 0 and polls it three times
+ * {@link Meter} (its {@code client()} settings), associates with meter 0 and polls it three times
  * while a handler at the front of its pipeline records every byte written and read. From that capture the target
  * takes the AARQ and the steady-state poll request (the second poll's GET-with-list of the four registers; the first
  * also asks for their scaler_unit, as the fleet's first poll does) and checks that the third poll sent the very same
@@ -86,7 +87,7 @@ public final class FloorTarget implements LoadWorkload, Callable<Integer> {
     private final LongAdder unexpectedLength = new LongAdder();
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicInteger connecting = new AtomicInteger();
-    private final Queue<Meter> waiting = new ConcurrentLinkedQueue<>();
+    private final Queue<RawMeter> waiting = new ConcurrentLinkedQueue<>();
 
     private volatile boolean stopping;
     private EventLoopGroup group;
@@ -139,7 +140,7 @@ public final class FloorTarget implements LoadWorkload, Callable<Integer> {
         this.grid = grid;
         this.recorder = recorder;
         this.resolutionMillis = fleetOptions.scheduleResolution().toMillis();
-        List<io.dlmsgateway.fleet.Meter> devices = FleetTarget.devices(options);
+        List<Meter> devices = FleetTarget.devices(options);
         group = SocketTransport.newEventLoopGroup(fleetOptions.eventLoopThreads(),
                 new DefaultThreadFactory("floor-meters", true));
         capture = Capture.take(group, devices.get(0));
@@ -151,9 +152,9 @@ public final class FloorTarget implements LoadWorkload, Callable<Integer> {
         bootstrap = SocketTransport.clientBootstrap(group)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis());
         for (int i = 0; i < devices.size(); i++) {
-            io.dlmsgateway.fleet.Meter d = devices.get(i);
+            Meter d = devices.get(i);
             // meter i on the i-th event loop in turn, as MeterFleet hands them out with group.next()
-            waiting.add(new Meter(i, new InetSocketAddress(d.host(), d.port()), group.next()));
+            waiting.add(new RawMeter(i, new InetSocketAddress(d.host(), d.port()), group.next()));
         }
         connectSome();
     }
@@ -168,7 +169,7 @@ public final class FloorTarget implements LoadWorkload, Callable<Integer> {
             if (!connecting.compareAndSet(now, now + 1)) {
                 continue;
             }
-            Meter m = waiting.poll();
+            RawMeter m = waiting.poll();
             if (m == null) {
                 connecting.decrementAndGet();
                 return;
@@ -227,7 +228,7 @@ public final class FloorTarget implements LoadWorkload, Callable<Integer> {
      * a reconnect, never to two pipelines at once.
      */
     @ChannelHandler.Sharable
-    private final class Meter extends ChannelInboundHandlerAdapter {
+    private final class RawMeter extends ChannelInboundHandlerAdapter {
 
         private final int index;
         private final InetSocketAddress address;
@@ -240,7 +241,7 @@ public final class FloorTarget implements LoadWorkload, Callable<Integer> {
         private long startMillis;
         private long startNanos;
 
-        Meter(int index, InetSocketAddress address, EventLoop loop) {
+        RawMeter(int index, InetSocketAddress address, EventLoop loop) {
             this.index = index;
             this.address = address;
             this.loop = loop;
@@ -405,7 +406,7 @@ public final class FloorTarget implements LoadWorkload, Callable<Integer> {
          * Associates with the device over a real {@link DlmsConnection} on {@code group}, reads its measurements
          * three times, closes, and returns what went over the wire.
          */
-        static Capture take(EventLoopGroup group, io.dlmsgateway.fleet.Meter device) throws Exception {
+        static Capture take(EventLoopGroup group, Meter device) throws Exception {
             Recorder recorder = new Recorder();
             ReflectiveChannelFactory<? extends SocketChannel> channels =
                     new ReflectiveChannelFactory<>(SocketTransport.socketChannel(group));
