@@ -27,6 +27,7 @@ public final class DlmsGatewayCommand implements Runnable {
         // Routed into SLF4J it goes through logback.xml's asynchronous appender like every other line.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        GuruxSecretLogging.clamp();
         trimRxJavaThreads();
         int exitCode = new CommandLine(new DlmsGatewayCommand()).execute(args);
         stopLogging();
