@@ -54,6 +54,20 @@ final class ConfigNode {
         return Optional.of(new ConfigNode(problems, file, directory, "", root));
     }
 
+    /**
+     * Element {@code index} of the list {@code field} of a file's top object, read on its own (the list is streamed,
+     * see {@link ConfigTreeReader#readStreaming}); empty (reported) when it is not an object.
+     */
+    public static Optional<ConfigNode> topListElement(ProblemCollector problems, String file, Path directory,
+                                                      String field, int index, JsonNode element) {
+        String elementPath = field + "[" + index + "]";
+        if (!element.isObject()) {
+            problems.add(file, elementPath, "expected an object, got " + describe(element));
+            return Optional.empty();
+        }
+        return Optional.of(new ConfigNode(problems, file, directory, elementPath, element));
+    }
+
     public String file() {
         return file;
     }

@@ -52,6 +52,9 @@ public final class GatewayConfigParser {
     private final SecretResolver secrets;
     // device name -> "file: path" of its first definition, since ThingsBoard names are unique per gateway
     private final Map<String, String> deviceNames = new HashMap<>();
+    // Equal immutable values (a device type, a template, a list of measurements, an interval) are shared between
+    // devices: a fleet of 150 000 meters repeats the same few, and one copy of each keeps check-config and run small.
+    private final Map<Object, Object> shared = new HashMap<>();
 
     public GatewayConfigParser(SecretResolver secrets) {
         this.secrets = secrets;
@@ -292,19 +295,20 @@ public final class GatewayConfigParser {
 
     private List<DeviceConfig> connectorFile(Path file) {
         String shown = file.normalize().toString();
-        Optional<ConfigNode> root = ConfigTreeReader.read(file, shown, problems)
-                .flatMap(tree -> ConfigNode.root(problems, shown, directoryOf(file), tree));
+        Path directory = directoryOf(file);
+        List<DeviceConfig> devices = new ArrayList<>();
+        // devices are validated as they are read, so only one device's tree is in memory at a time
+        Optional<ConfigNode> root = ConfigTreeReader.readStreaming(file, shown, problems, "devices",
+                        (index, element) -> ConfigNode.topListElement(problems, shown, directory, "devices", index,
+                                element).flatMap(this::device).ifPresent(devices::add))
+                .flatMap(tree -> ConfigNode.root(problems, shown, directory, tree));
         if (root.isEmpty()) {
             return List.of();
         }
-        List<DeviceConfig> devices = new ArrayList<>();
-        Optional<List<JsonNode>> entries = root.get().array("devices");
         if (!root.get().has("devices")) {
             root.get().problem("devices", "required field is missing");
         }
-        for (int i = 0; entries.isPresent() && i < entries.get().size(); i++) {
-            root.get().element("devices", i, entries.get().get(i)).flatMap(this::device).ifPresent(devices::add);
-        }
+        root.get().array("devices"); // a list was streamed above; this reports a devices field of another type
         root.get().reportUnknownFields();
         return devices;
     }
@@ -318,14 +322,15 @@ public final class GatewayConfigParser {
                 node.problem("name", "duplicate device name '" + n + "', first defined at " + first);
             }
         });
-        String deviceType = node.string("deviceType").orElse(DeviceConfig.DEFAULT_DEVICE_TYPE);
+        String deviceType = shared(node.string("deviceType").orElse(DeviceConfig.DEFAULT_DEVICE_TYPE));
         Optional<String> host = node.requiredString("host");
         OptionalLong port = node.requiredInteger("port", 1, 65535);
-        Duration pollingInterval = millis(node, "pollingInterval", 100).orElse(DeviceConfig.DEFAULT_POLLING_INTERVAL);
-        Duration connectTimeout = millis(node, "connectTimeout", 1).orElse(DeviceConfig.DEFAULT_CONNECT_TIMEOUT);
-        Duration requestTimeout = millis(node, "requestTimeout", 1).orElse(DeviceConfig.DEFAULT_REQUEST_TIMEOUT);
+        Duration pollingInterval = shared(millis(node, "pollingInterval", 100)
+                .orElse(DeviceConfig.DEFAULT_POLLING_INTERVAL));
+        Duration connectTimeout = shared(millis(node, "connectTimeout", 1).orElse(DeviceConfig.DEFAULT_CONNECT_TIMEOUT));
+        Duration requestTimeout = shared(millis(node, "requestTimeout", 1).orElse(DeviceConfig.DEFAULT_REQUEST_TIMEOUT));
 
-        List<Measurement> measurements = measurements(node);
+        List<Measurement> measurements = shared(measurements(node));
         Set<String> placeholders = new LinkedHashSet<>(DEVICE_PLACEHOLDERS);
         measurements.forEach(m -> placeholders.add(m.name()));
         Map<String, ValueTemplate> attributes = templates(node, "attributesMapping", placeholders);
@@ -426,7 +431,7 @@ public final class GatewayConfigParser {
         node.stringMap(field).ifPresent(map -> map.forEach((key, text) -> {
             String path = node.pathOf(field) + "." + key;
             try {
-                ValueTemplate template = ValueTemplate.parse(text);
+                ValueTemplate template = shared(ValueTemplate.parse(text));
                 Set<String> unknown = template.placeholders().stream().filter(p -> !known.contains(p))
                         .collect(Collectors.toCollection(LinkedHashSet::new));
                 if (unknown.isEmpty()) {
@@ -544,6 +549,12 @@ public final class GatewayConfigParser {
                 "max_read_records_count", batch,
                 "messages_ttl_check_in_hours", ttl,
                 "messages_ttl_in_days", ttl);
+    }
+
+    /** The first value equal to {@code value} this parser has seen, or {@code value}; for immutable values only. */
+    @SuppressWarnings("unchecked")
+    private <T> T shared(T value) {
+        return (T) shared.computeIfAbsent(value, v -> v);
     }
 
     private void problem(ConfigNode node, String path, String message) {
