@@ -36,6 +36,8 @@ public final class FleetOptions {
      * {@link Builder#scheduleResolution(Duration)}).
      */
     public static final Duration DEFAULT_SCHEDULE_RESOLUTION = Duration.ofMillis(10);
+    /** Period of the failure summary unless set (see {@link Builder#failureSummaryInterval(Duration)}). */
+    public static final Duration DEFAULT_FAILURE_SUMMARY_INTERVAL = Duration.ofSeconds(10);
     /** How long {@link MeterFleet#shutdown()} waits for meters to acknowledge the release unless set. */
     public static final Duration DEFAULT_RELEASE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -49,6 +51,7 @@ public final class FleetOptions {
     private final Duration statisticsLogInterval;
     private final Duration releaseTimeout;
     private final Duration scheduleResolution;
+    private final Duration failureSummaryInterval;
 
     private FleetOptions(Builder b) {
         this.resources = b.resources;
@@ -61,6 +64,7 @@ public final class FleetOptions {
         this.statisticsLogInterval = b.statisticsLogInterval;
         this.releaseTimeout = b.releaseTimeout;
         this.scheduleResolution = b.scheduleResolution;
+        this.failureSummaryInterval = b.failureSummaryInterval;
     }
 
     /** The defaults. */
@@ -85,6 +89,7 @@ public final class FleetOptions {
         b.statisticsLogInterval = statisticsLogInterval;
         b.releaseTimeout = releaseTimeout;
         b.scheduleResolution = scheduleResolution;
+        b.failureSummaryInterval = failureSummaryInterval;
         return b;
     }
 
@@ -130,6 +135,10 @@ public final class FleetOptions {
         return scheduleResolution;
     }
 
+    public Duration failureSummaryInterval() {
+        return failureSummaryInterval;
+    }
+
     public static final class Builder {
 
         private GatewayResources resources;
@@ -140,6 +149,7 @@ public final class FleetOptions {
         private double backoffJitter = DEFAULT_BACKOFF_JITTER;
         private int readingBufferSize = DEFAULT_READING_BUFFER_SIZE;
         private Duration statisticsLogInterval = DEFAULT_STATISTICS_LOG_INTERVAL;
+        private Duration failureSummaryInterval = DEFAULT_FAILURE_SUMMARY_INTERVAL;
         private Duration releaseTimeout = DEFAULT_RELEASE_TIMEOUT;
         private Duration scheduleResolution = DEFAULT_SCHEDULE_RESOLUTION;
 
@@ -234,6 +244,20 @@ public final class FleetOptions {
                 throw new IllegalArgumentException("scheduleResolution must be between 0 and 1 s, got " + resolution);
             }
             this.scheduleResolution = resolution;
+            return this;
+        }
+
+        /**
+         * Within each period of this length the first few meters that start failing are logged one WARN line each,
+         * and the rest are counted per reason and logged as one summary line per reason (a count and a few names) at
+         * the period's end, so a site of thousands of meters losing its network writes a handful of lines, not
+         * thousands. Retries of a failing meter go to DEBUG. 10 s unless set.
+         */
+        public Builder failureSummaryInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("failureSummaryInterval must be positive, got " + interval);
+            }
+            this.failureSummaryInterval = interval;
             return this;
         }
 

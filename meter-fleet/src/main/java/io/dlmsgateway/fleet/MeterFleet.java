@@ -4,6 +4,7 @@ import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.fleet.internal.ConnectionAttemptLimiter;
 import io.dlmsgateway.fleet.internal.DlmsMeterConnector;
+import io.dlmsgateway.fleet.internal.FailureLog;
 import io.dlmsgateway.fleet.internal.FleetStatisticsLog;
 import io.dlmsgateway.fleet.internal.MeterSession;
 import io.dlmsgateway.fleet.internal.OpenAssociations;
@@ -72,6 +73,7 @@ public final class MeterFleet implements AutoCloseable {
     private final Map<String, MeterSession> sessions = new LinkedHashMap<>();
     private final List<Disposable> running = new ArrayList<>();
     private final FleetStatisticsLog statisticsLog;
+    private final FailureLog failureLog;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final Sinks.One<Void> terminated = Sinks.one();
 
@@ -90,6 +92,7 @@ public final class MeterFleet implements AutoCloseable {
         this.buffer = new ReadingBuffer(options.readingBufferSize());
         this.limiter = new ConnectionAttemptLimiter(options.maxConcurrentConnects());
         this.statisticsLog = new FleetStatisticsLog(this::statistics, this::deviceStatistics);
+        this.failureLog = new FailureLog(FailureLog.DEFAULT_LINE_BUDGET, options.failureSummaryInterval());
     }
 
     /** Starts polling the given meters with default options on the fleet's own event loops. */
@@ -130,7 +133,7 @@ public final class MeterFleet implements AutoCloseable {
             Scheduler timer = resources.timer(loop);
             Duration phase = meter.pollingInterval().multipliedBy(i).dividedBy(total);
             MeterSession session = new MeterSession(meter, new DlmsMeterConnector(meter, bootstrap, openAssociations),
-                    limiter, buffer, backoff, timer, phase, options.scheduleResolution(), firstOutcome);
+                    limiter, buffer, backoff, failureLog, timer, phase, options.scheduleResolution(), firstOutcome);
             sessions.put(meter.name(), session);
         }
         for (MeterSession session : sessions.values()) {
@@ -138,6 +141,7 @@ public final class MeterFleet implements AutoCloseable {
                     e -> log.error("[DLMSDevice[{}]] session ended unexpectedly", session.meter().name(), e)));
         }
         statisticsLog.start(resources.nextEventLoop(), options.statisticsLogInterval());
+        failureLog.start(resources.nextEventLoop());
     }
 
     /**
@@ -236,6 +240,7 @@ public final class MeterFleet implements AutoCloseable {
             log.info("[DLMSConnector] Closing: releasing {} associations", openAssociations.size());
             statisticsLog.stop();
             running.forEach(Disposable::dispose);
+            failureLog.stop();
             openAssociations.awaitClosed(options.releaseTimeout())
                     .then(Mono.fromRunnable(buffer::complete))
                     .then(Mono.defer(() -> options.resources().isPresent() ? Mono.empty() : resources.shutdown()))

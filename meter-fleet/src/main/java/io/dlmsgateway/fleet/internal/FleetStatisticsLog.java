@@ -21,9 +21,13 @@ import org.slf4j.LoggerFactory;
  * Logs the fleet's statistics periodically in the lines the Python connector's users know: a summary at INFO, and
  * per device {@code [DLMSDevice[name]] Total polls: 1234, Success rate: 98.5%, Last poll: ...} — at INFO for
  * devices that are down or failed polls in the period, at DEBUG for the healthy ones, so that ten thousand meters do
- * not flood the log.
+ * not flood the log. Of the unhealthy ones, the first {@value #UNHEALTHY_LINES} get their INFO line and the rest one
+ * line with their count (their own lines at DEBUG): a site whose network is down for hours is not thousands of lines
+ * a minute.
  */
 public final class FleetStatisticsLog {
+
+    static final int UNHEALTHY_LINES = 20;
 
     private static final Logger connectorLog = LoggerFactory.getLogger("io.dlmsgateway.fleet.DLMSConnector");
     private static final Logger deviceLog = LoggerFactory.getLogger("io.dlmsgateway.fleet.DLMSDevice");
@@ -72,18 +76,29 @@ public final class FleetStatisticsLog {
                 s.devicesUp(), s.devicesTotal(), s.polls(), s.successes(), s.failures(), s.skipped(), s.missed(),
                 pollRate, s.bytesReceived(), s.bytesSent()));
         boolean debug = deviceLog.isDebugEnabled();
+        int unhealthyLines = 0;
+        long unhealthyBeyond = 0;
         for (DeviceStatistics d : devices.get()) {
             long failedBefore = failuresAtLastLog.getOrDefault(d.device(), 0L);
             failuresAtLastLog.put(d.device(), d.failures());
             boolean unhealthy = d.state() == DeviceState.DOWN || d.failures() > failedBefore;
-            if (unhealthy || debug) {
+            boolean info = unhealthy && unhealthyLines < UNHEALTHY_LINES;
+            if (unhealthy && !info) {
+                unhealthyBeyond++;
+            }
+            if (info || debug) {
                 String line = line(d);
-                if (unhealthy) {
+                if (info) {
+                    unhealthyLines++;
                     deviceLog.info(line);
                 } else {
                     deviceLog.debug(line);
                 }
             }
+        }
+        if (unhealthyBeyond > 0) {
+            connectorLog.info("[DLMSConnector] {} more devices down or failing polls (their lines at DEBUG)",
+                    unhealthyBeyond);
         }
     }
 

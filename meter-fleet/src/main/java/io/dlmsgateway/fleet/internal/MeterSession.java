@@ -53,6 +53,7 @@ public final class MeterSession {
     private final ConnectionAttemptLimiter limiter;
     private final ReadingBuffer buffer;
     private final ReconnectBackoff backoff;
+    private final FailureLog failureLog;
     private final Scheduler timer;
     private final Duration phase;
     private final long resolutionMillis;
@@ -84,13 +85,14 @@ public final class MeterSession {
     private volatile String lastError;
 
     public MeterSession(Meter meter, MeterConnector connector, ConnectionAttemptLimiter limiter,
-            ReadingBuffer buffer, ReconnectBackoff backoff, Scheduler timer, Duration phase, Duration resolution,
-            Runnable firstOutcome) {
+            ReadingBuffer buffer, ReconnectBackoff backoff, FailureLog failureLog, Scheduler timer, Duration phase,
+            Duration resolution, Runnable firstOutcome) {
         this.meter = meter;
         this.connector = connector;
         this.limiter = limiter;
         this.buffer = buffer;
         this.backoff = backoff;
+        this.failureLog = failureLog;
         this.timer = timer;
         this.phase = phase;
         this.resolutionMillis = resolution.toMillis();
@@ -277,10 +279,9 @@ public final class MeterSession {
         Duration delay = reconnectRequested ? Duration.ZERO : backoff.delay(signal.totalRetriesInARow());
         if (!(error instanceof DlmsException)) {
             log.error("{}Unexpected failure; reconnecting in {} ms", logPrefix(), delay.toMillis(), error);
-        } else if (wasUp || firstInARow) {
-            log.warn("{}{}; reconnecting in {} ms", logPrefix(), lastError, delay.toMillis());
         } else {
-            log.debug("{}{}; reconnecting in {} ms (attempt {})", logPrefix(), lastError, delay.toMillis(),
+            // logged once per run of failures, and summarized with other meters' when many fail at once
+            failureLog.failed(logPrefix(), meter.name(), lastError, wasUp || firstInARow, delay,
                     signal.totalRetriesInARow() + 1);
         }
         return sleepUntil(now() + delay.toMillis(), sink -> backoffSleeper = sink).thenReturn(0L);

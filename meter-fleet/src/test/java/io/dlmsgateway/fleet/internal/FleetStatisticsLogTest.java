@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dlmsgateway.fleet.DeviceState;
 import io.dlmsgateway.fleet.DeviceStatistics;
+import io.dlmsgateway.fleet.FleetStatistics;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -25,5 +27,32 @@ class FleetStatisticsLogTest {
                 Optional.empty(), Optional.of("connection refused by 10.0.0.7:4059"), 0, 0);
         assertThat(FleetStatisticsLog.line(down)).isEqualTo("[DLMSDevice[m2]] Total polls: 0, Success rate: 100.0%,"
                 + " Last poll: never, down: connection refused by 10.0.0.7:4059");
+    }
+
+    /** A site with a hundred meters down writes twenty of their lines and one with the count, not a hundred. */
+    @Test
+    void manyDevicesDownGetABoundedNumberOfInfoLines() {
+        List<DeviceStatistics> down = java.util.stream.IntStream.range(0, 100).mapToObj(i -> new DeviceStatistics(
+                "m" + i, DeviceState.DOWN, 0, 0, 0, 0, 4, 0, 4, Optional.empty(), Optional.empty(),
+                Optional.of("connection refused by 10.0.0.7:4059"), 0, 0)).toList();
+        FleetStatistics fleet = new FleetStatistics(100, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0);
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("io.dlmsgateway.fleet");
+        ch.qos.logback.classic.Level before = logger.getLevel();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            new FleetStatisticsLog(() -> fleet, () -> down).log();
+        } finally {
+            logger.detachAppender(events);
+            logger.setLevel(before);
+        }
+        List<String> lines = events.list.stream().map(e -> e.getFormattedMessage()).toList();
+        assertThat(lines.stream().filter(l -> l.startsWith("[DLMSDevice[")))
+                .hasSize(FleetStatisticsLog.UNHEALTHY_LINES);
+        assertThat(lines).contains("[DLMSConnector] 80 more devices down or failing polls (their lines at DEBUG)");
     }
 }

@@ -48,7 +48,8 @@ class MeterSessionVirtualTimeTest {
 
     private void start(Duration interval, Duration phase, Duration resolution) {
         session = new MeterSession(ScriptedMeter.device("m", interval), meter, new ConnectionAttemptLimiter(4),
-                buffer, new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4), 0, () -> 0.5), time,
+                buffer, new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4), 0, () -> 0.5),
+                new FailureLog(FailureLog.DEFAULT_LINE_BUDGET, Duration.ofSeconds(10)), time,
                 phase, resolution, () -> { });
         running = session.run().subscribe();
     }
@@ -275,7 +276,8 @@ class MeterSessionVirtualTimeTest {
 
     private MeterSession newSession(Duration interval, Duration phase) {
         return new MeterSession(ScriptedMeter.device("m", interval), meter, new ConnectionAttemptLimiter(4),
-                buffer, new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4), 0, () -> 0.5), time,
+                buffer, new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4), 0, () -> 0.5),
+                new FailureLog(FailureLog.DEFAULT_LINE_BUDGET, Duration.ofSeconds(10)), time,
                 phase, Duration.ZERO, () -> { });
     }
 }
