@@ -75,6 +75,25 @@ class ConfigValidationTest {
         });
     }
 
+    /** A name with a line break would split every log line that carries it: refused, with what and where. */
+    @Test
+    void controlCharactersInNamesAndHosts() {
+        fixture = new ConfigFixture(dir);
+        List<ConfigProblem> problems = problemsOf(fixture.withDevices(
+                ConfigFixture.device("m1\\n12:00:00.000 ERROR forged", ""),
+                "{\"name\": \"m2\", \"deviceType\": \"x\\u001b[2J\", \"host\": \"h\\tost\", \"port\": 4059,"
+                        + " \"measurements\": [\"frequency\"]}"));
+
+        assertThat(problems).extracting(ConfigProblem::path, ConfigProblem::message).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("devices[0].name",
+                        "must not contain control characters; found a line break (\\n) at position 3"),
+                org.assertj.core.groups.Tuple.tuple("devices[1].deviceType",
+                        "must not contain control characters; found the control character U+001B at position 2"),
+                org.assertj.core.groups.Tuple.tuple("devices[1].host",
+                        "must not contain control characters; found a tab (\\t) at position 2"));
+        assertThat(problems.get(0).line()).isEqualTo(2);
+    }
+
     @Test
     void malformedObisCode() {
         ConfigProblem p = onlyProblemOfDevice(

@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,5 +111,23 @@ class ProductionLoggingTest {
         assertThat(task.cause()).isInstanceOf(BlockingOperationError.class)
                 .hasMessageContaining("java.io.FileOutputStream");
         assertThatThrownBy(BlockHoundExtension::verifyNoBlockingCalls).hasMessageContaining("FileOutputStream");
+    }
+
+    /**
+     * A device name with a line break and a terminal escape (from a file, or from ThingsBoard) stays on its line: the
+     * shipped pattern escapes control characters, so no second line can pass for one of the gateway's own.
+     */
+    @Test
+    void aNameWithALineBreakCannotSplitOrForgeALine() throws Exception {
+        Logger log;
+        try (InputStream shipped = ProductionLoggingTest.class.getResourceAsStream("/logback.xml")) {
+            log = configure(shipped);
+        }
+        log.warn("pollingInterval for unknown device '{}' ignored", "m1\n12:00:00.000 ERROR forged line\r\u001b[2J");
+        context.stop();
+        List<String> lines = Files.readAllLines(console);
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).endsWith(
+                "pollingInterval for unknown device 'm1\\n12:00:00.000 ERROR forged line\\r\\u001b[2J' ignored");
     }
 }

@@ -6,6 +6,7 @@ import io.dlmsgateway.fleet.internal.ConnectionAttemptLimiter;
 import io.dlmsgateway.fleet.internal.DlmsMeterConnector;
 import io.dlmsgateway.fleet.internal.FailureLog;
 import io.dlmsgateway.fleet.internal.FleetStatisticsLog;
+import io.dlmsgateway.fleet.internal.LogText;
 import io.dlmsgateway.fleet.internal.MeterSession;
 import io.dlmsgateway.fleet.internal.OpenAssociations;
 import io.dlmsgateway.fleet.internal.ReadingBuffer;
@@ -138,7 +139,8 @@ public final class MeterFleet implements AutoCloseable {
         }
         for (MeterSession session : sessions.values()) {
             running.add(session.run().subscribe(null,
-                    e -> log.error("[DLMSDevice[{}]] session ended unexpectedly", session.meter().name(), e)));
+                    e -> log.error("[DLMSDevice[{}]] session ended unexpectedly",
+                            LogText.escape(session.meter().name()), e)));
         }
         statisticsLog.start(resources.nextEventLoop(), options.statisticsLogInterval());
         failureLog.start(resources.nextEventLoop());

@@ -256,7 +256,7 @@ public final class GatewayConfigParser {
     }
 
     private Optional<ConnectorConfig> connector(ConfigNode node) {
-        Optional<String> name = node.requiredString("name");
+        Optional<String> name = printable(node, "name", node.requiredString("name"));
         Optional<String> typeText = node.requiredString("type");
         Optional<String> className = node.string("class");
         Optional<String> module = node.string("module");
@@ -314,7 +314,7 @@ public final class GatewayConfigParser {
     }
 
     private Optional<DeviceConfig> device(ConfigNode node) {
-        Optional<String> name = node.requiredString("name");
+        Optional<String> name = printable(node, "name", node.requiredString("name"));
         name.ifPresent(n -> {
             String here = node.file() + ": " + node.pathOf("name");
             String first = deviceNames.putIfAbsent(n, here);
@@ -322,8 +322,9 @@ public final class GatewayConfigParser {
                 node.problem("name", "duplicate device name '" + n + "', first defined at " + first);
             }
         });
-        String deviceType = shared(node.string("deviceType").orElse(DeviceConfig.DEFAULT_DEVICE_TYPE));
-        Optional<String> host = node.requiredString("host");
+        Optional<String> deviceTypeText = printable(node, "deviceType", node.string("deviceType"));
+        String deviceType = shared(deviceTypeText.orElse(DeviceConfig.DEFAULT_DEVICE_TYPE));
+        Optional<String> host = printable(node, "host", node.requiredString("host"));
         OptionalLong port = node.requiredInteger("port", 1, 65535);
         Duration pollingInterval = shared(millis(node, "pollingInterval", 100)
                 .orElse(DeviceConfig.DEFAULT_POLLING_INTERVAL));
@@ -357,12 +358,39 @@ public final class GatewayConfigParser {
             }
         }
         node.reportUnknownFields();
-        if (name.isEmpty() || host.isEmpty() || port.isEmpty() || framing.isEmpty() || security.isEmpty()) {
+        if (name.isEmpty() || host.isEmpty() || port.isEmpty() || framing.isEmpty() || security.isEmpty()
+                || (node.has("deviceType") && deviceTypeText.isEmpty())) {
             return Optional.empty();
         }
         return Optional.of(new DeviceConfig(name.get(), deviceType, host.get(), (int) port.getAsLong(),
                 pollingInterval, measurements, attributes, timeseries, framing.get(), clientAddress, logicalAddress,
                 physicalAddress, security.get(), connectTimeout, requestTimeout));
+    }
+
+    /**
+     * The text, or empty (reported) when it holds a line break or another control character: names and hosts go into
+     * log lines and ThingsBoard device names, where a line break splits a line or forges one.
+     */
+    private static Optional<String> printable(ConfigNode node, String field, Optional<String> text) {
+        if (text.isEmpty()) {
+            return text;
+        }
+        String value = text.get();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            int type = Character.getType(c);
+            if (type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+                String what = switch (c) {
+                    case '\n' -> "a line break (\\n)";
+                    case '\r' -> "a carriage return (\\r)";
+                    case '\t' -> "a tab (\\t)";
+                    default -> String.format("the control character U+%04X", (int) c);
+                };
+                node.problem(field, "must not contain control characters; found " + what + " at position " + (i + 1));
+                return Optional.empty();
+            }
+        }
+        return text;
     }
 
     private static Optional<Duration> millis(ConfigNode node, String field, long min) {

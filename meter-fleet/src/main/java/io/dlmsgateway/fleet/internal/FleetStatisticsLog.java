@@ -104,7 +104,8 @@ public final class FleetStatisticsLog {
 
     static String line(DeviceStatistics d) {
         return String.format(Locale.ROOT, "[DLMSDevice[%s]] Total polls: %d, Success rate: %.1f%%, Last poll: %s%s",
-                d.device(), d.polls(), d.successRate(), d.lastPoll().map(LAST_POLL::format).orElse("never"),
-                d.state() == DeviceState.DOWN ? ", down: " + d.lastError().orElse("unknown") : "");
+                LogText.escape(d.device()), d.polls(), d.successRate(),
+                d.lastPoll().map(LAST_POLL::format).orElse("never"),
+                d.state() == DeviceState.DOWN ? ", down: " + LogText.escape(d.lastError().orElse("unknown")) : "");
     }
 }

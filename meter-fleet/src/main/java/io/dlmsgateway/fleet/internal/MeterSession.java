@@ -230,7 +230,7 @@ public final class MeterSession {
         connects++;
         reconnectRequested = false;
         if (state != DeviceState.UP) {
-            log.info("{}Connected to {}:{}", logPrefix(), meter.host(), meter.port());
+            log.info("{}Connected to {}:{}", logPrefix(), LogText.escape(meter.host()), meter.port());
         }
         enter(DeviceState.UP);
     }
@@ -281,7 +281,8 @@ public final class MeterSession {
             log.error("{}Unexpected failure; reconnecting in {} ms", logPrefix(), delay.toMillis(), error);
         } else {
             // logged once per run of failures, and summarized with other meters' when many fail at once
-            failureLog.failed(logPrefix(), meter.name(), lastError, wasUp || firstInARow, delay,
+            failureLog.failed(logPrefix(), LogText.escape(meter.name()), LogText.escape(lastError),
+                    wasUp || firstInARow, delay,
                     signal.totalRetriesInARow() + 1);
         }
         return sleepUntil(now() + delay.toMillis(), sink -> backoffSleeper = sink).thenReturn(0L);
@@ -452,7 +453,7 @@ public final class MeterSession {
 
     /** Made when a line is logged, not kept: a string per meter for the rare lines that need it. */
     private String logPrefix() {
-        return "[DLMSDevice[" + meter.name() + "]] ";
+        return "[DLMSDevice[" + LogText.escape(meter.name()) + "]] ";
     }
 
     private static String reason(Throwable error) {

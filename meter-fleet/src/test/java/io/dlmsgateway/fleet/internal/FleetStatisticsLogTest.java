@@ -55,4 +55,13 @@ class FleetStatisticsLogTest {
                 .hasSize(FleetStatisticsLog.UNHEALTHY_LINES);
         assertThat(lines).contains("[DLMSConnector] 80 more devices down or failing polls (their lines at DEBUG)");
     }
+
+    /** A name or a reason with a line break (the host application's, or a meter's text) stays on one line. */
+    @Test
+    void namesAndReasonsAreEscaped() {
+        DeviceStatistics down = new DeviceStatistics("m1\n12:00:00 ERROR forged", DeviceState.DOWN, 0, 0, 0, 0, 1, 0,
+                1, Optional.empty(), Optional.empty(), Optional.of("bad reply\r\u001b[2J"), 0, 0);
+        assertThat(FleetStatisticsLog.line(down)).isEqualTo("[DLMSDevice[m1\\n12:00:00 ERROR forged]] Total polls: 0,"
+                + " Success rate: 100.0%, Last poll: never, down: bad reply\\r\\u001b[2J");
+    }
 }
