@@ -86,6 +86,19 @@ final class ConfigNode {
         return path.isEmpty() ? field : path + "." + field;
     }
 
+    /**
+     * {@code text}, the value of {@code field}, as a path relative to this file's directory; empty (reported) when it
+     * cannot be a path on this system (a NUL character, say).
+     */
+    public Optional<Path> resolve(String field, String text) {
+        try {
+            return Optional.of(directory.resolve(text));
+        } catch (java.nio.file.InvalidPathException e) {
+            problem(field, "not a valid path: " + e.getReason());
+            return Optional.empty();
+        }
+    }
+
     /** Reports a problem about a field of this object. */
     public void problem(String field, String message) {
         problems.add(file, pathOf(field), message);

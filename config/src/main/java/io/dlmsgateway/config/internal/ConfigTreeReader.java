@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.FileNotFoundException;
@@ -48,8 +50,8 @@ final class ConfigTreeReader {
         ObjectMapper mapper = mapperFor(path);
         problems.lines(shownName, () -> mapper.createParser(path.toFile()));
         try (JsonParser parser = mapper.createParser(path.toFile())) {
-            // readTree of an empty document gives a missing node, which ConfigNode.root reports as an empty file
-            return Optional.ofNullable(parser.nextToken() == null ? null : mapper.readTree(parser));
+            // an empty document (or comments only) is a missing node, which ConfigNode.root reports as an empty file
+            return Optional.of(parser.nextToken() == null ? MissingNode.getInstance() : orNull(mapper.readTree(parser)));
         } catch (IOException e) {
             report(e, path, shownName, problems);
         }
@@ -70,7 +72,7 @@ final class ConfigTreeReader {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 // not an object (or empty): the whole tree, for ConfigNode.root to say what it is instead
-                return Optional.ofNullable(first == null ? null : mapper.readTree(parser));
+                return Optional.of(first == null ? MissingNode.getInstance() : orNull(mapper.readTree(parser)));
             }
             ObjectNode top = mapper.getNodeFactory().objectNode();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -99,6 +101,10 @@ final class ConfigTreeReader {
             report(e, path, shownName, problems);
         }
         return Optional.empty();
+    }
+
+    private static JsonNode orNull(JsonNode tree) {
+        return tree == null ? NullNode.getInstance() : tree;
     }
 
     private static ObjectMapper mapperFor(Path path) {

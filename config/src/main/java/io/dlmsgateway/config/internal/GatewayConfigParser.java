@@ -113,8 +113,8 @@ public final class GatewayConfigParser {
             if (!file) {
                 node.problem("path", "only used with type file");
             } else if (text.isPresent()) {
-                path = Optional.of(node.directory().resolve(text.get()));
-                if (Files.exists(path.get()) && !Files.isDirectory(path.get())) {
+                path = node.resolve("path", text.get());
+                if (path.isPresent() && Files.exists(path.get()) && !Files.isDirectory(path.get())) {
                     node.problem("path", path.get() + " is a file; the spool needs a directory");
                     path = Optional.empty();
                 }
@@ -247,12 +247,12 @@ public final class GatewayConfigParser {
         if (name.isEmpty()) {
             return Optional.empty();
         }
-        Path path = node.directory().resolve(name.get());
-        if (!Files.isReadable(path)) {
-            node.problem(field, "file " + path + " does not exist or is not readable");
+        Optional<Path> path = node.resolve(field, name.get());
+        if (path.isPresent() && !Files.isReadable(path.get())) {
+            node.problem(field, "file " + path.get() + " does not exist or is not readable");
             return Optional.empty();
         }
-        return Optional.of(path);
+        return path;
     }
 
     private Optional<ConnectorConfig> connector(ConfigNode node) {
@@ -283,9 +283,15 @@ public final class GatewayConfigParser {
         node.reportUnknownFields();
         List<DeviceConfig> devices = new ArrayList<>();
         Path file = null;
-        if (configuration.isPresent()) {
-            file = node.directory().resolve(configuration.get());
-            devices = connectorFile(file);
+        Optional<Path> resolved = configuration.flatMap(text -> node.resolve("configuration", text));
+        if (resolved.isPresent()) {
+            file = resolved.get();
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                // a directory, a FIFO or a device (/dev/stdin) would fail oddly or wait forever
+                node.problem("configuration", file + " is not a regular file");
+            } else {
+                devices = connectorFile(file);
+            }
         }
         if (name.isEmpty() || type.isEmpty() || file == null) {
             return Optional.empty();

@@ -20,6 +20,8 @@ public final class SecretResolver {
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern FILE = Pattern.compile("\\$\\{file:(.+)}");
 
+    private static final long MAX_SECRET_FILE_SIZE = 64 * 1024;
+
     private final Function<String, String> environment;
 
     /** @param environment environment variable lookup, returning null for an unset variable */
@@ -45,8 +47,22 @@ public final class SecretResolver {
         }
         Matcher file = FILE.matcher(text);
         if (file.matches()) {
-            Path path = node.directory().resolve(file.group(1).trim());
+            Optional<Path> resolved = node.resolve(field, file.group(1).trim());
+            if (resolved.isEmpty()) {
+                return Optional.empty();
+            }
+            Path path = resolved.get();
             try {
+                // a key or a token is a few bytes: a device, a FIFO or a large file is a mistake, not a secret
+                if (!Files.isRegularFile(path) && Files.exists(path)) {
+                    node.problem(field, "secret file " + path + " is not a regular file");
+                    return Optional.empty();
+                }
+                if (Files.exists(path) && Files.size(path) > MAX_SECRET_FILE_SIZE) {
+                    node.problem(field, "secret file " + path + " is larger than " + MAX_SECRET_FILE_SIZE
+                            + " bytes; a secret file holds one key, password or token");
+                    return Optional.empty();
+                }
                 return Optional.of(Files.readString(path, StandardCharsets.UTF_8).strip());
             } catch (IOException | SecurityException e) {
                 node.problem(field, "cannot read secret file " + path + ": " + e);
