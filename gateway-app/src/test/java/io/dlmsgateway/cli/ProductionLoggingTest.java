@@ -130,4 +130,21 @@ class ProductionLoggingTest {
         assertThat(lines.get(0)).endsWith(
                 "pollingInterval for unknown device 'm1\\n12:00:00.000 ERROR forged line\\r\\u001b[2J' ignored");
     }
+
+    /** The same for the messages inside a stack trace: its own line breaks stay, the messages' are escaped. */
+    @Test
+    void anExceptionMessageWithALineBreakCannotForgeALine() throws Exception {
+        Logger log;
+        try (InputStream shipped = ProductionLoggingTest.class.getResourceAsStream("/logback.xml")) {
+            log = configure(shipped);
+        }
+        IOException cause = new IOException("meter said\n12:00:00.000 ERROR forged cause");
+        log.error("read failed", new IllegalStateException("reply\n12:00:00.000 ERROR forged", cause));
+        context.stop();
+        List<String> lines = Files.readAllLines(console);
+        assertThat(lines).noneMatch(l -> l.startsWith("12:00:00.000"));
+        assertThat(lines).contains("java.lang.IllegalStateException: reply\\n12:00:00.000 ERROR forged",
+                "Caused by: java.io.IOException: meter said\\n12:00:00.000 ERROR forged cause");
+        assertThat(lines).anyMatch(l -> l.startsWith("\tat io.dlmsgateway.cli.ProductionLoggingTest"));
+    }
 }
