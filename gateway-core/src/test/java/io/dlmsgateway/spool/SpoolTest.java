@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,7 +72,8 @@ class SpoolTest {
         assertThat(spool.statistics().inFlightRecords()).isEqualTo(5);
 
         spool.acknowledge(batch).block(TIMEOUT);
-        assertThat(spool.statistics()).isEqualTo(new SpoolStatistics(0, 0, 0, 5, 5, 0, 0));
+        assertThat(spool.statistics()).isEqualTo(new SpoolStatistics(0, 0, 0, 5, 5, 0, 0, 0, 0, 0, 0,
+                Optional.empty()));
 
         // gone from disk as well: a reopened spool hands out only what came after
         spool.close();
@@ -196,6 +198,7 @@ class SpoolTest {
 
         SpoolStatistics statistics = spool.statistics();
         assertThat(statistics.dropped()).isEqualTo(15);
+        assertThat(statistics.droppedForBound()).isEqualTo(15);
         assertThat(statistics.appended()).isEqualTo(25);
         assertThat(statistics.backlogRecords()).isEqualTo(10);
         assertThat(statistics.backlogBytes()).isEqualTo(10 * storedSize());
@@ -341,7 +344,8 @@ class SpoolTest {
 
         assertThat(batch.records()).containsExactlyElementsOf(records("m", 2, 5));
         spool.acknowledge(batch).block(TIMEOUT);
-        assertThat(spool.statistics()).isEqualTo(new SpoolStatistics(0, 0, 0, 5, 3, 2, 0));
+        assertThat(spool.statistics()).isEqualTo(new SpoolStatistics(0, 0, 0, 5, 3, 2, 2, 0, 0, 0, 0,
+                Optional.empty()));
     }
 
     private static ListAppender<ILoggingEvent> captureSpoolLog() {
