@@ -20,7 +20,9 @@ import java.util.Optional;
  * @param durability what a completed append survives; ignored in memory
  * @param minFreeBytes the free space the spool leaves on its file system: once less than this is free, the backlog
  *                   stops growing (each new record drops at least as much of the oldest), so the spool neither fills
- *                   the disk for the rest of the machine nor runs into {@code SQLITE_FULL} itself; ignored in memory
+ *                   the disk for the rest of the machine nor runs into {@code SQLITE_FULL} itself; 0 turns the check
+ *                   off (the spool then writes until the disk is full and rides that out as a failing store);
+ *                   ignored in memory
  * @param maxHeldBytes what the spool keeps in memory while its store fails (disk full, I/O error): appends wait
  *                   there to be retried, counted like stored records; past it the oldest held records are dropped
  * @param onCorrupt  what opening does with a spool file that is not a usable database; ignored in memory

@@ -277,6 +277,46 @@ class SpoolTest {
     }
 
     @Test
+    void aBatchWaitsForItsLingerUnlessItIsFull() {
+        Spool spool = open();
+
+        StepVerifier.create(spool.batches(3, ANY_BYTES, Duration.ofHours(1)), 0)
+                .thenRequest(1)
+                .then(() -> spool.append(records("m", 0, 2)).block(TIMEOUT))
+                // two of three: they wait for more (an hour, here)
+                .expectNoEvent(Duration.ofMillis(300))
+                .then(() -> spool.append(records("m", 2, 3)).block(TIMEOUT))
+                // the third fills the batch: out at once
+                .assertNext(b -> assertThat(b.records()).containsExactlyElementsOf(records("m", 0, 3)))
+                .thenCancel().verify(TIMEOUT);
+    }
+
+    @Test
+    void aLingeringBatchGoesWhenItsLingerHasPassed() {
+        Spool spool = open();
+
+        StepVerifier.create(spool.batches(1000, ANY_BYTES, Duration.ofMillis(100)), 0)
+                .then(() -> spool.append(records("m", 0, 2)).block(TIMEOUT))
+                .then(() -> spool.append(records("m", 2, 4)).block(TIMEOUT))
+                .thenRequest(1)
+                // far from full, but once the oldest waited its linger the batch goes, with the younger ones
+                .assertNext(b -> assertThat(b.records()).containsExactlyElementsOf(records("m", 0, 4)))
+                .thenCancel().verify(TIMEOUT);
+    }
+
+    @Test
+    void whatWasStoredBeforeTheSpoolOpenedWaitsNoLinger() {
+        Spool spool = open();
+        spool.append(records("m", 0, 2)).block(TIMEOUT);
+        spool.close();
+        Spool reopened = open();
+
+        // an hour's linger, yet the backlog of the last run goes at once
+        assertThat(reopened.batches(1000, ANY_BYTES, Duration.ofHours(1)).blockFirst(TIMEOUT).records())
+                .containsExactlyElementsOf(records("m", 0, 2));
+    }
+
+    @Test
     void concurrentAppendsKeepEachWritersOrderAndLoseNothing() throws Exception {
         Spool spool = open();
         int writers = 4;

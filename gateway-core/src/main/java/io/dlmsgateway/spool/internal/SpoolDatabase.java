@@ -210,9 +210,11 @@ final class SpoolDatabase implements AutoCloseable {
      * {@code maxRecords} of them and {@code maxBytes} of size, but at least one.
      *
      * @param end where reading resumes when the table has nothing more: the next sequence to be appended
+     * @param limit a batch starts only with a record below this sequence (an older one waits, ripe, so the
+     *              batch goes, younger ones along); when the oldest waiting is at or above it, nothing is read
      */
     BatchRead readBatch(SqliteSpool owner, long generation, long from, int maxRecords, long maxBytes,
-                        LongPredicate inFlight, long end) throws SQLException {
+                        LongPredicate inFlight, long end, long limit) throws SQLException {
         List<SpoolRecord> records = new ArrayList<>();
         long[] sequences = new long[Math.min(maxRecords, 1024)];
         int[] sizes = new int[sequences.length];
@@ -224,6 +226,11 @@ final class SpoolDatabase implements AutoCloseable {
                 long sequence = rs.getLong(1);
                 if (inFlight.test(sequence)) {
                     continue;
+                }
+                if (records.isEmpty() && sequence >= limit) {
+                    // the oldest waiting record is young: nothing goes yet
+                    resumeAt = sequence;
+                    break;
                 }
                 int size = rs.getInt(4);
                 int n = records.size();
@@ -277,7 +284,19 @@ final class SpoolDatabase implements AutoCloseable {
         pendingDeletes = 0;
         insert.clearBatch();
         deleteRange.clearBatch();
-        connection.rollback();
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // On SQLITE_FULL and some I/O errors SQLite rolls the transaction back by itself; the driver's rollback
+            // then fails before it begins the next transaction, and every later commit would fail with "no
+            // transaction is active". Begin it here, so that the retry writes in a transaction like any other.
+            try (Statement s = connection.createStatement()) {
+                s.execute("BEGIN");
+            } catch (SQLException stillInTransaction) {
+                e.addSuppressed(stillInTransaction);
+                throw e;
+            }
+        }
     }
 
     @Override

@@ -305,7 +305,7 @@ public final class SqliteSpool implements Spool {
             if (options.onCorrupt() == CorruptSpoolAction.REFUSE) {
                 throw new SpoolException("cannot open spool " + name + ": " + file.getFileName()
                         + " is not a usable database (" + e.getMessage() + "); move it aside or delete it, or let"
-                        + " the gateway do so (onCorrupt: moveAside)", e);
+                        + " the gateway do so (onCorrupt: move-aside)", e);
             }
             Path aside = moveAside(file);
             log.error("Spool {}: {} is not a usable database ({}); moved aside to {} and starting a fresh spool: the"
@@ -649,8 +649,10 @@ public final class SqliteSpool implements Spool {
             failingSinceNanos = now;
             lastFailureReportNanos = now;
             retryDelayNanos = FIRST_RETRY_NANOS;
+            // the reason says it all for a full or broken disk; the trace is there for whoever debugs the spool
             log.error("Spool {}: writing failed, retrying; new records wait in memory (at most {} bytes, then the"
-                    + " oldest are dropped): {}", name, options.maxHeldBytes(), reason, cause);
+                    + " oldest are dropped): {}", name, options.maxHeldBytes(), reason);
+            log.debug("Spool {}: the failed write", name, cause);
         } else {
             failure = reason;
             retryDelayNanos = Math.min(MAX_RETRY_NANOS, retryDelayNanos * 2);
@@ -663,6 +665,7 @@ public final class SqliteSpool implements Spool {
             }
         }
         retryAtNanos = now + retryDelayNanos;
+        publishStatistics();
     }
 
     /**
@@ -702,21 +705,26 @@ public final class SqliteSpool implements Spool {
             if (!finishTransaction()) {
                 return;
             }
-            for (Append a : held) {
-                a.complete();
-            }
-            held.clear();
-            heldBytes = 0;
-            heldRecords = 0;
-            // they waited long enough
-            ripeBelow = nextSequence;
-            arrivals.clear();
         }
         if (failure != null) {
             // a read that failed meanwhile left the cursor where it was: the emit after this reads again
             log.info("Spool {}: writing works again after {} s", name,
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - failingSinceNanos));
             failure = null;
+        }
+        if (!held.isEmpty()) {
+            List<Append> written = new ArrayList<>(held);
+            held.clear();
+            heldBytes = 0;
+            heldRecords = 0;
+            // they waited long enough
+            ripeBelow = nextSequence;
+            arrivals.clear();
+            // whoever continues on a completed Mono sees the spool well again
+            publishStatistics();
+            for (Append a : written) {
+                a.complete();
+            }
         }
     }
 
@@ -868,7 +876,7 @@ public final class SqliteSpool implements Spool {
      * records left free inside the file. Asked once per transaction; unbounded in memory.
      */
     private long roomOnDisk() throws SQLException {
-        if (fileStore == null) {
+        if (fileStore == null || options.minFreeBytes() == 0) {
             return Long.MAX_VALUE;
         }
         if (roomLeft < 0) {
@@ -995,13 +1003,16 @@ public final class SqliteSpool implements Spool {
             return;
         }
         while (cursor < nextSequence && !s.sink().isCancelled() && s.sink().requestedFromDownstream() > 0) {
-            if (cursor >= ripeBelow && nextSequence - cursor < s.maxRecords()) {
+            boolean full = nextSequence - Math.max(cursor, ripeBelow) >= s.maxRecords();
+            if (cursor >= ripeBelow && !full) {
                 return; // young records and not a full batch: they wait for their linger (the run loop's deadline)
             }
             SpoolDatabase.BatchRead read;
             try {
+                // not a full batch: it goes only if its oldest record is ripe, and takes the young ones along
                 read = database.readBatch(this, generation, cursor, s.maxRecords(), s.maxBytes(),
-                        sequence -> inFlight.containsKey(sequence) || isPendingDelete(sequence), nextSequence);
+                        sequence -> inFlight.containsKey(sequence) || isPendingDelete(sequence), nextSequence,
+                        full ? Long.MAX_VALUE : ripeBelow);
             } catch (SQLException | RuntimeException e) {
                 // the subscriber stays: the retry reads again
                 failing(e);
