@@ -109,6 +109,26 @@ public class SpoolBenchmark {
         return batch;
     }
 
+    /**
+     * The same 100 records as the gateway now hands them over: one append per reading, as it arrives, none waiting
+     * for another (the spool's thread commits whatever is queued together), then the batch and its acknowledgement.
+     * Against {@link #appendThenAcknowledge} (one append of 100, as when readings waited for the pack delay first)
+     * this is what writing each reading at once costs.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public SpooledBatch appendEachThenAcknowledge() throws InterruptedException {
+        reactor.core.publisher.Mono<Void> last = null;
+        for (SpoolRecord record : records) {
+            last = spool.append(List.of(record)).cache();
+            last.subscribe();
+        }
+        last.block(TIMEOUT);
+        SpooledBatch batch = batches.take();
+        spool.acknowledge(batch).block(TIMEOUT);
+        return batch;
+    }
+
     /** Requests one batch at a time and hands it over to the benchmark thread. */
     private static final class BatchTaker extends BaseSubscriber<SpooledBatch> {
 

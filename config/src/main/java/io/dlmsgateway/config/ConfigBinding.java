@@ -94,7 +94,9 @@ public final class ConfigBinding {
     public static SpoolOptions spool(StorageConfig storage) {
         SpoolOptions options = storage.path().map(SpoolOptions::file).orElseGet(SpoolOptions::memory)
                 .withMaxBytes(storage.maxSizeMb() << 20)
-                .withDurability(storage.durability());
+                .withDurability(storage.durability())
+                .withMinFreeBytes(storage.minFreeSpaceMb() << 20)
+                .withOnCorrupt(storage.onCorrupt());
         return storage.maxRecords().isPresent() ? options.withMaxRecords(storage.maxRecords().getAsLong()) : options;
     }
 }

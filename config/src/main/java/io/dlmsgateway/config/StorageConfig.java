@@ -1,6 +1,8 @@
 package io.dlmsgateway.config;
 
+import io.dlmsgateway.spool.CorruptSpoolAction;
 import io.dlmsgateway.spool.SpoolDurability;
+import io.dlmsgateway.spool.SpoolOptions;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +18,8 @@ import java.util.OptionalLong;
  *   maxSizeMb: 512        # past this the oldest readings are dropped, counted and logged
  *   maxRecords: 1000000   # optional second bound
  *   durability: crash     # crash: survives a gateway crash; fsync: survives power loss too, slower
+ *   minFreeSpaceMb: 64    # the backlog stops growing when less than this is free on the spool's file system
+ *   onCorrupt: move-aside # a spool file that is not a database: move-aside (and start afresh) or refuse
  * }</pre>
  *
  * @param type       file or memory
@@ -23,13 +27,18 @@ import java.util.OptionalLong;
  * @param maxSizeMb  the bound of the backlog in MiB (see {@link io.dlmsgateway.spool.SpoolOptions#maxBytes()})
  * @param maxRecords the bound of the backlog in records, when given
  * @param durability what a stored reading survives; {@link SpoolDurability#CRASH} for memory
+ * @param minFreeSpaceMb the free space in MiB the spool leaves on its file system (see
+ *                   {@link io.dlmsgateway.spool.SpoolOptions#minFreeBytes()}); 0 for none
+ * @param onCorrupt  what starting does with a spool file that is not a usable database
  */
 public record StorageConfig(Type type, Optional<Path> path, long maxSizeMb, OptionalLong maxRecords,
-                            SpoolDurability durability) {
+                            SpoolDurability durability, long minFreeSpaceMb, CorruptSpoolAction onCorrupt) {
 
     /** Where the spool lives unless {@code path} says otherwise, relative to the main file's directory. */
     public static final String DEFAULT_PATH = "data/spool";
     public static final long DEFAULT_MAX_SIZE_MB = 512;
+    /** The spool's own default margin, in MiB. */
+    public static final long DEFAULT_MIN_FREE_SPACE_MB = SpoolOptions.DEFAULT_MIN_FREE_BYTES >> 20;
 
     /** The kinds of storage. */
     public enum Type {
@@ -44,6 +53,10 @@ public record StorageConfig(Type type, Optional<Path> path, long maxSizeMb, Opti
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(maxRecords, "maxRecords");
         Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(onCorrupt, "onCorrupt");
+        if (minFreeSpaceMb < 0) {
+            throw new IllegalArgumentException("minFreeSpaceMb must not be negative: " + minFreeSpaceMb);
+        }
         if (path.isPresent() != (type == Type.FILE)) {
             throw new IllegalArgumentException("a path is needed for type file and only for it");
         }
@@ -55,7 +68,7 @@ public record StorageConfig(Type type, Optional<Path> path, long maxSizeMb, Opti
     /** What applies when the main file has no {@code storage} section: a file spool of 512 MiB. */
     public static StorageConfig defaults(Path configDirectory) {
         return new StorageConfig(Type.FILE, Optional.of(configDirectory.resolve(DEFAULT_PATH)), DEFAULT_MAX_SIZE_MB,
-                OptionalLong.empty(), SpoolDurability.CRASH);
+                OptionalLong.empty(), SpoolDurability.CRASH, DEFAULT_MIN_FREE_SPACE_MB, CorruptSpoolAction.MOVE_ASIDE);
     }
 
     /** The options to open the spool with. */

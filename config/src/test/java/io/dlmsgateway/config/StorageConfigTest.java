@@ -3,6 +3,7 @@ package io.dlmsgateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.dlmsgateway.spool.CorruptSpoolAction;
 import io.dlmsgateway.spool.SpoolDurability;
 import io.dlmsgateway.spool.SpoolOptions;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ class StorageConfigTest {
         StorageConfig storage = load("");
 
         assertThat(storage).isEqualTo(new StorageConfig(StorageConfig.Type.FILE, Optional.of(dir.resolve("data/spool")),
-                512, OptionalLong.empty(), SpoolDurability.CRASH));
+                512, OptionalLong.empty(), SpoolDurability.CRASH, 64, CorruptSpoolAction.MOVE_ASIDE));
         SpoolOptions options = ConfigBinding.spool(storage);
         assertThat(options.directory()).contains(dir.resolve("data/spool"));
         assertThat(options.maxBytes()).isEqualTo(512L << 20);
@@ -64,12 +65,15 @@ class StorageConfigTest {
                   maxSizeMb: 64
                   maxRecords: 100000
                   durability: fsync
+                  minFreeSpaceMb: 10
+                  onCorrupt: refuse
                 """);
 
         assertThat(storage).isEqualTo(new StorageConfig(StorageConfig.Type.FILE, Optional.of(dir.resolve("spool-here")),
-                64, OptionalLong.of(100_000), SpoolDurability.FSYNC));
+                64, OptionalLong.of(100_000), SpoolDurability.FSYNC, 10, CorruptSpoolAction.REFUSE));
         assertThat(ConfigBinding.spool(storage)).isEqualTo(SpoolOptions.file(dir.resolve("spool-here"))
-                .withMaxBytes(64L << 20).withMaxRecords(100_000).withDurability(SpoolDurability.FSYNC));
+                .withMaxBytes(64L << 20).withMaxRecords(100_000).withDurability(SpoolDurability.FSYNC)
+                .withMinFreeBytes(10L << 20).withOnCorrupt(CorruptSpoolAction.REFUSE));
     }
 
     @Test
@@ -131,6 +135,21 @@ class StorageConfigTest {
     }
 
     @Test
+    void freeSpaceMarginAndCorruptFileActionAreChecked() {
+        assertThat(problems("storage:\n  minFreeSpaceMb: -1\n  onCorrupt: delete\n")).containsExactly(
+                at("storage.minFreeSpaceMb", "-1 is out of range 0..1048576", 16),
+                at("storage.onCorrupt", "unknown onCorrupt 'delete'; expected one of: move-aside, refuse", 17));
+    }
+
+    @Test
+    void memoryTakesNoFreeSpaceMarginNorCorruptFileAction() {
+        assertThat(problems("storage:\n  type: memory\n  minFreeSpaceMb: 10\n  onCorrupt: refuse\n"))
+                .containsExactly(
+                        at("storage.minFreeSpaceMb", "only used with type file; memory storage has no file", 17),
+                        at("storage.onCorrupt", "only used with type file; memory storage has no file", 18));
+    }
+
+    @Test
     void pathThatIsAFile() throws Exception {
         Files.writeString(dir.resolve("taken"), "not a directory");
 
@@ -158,7 +177,8 @@ class StorageConfigTest {
     @Test
     void misspelledField() {
         assertThat(problems("storage:\n  maxSizeMB: 10\n")).containsExactly(at("storage.maxSizeMB",
-                "unknown field; expected one of: type, path, maxSizeMb, maxRecords, durability", 16));
+                "unknown field; expected one of: type, path, maxSizeMb, maxRecords, durability, minFreeSpaceMb, onCorrupt",
+                16));
     }
 
     @Test

@@ -162,10 +162,12 @@ public final class DemoCommand implements Callable<Integer> {
         GatewayStatistics s = gateway.statistics();
         double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
         String line = String.format(Locale.ROOT,
-                "meters up %d/%d | polls %d (%.1f/s, %d failed) | published %d | backlog %d | ThingsBoard %s,"
+                "meters up %d/%d | polls %d (%.1f/s, %d failed) | published %d | backlog %d%s | ThingsBoard %s,"
                         + " received %d readings in %d messages",
                 s.fleet().devicesUp(), s.fleet().devicesTotal(), s.fleet().polls(), s.fleet().polls() / seconds,
                 s.fleet().failures(), gateway.readingsPublished(), s.spool().backlogRecords(),
+                (s.spool().dropped() > 0 ? " | dropped " + s.spool().dropped() : "")
+                        + GatewayStatistics.spoolSummary(s.spool()).replace("; ", " | "),
                 s.connected() ? "connected" : "down", thingsBoard.readings.get(), thingsBoard.messages.get());
         synchronized (out) {
             for (String sample : thingsBoard.takeSamples()) {

@@ -10,6 +10,8 @@ import io.dlmsgateway.gateway.internal.DeviceRpcRouter;
 import io.dlmsgateway.gateway.internal.TelemetryMapping;
 import io.dlmsgateway.resources.GatewayResources;
 import io.dlmsgateway.spool.Spool;
+import io.dlmsgateway.spool.SpoolException;
+import io.dlmsgateway.spool.SpoolStatistics;
 import io.dlmsgateway.spool.SpoolRecord;
 import io.dlmsgateway.spool.SpooledBatch;
 import io.dlmsgateway.thingsboard.AttributeUpdate;
@@ -49,8 +51,11 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>A reading is on disk before it is published and leaves the disk only once ThingsBoard acknowledged it, so a
  * ThingsBoard outage, a network outage or a crash of the gateway loses nothing (delivery is at least once: a batch
- * published but not acknowledged before a crash is published again). The spool's size bound is the one place
- * readings can be dropped: oldest first, counted, logged.
+ * published but not acknowledged before a crash is published again). Readings go to the spool as they arrive and
+ * are on disk within milliseconds; {@code packDelay} gathers them for publishing only. The spool is the one place
+ * readings can be dropped, oldest first, counted by reason and logged: at its size bound, at the free-space margin
+ * of its file system, or from memory while its disk fails (full, I/O error), which never stops polling or
+ * publishing and ends by itself when writes succeed again.
  */
 public final class DlmsGateway implements AutoCloseable {
 
@@ -59,8 +64,6 @@ public final class DlmsGateway implements AutoCloseable {
     /** Records per spool batch; the transport splits them into payloads within ThingsBoard's limit. */
     private static final int SPOOL_BATCH_RECORDS = 2_000;
     private static final int SPOOL_BATCH_BYTES = 1 << 20;
-    /** Readings written to the spool in one transaction at most. */
-    private static final int APPEND_BATCH = 1_024;
     /** Pause before retrying a batch ThingsBoard did not acknowledge, so a persistent refusal cannot spin. */
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     /** Beside the spool: the devices announced by the last start. */
@@ -95,7 +98,7 @@ public final class DlmsGateway implements AutoCloseable {
         }
         this.mapping = new TelemetryMapping(devices);
         // first, as it is what most often cannot start (directory in use by another gateway, not writable)
-        this.spool = Spool.open(settings.spool());
+        this.spool = options.spoolOpener().apply(settings.spool());
         // the gateway shuts down only event loops it made; a host's, handed in through the options, it leaves alone
         this.resources = options.resources().orElseGet(GatewayResources::create);
         EventLoop timerLoop = resources.nextEventLoop();
@@ -138,16 +141,23 @@ public final class DlmsGateway implements AutoCloseable {
 
         running.add(fleet.readings()
                 .map(this::toRecord)
-                // readings gather for minPackSendDelay (as the ThingsBoard IoT gateway's packs do) and go to disk in
-                // one transaction, so that each publish carries many readings instead of one
-                .bufferTimeout(APPEND_BATCH, packDelay(), timer, true)
-                .concatMap(records -> spool.append(records).doOnSuccess(v -> readingsSpooled.add(records.size())))
+                // every reading goes to the spool the moment it arrives: the spool thread writes whatever is waiting
+                // in one transaction (group commit, no timer), so a reading is on disk within about a commit's time.
+                // The spool bounds what waits (on disk, or in memory while its store fails) and counts what it
+                // drops, so nothing here waits for a write: polling goes on whatever the disk does.
+                .flatMap(record -> spool.append(List.of(record))
+                        .doOnSuccess(v -> readingsSpooled.increment())
+                        // dropped while the store failed, or the spool closed: counted and logged by the spool
+                        .onErrorResume(SpoolException.class, e -> Mono.empty()), Integer.MAX_VALUE)
                 .subscribe(null, e -> {
-                    log.error("[DLMSConnector] readings could not be written to the spool; polling stops", e);
+                    log.error("[DLMSConnector] readings stopped", e);
                     ingestDone.tryEmitEmpty();
                 }, ingestDone::tryEmitEmpty));
 
-        running.add(transport.publishTelemetry(spool.batches(SPOOL_BATCH_RECORDS, SPOOL_BATCH_BYTES)
+        // minPackSendDelay applies to publishing only, as the ThingsBoard IoT gateway's packs do: a batch waits for
+        // readings to gather up to that long (or until it is full), so that each publish carries many readings
+        running.add(transport.publishTelemetry(spool.batches(SPOOL_BATCH_RECORDS, SPOOL_BATCH_BYTES,
+                                settings.packDelay())
                         .map(batch -> new TelemetryBatch<>(batch.records().stream().map(mapping::telemetry).toList(),
                                 batch)))
                 .concatMap(this::settle)
@@ -165,13 +175,12 @@ public final class DlmsGateway implements AutoCloseable {
         }
     }
 
-    private Duration packDelay() {
-        Duration delay = settings.packDelay();
-        return delay.isZero() ? Duration.ofMillis(1) : delay;
-    }
-
     private SpoolRecord toRecord(MeterReading reading) {
         SpoolRecord record = mapping.record(reading);
+        if (log.isTraceEnabled()) {
+            // what a crash test holds the spool to: a reading logged here must survive a kill a moment later
+            log.trace("[DLMSConnector] Received reading of '{}' taken at {}", record.key(), record.timestamp());
+        }
         GatewayDevice device = devices.get(reading.meter());
         if (TelemetryMapping.attributesFollowReadings(device)) {
             publishAttributesIfChanged(device, reading);
@@ -283,10 +292,18 @@ public final class DlmsGateway implements AutoCloseable {
 
     private void logStatus() {
         GatewayStatistics s = statistics();
-        log.info("[DLMSConnector] ThingsBoard {}; meters up {}/{}; readings spooled {}, published {}, backlog {},"
-                        + " dropped {}",
-                s.connected() ? "connected" : "unreachable", s.fleet().devicesUp(), s.fleet().devicesTotal(),
-                readingsSpooled.sum(), readingsPublished.sum(), s.spool().backlogRecords(), s.spool().dropped());
+        SpoolStatistics spooled = s.spool();
+        String line = "[DLMSConnector] ThingsBoard {}; meters up {}/{}; readings spooled {}, published {}, backlog {},"
+                + " dropped {}{}";
+        Object[] arguments = {s.connected() ? "connected" : "unreachable", s.fleet().devicesUp(),
+                s.fleet().devicesTotal(), readingsSpooled.sum(), readingsPublished.sum(), spooled.backlogRecords(),
+                spooled.dropped(), GatewayStatistics.spoolSummary(spooled)};
+        // a failing spool is what a person must see in the minute summary, not one more INFO line
+        if (spooled.failing()) {
+            log.warn(line, arguments);
+        } else {
+            log.info(line, arguments);
+        }
     }
 
     public MeterFleet fleet() {

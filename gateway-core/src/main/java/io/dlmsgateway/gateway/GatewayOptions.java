@@ -2,10 +2,13 @@ package io.dlmsgateway.gateway;
 
 import io.dlmsgateway.fleet.FleetOptions;
 import io.dlmsgateway.resources.GatewayResources;
+import io.dlmsgateway.spool.Spool;
+import io.dlmsgateway.spool.SpoolOptions;
 import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -18,8 +21,10 @@ public final class GatewayOptions {
     private final FleetOptions fleet;
     private final UnaryOperator<ThingsBoardSettings.Builder> transport;
     private final Duration statusLogInterval;
+    private final Function<SpoolOptions, Spool> spoolOpener;
 
     private GatewayOptions(Builder b) {
+        this.spoolOpener = b.spoolOpener;
         this.resources = b.resources;
         this.fleet = b.fleet;
         this.transport = b.transport;
@@ -57,7 +62,17 @@ public final class GatewayOptions {
         return statusLogInterval;
     }
 
+    /**
+     * Opens the spool the settings describe: {@link Spool#open} unless a host (or a test) hands in its own, e.g. to
+     * wrap the spool or to open it on a store that fails on purpose.
+     */
+    public Function<SpoolOptions, Spool> spoolOpener() {
+        return spoolOpener;
+    }
+
     public static final class Builder {
+
+        private Function<SpoolOptions, Spool> spoolOpener = Spool::open;
 
         private GatewayResources resources;
         private FleetOptions fleet = FleetOptions.defaults();
@@ -85,6 +100,12 @@ public final class GatewayOptions {
 
         public Builder statusLogInterval(Duration interval) {
             this.statusLogInterval = Objects.requireNonNull(interval);
+            return this;
+        }
+
+        /** See {@link GatewayOptions#spoolOpener()}. */
+        public Builder spoolOpener(Function<SpoolOptions, Spool> opener) {
+            this.spoolOpener = Objects.requireNonNull(opener, "opener");
             return this;
         }
 

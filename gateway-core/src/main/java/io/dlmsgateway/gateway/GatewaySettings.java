@@ -17,8 +17,8 @@ import java.util.Optional;
  *                        replaced by the gateway's shared ones
  * @param spool           the disk (or memory) spool
  * @param statisticsPeriod how often the gateway publishes its own statistics; empty for never
- * @param packDelay       longest a reading waits for others to fill a telemetry batch (ThingsBoard IoT gateway's
- *                        {@code minPackSendDelayMS})
+ * @param packDelay       longest a stored reading waits for others to fill a telemetry batch (ThingsBoard IoT
+ *                        gateway's {@code minPackSendDelayMS}); publishing only: readings go to the spool at once
  */
 public record GatewaySettings(List<GatewayDevice> devices, ThingsBoardSettings thingsBoard, SpoolOptions spool,
                               Optional<Duration> statisticsPeriod, Duration packDelay) {

@@ -22,7 +22,7 @@ public record GatewayStatistics(FleetStatistics fleet, SpoolStatistics spool, Tr
     /**
      * What the gateway publishes as its own telemetry: the seed's metrics (devicesTotal, devicesUp, devicesDown,
      * bytesReceived, bytesSent, messagesReceived, messagesSent) plus readings spooled and published, the spool
-     * backlog and what was lost or skipped.
+     * backlog, what was lost or skipped and why, and whether the spool fails ({@code spoolFailing}, {@code spoolError}).
      */
     public Map<String, Object> asTelemetry() {
         Map<String, Object> values = new LinkedHashMap<>();
@@ -40,7 +40,30 @@ public record GatewayStatistics(FleetStatistics fleet, SpoolStatistics spool, Tr
         values.put("readingsPublished", readingsPublished);
         values.put("spoolBacklog", spool.backlogRecords());
         values.put("readingsDropped", spool.dropped());
+        // why: the bound (maxSizeMb, maxRecords), the free-space margin, memory full while the disk failed
+        values.put("readingsDroppedSpoolFull", spool.droppedForBound());
+        values.put("readingsDroppedDiskSpace", spool.droppedForDiskSpace());
+        values.put("readingsDroppedSpoolFailing", spool.droppedWhileFailing());
+        values.put("spoolFailing", spool.failing());
+        values.put("spoolHeld", spool.heldRecords());
+        values.put("spoolError", spool.failure().orElse(""));
         values.put("valuesDropped", transport.droppedValues());
         return values;
+    }
+
+    /**
+     * What a status line adds about the spool: nothing while it is well; why readings were dropped, when any were;
+     * and above all that it fails, with the reason, while it does.
+     */
+    public static String spoolSummary(SpoolStatistics spool) {
+        StringBuilder summary = new StringBuilder();
+        if (spool.dropped() > 0) {
+            summary.append(" (spool full ").append(spool.droppedForBound()).append(", disk space ")
+                    .append(spool.droppedForDiskSpace()).append(", spool failing ").append(spool.droppedWhileFailing())
+                    .append(')');
+        }
+        spool.failure().ifPresent(reason -> summary.append("; SPOOL FAILING, ").append(spool.heldRecords())
+                .append(" readings held in memory, retrying: ").append(reason));
+        return summary.toString();
     }
 }

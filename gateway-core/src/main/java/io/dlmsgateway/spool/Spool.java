@@ -4,6 +4,7 @@ import io.dlmsgateway.spool.internal.SqliteSpool;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -28,9 +29,17 @@ import java.util.List;
  * see {@link SpoolDurability} for operating-system crashes and power loss.
  *
  * <p><b>Bound</b>: when an append would take the backlog past {@link SpoolOptions#maxBytes()} or
- * {@link SpoolOptions#maxRecords()}, the oldest records are dropped, in flight or not (an acknowledgement that
- * comes later for them does nothing). Drops are counted in {@link SpoolStatistics#dropped()} and logged at WARN,
- * at most once per 10 seconds with the count since the last report.
+ * {@link SpoolOptions#maxRecords()}, or when less than {@link SpoolOptions#minFreeBytes()} is free on the spool's
+ * file system and the backlog would grow, the oldest records are dropped, in flight or not (an acknowledgement that
+ * comes later for them does nothing). Drops are counted in {@link SpoolStatistics#dropped()}, by reason, and logged
+ * at WARN, at most once per 10 seconds per reason with the count since the last report.
+ *
+ * <p><b>A failing store</b> (disk full, I/O error) never stops the spool: a write that fails is rolled back and
+ * retried, with a growing pause of at most 5 seconds; meanwhile appends wait in memory (bounded by
+ * {@link SpoolOptions#maxHeldBytes()}, the oldest dropped past it) and acknowledged records are not handed out
+ * again while their removal waits for the retry. {@link SpoolStatistics#failure()} says why while it lasts; the
+ * first failure is logged at ERROR, the recovery at INFO. A spool file that is not a usable database is handled at
+ * {@link #open} as {@link SpoolOptions#onCorrupt()} says.
  *
  * <p><b>Threads</b>: every disk access runs on the spool's own thread, never on the caller's, so all methods may be
  * called from a Netty event loop; only {@link #close()} waits. Monos complete and batches are emitted on the spool
@@ -44,7 +53,9 @@ public interface Spool extends AutoCloseable {
      * Opens (or creates) the spool. A durable spool continues with the records and sequence numbers it had; a spool
      * whose backlog exceeds a lowered bound drops its oldest records right away. Blocks while it opens the store.
      *
-     * @throws SpoolException when the store cannot be opened, e.g. another process uses the directory
+     * @throws SpoolException when the store cannot be opened, saying why: another process uses the directory,
+     *                        the directory cannot be written (permission denied, read-only file system, ...), the
+     *                        file is corrupt and {@link CorruptSpoolAction#REFUSE} was chosen
      */
     static Spool open(SpoolOptions options) {
         return SqliteSpool.open(options);
@@ -54,8 +65,12 @@ public interface Spool extends AutoCloseable {
      * Stores records, in list order, after every record appended before. Appends that arrive together are written
      * in one transaction. A record larger than the whole bound is dropped (counted, logged) rather than stored.
      *
+     * <p>The records are written as soon as the spool thread takes them: whatever arrived meanwhile goes into the
+     * same transaction (group commit), with no timer, so a record is durable within about one commit's time.
+     *
      * @return completes once the records are durable as {@link SpoolOptions#durability()} says, on the spool thread;
-     *         errors with a {@link SpoolException} when the write failed (nothing of this append is stored then)
+     *         while the store fails it completes only once a retry wrote them, and errors with a
+     *         {@link SpoolException} if they were dropped from memory meanwhile or the spool closed first
      */
     Mono<Void> append(List<SpoolRecord> records);
 
@@ -72,10 +87,20 @@ public interface Spool extends AutoCloseable {
     Flux<SpooledBatch> batches(int maxRecords, int maxBytes);
 
     /**
+     * As {@link #batches(int, int)}, but a batch waits up to {@code linger} for records to gather: it is handed out
+     * once its oldest record has waited {@code linger} since it was stored, or at once when {@code maxRecords}
+     * records wait. Records that were stored before the spool opened, or released, go at once. This is how a
+     * publisher makes few large messages out of many small appends without delaying the appends themselves.
+     */
+    Flux<SpooledBatch> batches(int maxRecords, int maxBytes, Duration linger);
+
+    /**
      * Removes the batch's records from the store, durably. Records already dropped by the bound, or a batch whose
      * lease ended, are ignored.
      *
-     * @return completes once the removal is durable, on the spool thread
+     * @return completes once the removal is durable, on the spool thread; while the store fails, once the removal
+     *         waits for the retry (the records are not handed out again by this spool, but a crash before the retry
+     *         succeeded delivers them once more)
      */
     Mono<Void> acknowledge(SpooledBatch batch);
 

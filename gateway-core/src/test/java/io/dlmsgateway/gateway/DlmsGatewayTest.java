@@ -100,7 +100,9 @@ class DlmsGatewayTest {
                 Duration.ofSeconds(5)).json();
         assertThat(stats.fieldNames()).toIterable().contains("devicesTotal", "devicesUp", "devicesDown",
                 "bytesReceived", "bytesSent", "messagesReceived", "messagesSent", "readingsSpooled",
-                "readingsPublished", "spoolBacklog", "readingsDropped");
+                "readingsPublished", "spoolBacklog", "readingsDropped", "readingsDroppedSpoolFull",
+                "readingsDroppedDiskSpace", "readingsDroppedSpoolFailing", "spoolFailing", "spoolError");
+        assertThat(stats.get("spoolFailing").asBoolean()).isFalse();
         assertThat(stats.get("devicesTotal").asInt()).isEqualTo(3);
         assertThat(stats.get("readingsSpooled").isIntegralNumber()).isTrue();
         assertThat(stats.get("readingsPublished").asLong()).isBetween(0L, gateway.readingsPublished());

@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,7 +72,8 @@ class SpoolTest {
         assertThat(spool.statistics().inFlightRecords()).isEqualTo(5);
 
         spool.acknowledge(batch).block(TIMEOUT);
-        assertThat(spool.statistics()).isEqualTo(new SpoolStatistics(0, 0, 0, 5, 5, 0, 0));
+        assertThat(spool.statistics()).isEqualTo(new SpoolStatistics(0, 0, 0, 5, 5, 0, 0, 0, 0, 0, 0,
+                Optional.empty()));
 
         // gone from disk as well: a reopened spool hands out only what came after
         spool.close();
@@ -196,6 +198,7 @@ class SpoolTest {
 
         SpoolStatistics statistics = spool.statistics();
         assertThat(statistics.dropped()).isEqualTo(15);
+        assertThat(statistics.droppedForBound()).isEqualTo(15);
         assertThat(statistics.appended()).isEqualTo(25);
         assertThat(statistics.backlogRecords()).isEqualTo(10);
         assertThat(statistics.backlogBytes()).isEqualTo(10 * storedSize());
@@ -274,6 +277,46 @@ class SpoolTest {
     }
 
     @Test
+    void aBatchWaitsForItsLingerUnlessItIsFull() {
+        Spool spool = open();
+
+        StepVerifier.create(spool.batches(3, ANY_BYTES, Duration.ofHours(1)), 0)
+                .thenRequest(1)
+                .then(() -> spool.append(records("m", 0, 2)).block(TIMEOUT))
+                // two of three: they wait for more (an hour, here)
+                .expectNoEvent(Duration.ofMillis(300))
+                .then(() -> spool.append(records("m", 2, 3)).block(TIMEOUT))
+                // the third fills the batch: out at once
+                .assertNext(b -> assertThat(b.records()).containsExactlyElementsOf(records("m", 0, 3)))
+                .thenCancel().verify(TIMEOUT);
+    }
+
+    @Test
+    void aLingeringBatchGoesWhenItsLingerHasPassed() {
+        Spool spool = open();
+
+        StepVerifier.create(spool.batches(1000, ANY_BYTES, Duration.ofMillis(100)), 0)
+                .then(() -> spool.append(records("m", 0, 2)).block(TIMEOUT))
+                .then(() -> spool.append(records("m", 2, 4)).block(TIMEOUT))
+                .thenRequest(1)
+                // far from full, but once the oldest waited its linger the batch goes, with the younger ones
+                .assertNext(b -> assertThat(b.records()).containsExactlyElementsOf(records("m", 0, 4)))
+                .thenCancel().verify(TIMEOUT);
+    }
+
+    @Test
+    void whatWasStoredBeforeTheSpoolOpenedWaitsNoLinger() {
+        Spool spool = open();
+        spool.append(records("m", 0, 2)).block(TIMEOUT);
+        spool.close();
+        Spool reopened = open();
+
+        // an hour's linger, yet the backlog of the last run goes at once
+        assertThat(reopened.batches(1000, ANY_BYTES, Duration.ofHours(1)).blockFirst(TIMEOUT).records())
+                .containsExactlyElementsOf(records("m", 0, 2));
+    }
+
+    @Test
     void concurrentAppendsKeepEachWritersOrderAndLoseNothing() throws Exception {
         Spool spool = open();
         int writers = 4;
@@ -341,7 +384,8 @@ class SpoolTest {
 
         assertThat(batch.records()).containsExactlyElementsOf(records("m", 2, 5));
         spool.acknowledge(batch).block(TIMEOUT);
-        assertThat(spool.statistics()).isEqualTo(new SpoolStatistics(0, 0, 0, 5, 3, 2, 0));
+        assertThat(spool.statistics()).isEqualTo(new SpoolStatistics(0, 0, 0, 5, 3, 2, 2, 0, 0, 0, 0,
+                Optional.empty()));
     }
 
     private static ListAppender<ILoggingEvent> captureSpoolLog() {

@@ -16,6 +16,7 @@ import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.gateway.ValueTemplate;
+import io.dlmsgateway.spool.CorruptSpoolAction;
 import io.dlmsgateway.spool.SpoolDurability;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,14 +131,25 @@ public final class GatewayConfigParser {
         if (!file && node.has("durability")) {
             node.problem("durability", "only used with type file; memory storage does not survive a restart");
         }
+        OptionalLong minFreeSpaceMb = node.has("minFreeSpaceMb") ? node.integer("minFreeSpaceMb", 0,
+                MAX_STORAGE_SIZE_MB) : OptionalLong.of(StorageConfig.DEFAULT_MIN_FREE_SPACE_MB);
+        Optional<CorruptSpoolAction> onCorrupt = enumField(node, "onCorrupt", CorruptSpoolAction.class,
+                CorruptSpoolAction.MOVE_ASIDE);
+        for (String fileOnly : List.of("minFreeSpaceMb", "onCorrupt")) {
+            if (!file && node.has(fileOnly)) {
+                node.problem(fileOnly, "only used with type file; memory storage has no file");
+            }
+        }
         node.reportUnknownFields(THINGSBOARD_STORAGE_FIELDS);
         boolean pathOk = !file || path.isPresent();
         if (type.isEmpty() || !pathOk || maxSizeMb.isEmpty() || (node.has("maxRecords") && maxRecords.isEmpty())
-                || durability.isEmpty() || (!file && (node.has("path") || node.has("durability")))) {
+                || durability.isEmpty() || minFreeSpaceMb.isEmpty() || onCorrupt.isEmpty()
+                || (!file && (node.has("path") || node.has("durability") || node.has("minFreeSpaceMb")
+                        || node.has("onCorrupt")))) {
             return Optional.empty();
         }
         return Optional.of(new StorageConfig(type.get(), path, maxSizeMb.getAsLong(), maxRecords,
-                file ? durability.get() : SpoolDurability.CRASH));
+                file ? durability.get() : SpoolDurability.CRASH, minFreeSpaceMb.getAsLong(), onCorrupt.get()));
     }
 
     private ThingsBoardConfig thingsBoard(ConfigNode node) {

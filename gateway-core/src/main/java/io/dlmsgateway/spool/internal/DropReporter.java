@@ -15,16 +15,17 @@ final class DropReporter {
 
     private final Logger log;
     private final String spoolName;
-    private final String bound;
+    private final String situation;
     private long unreported;
     private long total;
     private long lastReportNanos;
     private boolean reported;
 
-    DropReporter(Logger log, String spoolName, String bound) {
+    /** @param situation why records are dropped, as the log line says it after the spool's name */
+    DropReporter(Logger log, String spoolName, String situation) {
         this.log = log;
         this.spoolName = spoolName;
-        this.bound = bound;
+        this.situation = situation;
     }
 
     void dropped(long records, long now) {
@@ -55,8 +56,8 @@ final class DropReporter {
     }
 
     private void report(long now) {
-        log.warn("Spool {} is full ({}): dropped {} record(s), oldest first, since the last report, {} since it was "
-                + "opened", spoolName, bound, unreported, total);
+        log.warn("Spool {} {}: dropped {} record(s), oldest first, since the last report, {} since it was opened",
+                spoolName, situation, unreported, total);
         unreported = 0;
         reported = true;
         lastReportNanos = now;

@@ -26,6 +26,8 @@ final class SpoolDatabase implements AutoCloseable {
 
     static final String FILE_NAME = "spool.db";
     private static final int SCHEMA_VERSION = 1;
+    /** SQLite's default page size, which the spool never changes. */
+    private static final long PAGE_SIZE = 4096;
     // a bigger WAL file left behind by a burst is cut back to this at the next checkpoint
     private static final long JOURNAL_SIZE_LIMIT = 8L << 20;
 
@@ -42,6 +44,8 @@ final class SpoolDatabase implements AutoCloseable {
     }
 
     private final Connection connection;
+    private final StoreFaults faults;
+    private final PreparedStatement freelist;
     private final PreparedStatement insert;
     private final PreparedStatement saveState;
     private final PreparedStatement readFrom;
@@ -51,8 +55,10 @@ final class SpoolDatabase implements AutoCloseable {
     private int pendingInserts;
     private int pendingDeletes;
 
-    private SpoolDatabase(Connection connection) throws SQLException {
+    private SpoolDatabase(Connection connection, StoreFaults faults) throws SQLException {
         this.connection = connection;
+        this.faults = faults;
+        freelist = connection.prepareStatement("PRAGMA freelist_count");
         insert = connection.prepareStatement(
                 "INSERT INTO spool_record (seq, record_key, ts, size, payload) VALUES (?, ?, ?, ?, ?)");
         saveState = connection.prepareStatement(
@@ -65,7 +71,7 @@ final class SpoolDatabase implements AutoCloseable {
     }
 
     /** Opens or creates the database the options name; holds it exclusively until closed. */
-    static SpoolDatabase open(SpoolOptions options, Path file) throws SQLException {
+    static SpoolDatabase open(SpoolOptions options, Path file, StoreFaults faults) throws SQLException {
         Connection connection = new SQLiteConfig().createConnection(
                 file == null ? "jdbc:sqlite::memory:" : "jdbc:sqlite:" + file);
         try (Statement s = connection.createStatement()) {
@@ -108,10 +114,13 @@ final class SpoolDatabase implements AutoCloseable {
                       backlog_records INTEGER NOT NULL,
                       backlog_size INTEGER NOT NULL)""");
             s.execute("INSERT OR IGNORE INTO spool_state VALUES (0, 1, 0, 0)");
-            s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+            if (version != SCHEMA_VERSION) {
+                // only when it changes: an open that writes nothing works on a full disk too
+                s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+            }
             s.execute("COMMIT");
             connection.setAutoCommit(false);
-            return new SpoolDatabase(connection);
+            return new SpoolDatabase(connection, faults);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
@@ -150,6 +159,7 @@ final class SpoolDatabase implements AutoCloseable {
 
     void flushInserts() throws SQLException {
         if (pendingInserts > 0) {
+            faults.beforeWrite("insert");
             pendingInserts = 0;
             insert.executeBatch();
         }
@@ -165,6 +175,7 @@ final class SpoolDatabase implements AutoCloseable {
 
     void flushDeletes() throws SQLException {
         if (pendingDeletes > 0) {
+            faults.beforeWrite("delete");
             pendingDeletes = 0;
             deleteRange.executeBatch();
         }
@@ -189,6 +200,7 @@ final class SpoolDatabase implements AutoCloseable {
     }
 
     void deleteUpTo(long sequence) throws SQLException {
+        faults.beforeWrite("delete");
         deleteUpTo.setLong(1, sequence);
         deleteUpTo.executeUpdate();
     }
@@ -198,9 +210,11 @@ final class SpoolDatabase implements AutoCloseable {
      * {@code maxRecords} of them and {@code maxBytes} of size, but at least one.
      *
      * @param end where reading resumes when the table has nothing more: the next sequence to be appended
+     * @param limit a batch starts only with a record below this sequence (an older one waits, ripe, so the
+     *              batch goes, younger ones along); when the oldest waiting is at or above it, nothing is read
      */
     BatchRead readBatch(SqliteSpool owner, long generation, long from, int maxRecords, long maxBytes,
-                        LongPredicate inFlight, long end) throws SQLException {
+                        LongPredicate inFlight, long end, long limit) throws SQLException {
         List<SpoolRecord> records = new ArrayList<>();
         long[] sequences = new long[Math.min(maxRecords, 1024)];
         int[] sizes = new int[sequences.length];
@@ -212,6 +226,11 @@ final class SpoolDatabase implements AutoCloseable {
                 long sequence = rs.getLong(1);
                 if (inFlight.test(sequence)) {
                     continue;
+                }
+                if (records.isEmpty() && sequence >= limit) {
+                    // the oldest waiting record is young: nothing goes yet
+                    resumeAt = sequence;
+                    break;
                 }
                 int size = rs.getInt(4);
                 int n = records.size();
@@ -238,13 +257,25 @@ final class SpoolDatabase implements AutoCloseable {
     }
 
     void saveState(long nextSequence, long backlogRecords, long backlogSize) throws SQLException {
+        faults.beforeWrite("state");
         saveState.setLong(1, nextSequence);
         saveState.setLong(2, backlogRecords);
         saveState.setLong(3, backlogSize);
         saveState.executeUpdate();
     }
 
+    /**
+     * Bytes of pages inside the file that deleted records left free: new records reuse them before the file grows,
+     * so they are room the file system need not give. Reads the database header only.
+     */
+    long freePageBytes() throws SQLException {
+        try (ResultSet rs = freelist.executeQuery()) {
+            return rs.next() ? rs.getLong(1) * PAGE_SIZE : 0;
+        }
+    }
+
     void commit() throws SQLException {
+        faults.beforeWrite("commit");
         connection.commit();
     }
 
@@ -253,7 +284,19 @@ final class SpoolDatabase implements AutoCloseable {
         pendingDeletes = 0;
         insert.clearBatch();
         deleteRange.clearBatch();
-        connection.rollback();
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // On SQLITE_FULL and some I/O errors SQLite rolls the transaction back by itself; the driver's rollback
+            // then fails before it begins the next transaction, and every later commit would fail with "no
+            // transaction is active". Begin it here, so that the retry writes in a transaction like any other.
+            try (Statement s = connection.createStatement()) {
+                s.execute("BEGIN");
+            } catch (SQLException stillInTransaction) {
+                e.addSuppressed(stillInTransaction);
+                throw e;
+            }
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.dlmsgateway.spool.internal;
 
+import io.dlmsgateway.spool.CorruptSpoolAction;
 import io.dlmsgateway.spool.Spool;
 import io.dlmsgateway.spool.SpoolException;
 import io.dlmsgateway.spool.SpoolOptions;
@@ -8,25 +9,38 @@ import io.dlmsgateway.spool.SpoolStatistics;
 import io.dlmsgateway.spool.SpooledBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -37,16 +51,31 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Callers only enqueue commands on a lock-free queue and unpark the spool thread, which is all an event loop
  * ever does here (no lock, so nothing for BlockHound to catch). The spool thread drains the queue in groups, applies
  * a group's appends and acknowledgements in one transaction and commits once (group commit: many small appends from
- * many meters cost one commit), then completes their Monos and hands out batches for the demand there is; with
- * nothing queued it parks until the next command. Everything below the queue is confined to that thread, so it needs
- * no locks; what other threads read is the published statistics snapshot.
+ * many meters cost one commit, and an append waits for no timer, only for the commit in progress), then completes
+ * their Monos and hands out batches for the demand there is; with nothing queued it parks until the next command or
+ * the next deadline (a batch's linger, a retry, a drop report). Everything below the queue is confined to that
+ * thread, so it needs no locks; what other threads read is the published statistics snapshot.
+ *
+ * <p>A failed write (disk full, I/O error) rolls its transaction back and puts the spool into the failing state:
+ * the group's appends are held in memory (bounded, oldest dropped), its acknowledgements wait as pending deletions
+ * (their records are not handed out again), and a retry writes both, deletions first, after a pause that grows from
+ * 200 ms to 5 s. The first successful retry ends the failing state.
  */
 public final class SqliteSpool implements Spool {
 
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** A store that keeps failing is reported again at most this often (the first failure at once, at ERROR). */
+    private static final long STILL_FAILING_REPORT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final DateTimeFormatter ASIDE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
+    /** Why records are dropped; indexes {@link #drops} and the per-transaction counts. */
+    private enum DropReason { BOUND, DISK_SPACE, FAILING }
 
     private final SpoolOptions options;
+    private final StoreFaults faults;
     private final String name;
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -57,7 +86,8 @@ public final class SqliteSpool implements Spool {
 
     // confined to the spool thread from here on
     private SpoolDatabase database;
-    private DropReporter drops;
+    private FileStore fileStore;
+    private final DropReporter[] drops = new DropReporter[DropReason.values().length];
     /** Sequence of every record handed out and not settled, to the batch that holds it. */
     private final NavigableMap<Long, LeasedBatch> inFlight = new TreeMap<>();
     private long nextSequence;
@@ -66,7 +96,7 @@ public final class SqliteSpool implements Spool {
     private long backlogSize;
     private long appended;
     private long acknowledged;
-    private long dropped;
+    private final long[] dropped = new long[DropReason.values().length];
     private long redelivered;
     /** Every record below it is acknowledged, dropped or in flight: where the next batch read starts. */
     private long cursor;
@@ -77,10 +107,39 @@ public final class SqliteSpool implements Spool {
     private final List<Command> uncommitted = new ArrayList<>();
     private final List<Map.Entry<Long, LeasedBatch>> leasesEnded = new ArrayList<>();
     private long[] beforeTransaction;
-    private long unreportedDrops;
+    private final long[] unreportedDrops = new long[DropReason.values().length];
+    /** What the file system still gives this transaction's appends; negative until asked for. */
+    private long roomLeft = -1;
+    /** Set by a transaction that deletes every pending deletion: they are forgotten once it commits. */
+    private boolean pendingDeletesWritten;
+    /** Pending deletions at or below it were dropped by this transaction: forgotten once it commits. */
+    private long pendingDeletesEvictedUpTo = -1;
 
-    private SqliteSpool(SpoolOptions options) {
+    // linger: when records were stored, so that a batch can wait for more
+    /** Per committed group that stored records: {first sequence, System.nanoTime() of the commit}. Ascending. */
+    private final Deque<long[]> arrivals = new ArrayDeque<>();
+    /** Records below this sequence have waited long enough (or came from before the open, or were released). */
+    private long ripeBelow;
+    private long transactionFirstSequence;
+
+    // the failing state: null failure while the store works
+    private String failure;
+    private long failingSinceNanos;
+    private long retryAtNanos;
+    private long retryDelayNanos;
+    private long lastFailureReportNanos;
+    /** Appends not written yet, oldest first, while the store fails. */
+    private final Deque<Append> held = new ArrayDeque<>();
+    private long heldBytes;
+    private long heldRecords;
+    /** Acknowledged records whose deletion waits for the store: first sequence to {last sequence, size}. */
+    private final TreeMap<Long, long[]> pendingDeletes = new TreeMap<>();
+    private long pendingDeleteRecords;
+    private long pendingDeleteSize;
+
+    private SqliteSpool(SpoolOptions options, StoreFaults faults) {
         this.options = options;
+        this.faults = faults;
         this.name = options.directory().map(Path::toString).orElse("(memory)");
         this.thread = new Thread(this::run, "dlms-spool-" + THREADS.incrementAndGet());
         // committed records are safe whatever happens to the thread, so it need not hold the JVM up
@@ -89,15 +148,21 @@ public final class SqliteSpool implements Spool {
 
     /** See {@link Spool#open}. */
     public static Spool open(SpoolOptions options) {
+        return open(options, StoreFaults.NONE);
+    }
+
+    /** {@link Spool#open} with a store whose writes fail when {@code faults} says so: for tests. */
+    public static Spool open(SpoolOptions options, StoreFaults faults) {
         Objects.requireNonNull(options, "options");
-        SqliteSpool spool = new SqliteSpool(options);
+        Objects.requireNonNull(faults, "faults");
+        SqliteSpool spool = new SqliteSpool(options, faults);
         spool.thread.start();
         try {
             spool.started.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw cause instanceof SpoolException se ? se
-                    : new SpoolException("cannot open spool " + spool.name + ": " + cause.getMessage(), cause);
+                    : new SpoolException("cannot open spool " + spool.name + ": " + describe(cause), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             spool.close();
@@ -122,56 +187,208 @@ public final class SqliteSpool implements Spool {
             while ((c = commands.poll()) != null) {
                 group.add(c);
             }
-            if (!group.isEmpty()) {
+            long now = System.nanoTime();
+            if (!group.isEmpty() || retryDue(now) || lingerDue(now)) {
                 apply(group);
                 group.clear();
+                continue;
+            }
+            for (DropReporter reporter : drops) {
+                reporter.reportIfDue(now);
+            }
+            // an unpark between the poll above and this park is not lost: it leaves a permit that makes the
+            // park return at once
+            long wait = nanosUntilSomethingIsDue(now);
+            if (wait > 0) {
+                LockSupport.parkNanos(this, wait);
             } else {
-                drops.reportIfDue(System.nanoTime());
-                // an unpark between the poll above and this park is not lost: it leaves a permit that makes the
-                // park return at once
-                long wait = drops.nanosUntilReport(System.nanoTime());
-                if (wait > 0) {
-                    LockSupport.parkNanos(this, wait);
-                } else {
-                    LockSupport.park(this);
-                }
+                LockSupport.park(this);
             }
         }
         terminated = true;
         failLeftovers();
     }
 
+    private boolean retryDue(long now) {
+        return failure != null && now - retryAtNanos >= 0;
+    }
+
+    /** Whether the oldest unripe records ripened while a subscriber waits for them. */
+    private boolean lingerDue(long now) {
+        long[] oldest = arrivals.peekFirst();
+        return oldest != null && subscription != null && subscription.sink().requestedFromDownstream() > 0
+                && now - oldest[1] >= subscription.lingerNanos();
+    }
+
+    /** How long the spool thread may park; 0 for until the next command. */
+    private long nanosUntilSomethingIsDue(long now) {
+        long wait = Long.MAX_VALUE;
+        for (DropReporter reporter : drops) {
+            long w = reporter.nanosUntilReport(now);
+            if (w > 0) {
+                wait = Math.min(wait, w);
+            }
+        }
+        if (failure != null) {
+            wait = Math.min(wait, Math.max(1, retryAtNanos - now));
+        }
+        long[] oldest = arrivals.peekFirst();
+        if (oldest != null && subscription != null && subscription.sink().requestedFromDownstream() > 0) {
+            wait = Math.min(wait, Math.max(1, oldest[1] + subscription.lingerNanos() - now));
+        }
+        return wait == Long.MAX_VALUE ? 0 : wait;
+    }
+
     private void start() throws IOException, SQLException {
         Path file = null;
         if (options.directory().isPresent()) {
-            Files.createDirectories(options.directory().get());
-            file = options.directory().get().resolve(SpoolDatabase.FILE_NAME);
-        }
-        try {
-            database = SpoolDatabase.open(options, file);
-        } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY")) {
-                throw new SpoolException("spool " + name + " is in use by another spool or process", e);
+            Path directory = options.directory().get();
+            try {
+                Files.createDirectories(directory);
+            } catch (IOException e) {
+                throw new SpoolException("cannot open spool " + name + ": cannot create the directory: "
+                        + describe(e), e);
             }
-            throw e;
+            fileStore = Files.getFileStore(directory);
+            String unwritable = whyNotWritable(directory, fileStore);
+            if (unwritable != null) {
+                throw new SpoolException("cannot open spool " + name + ": the directory cannot be written: "
+                        + unwritable);
+            }
+            file = directory.resolve(SpoolDatabase.FILE_NAME);
         }
-        drops = new DropReporter(log, name, bound());
+        for (DropReason reason : DropReason.values()) {
+            drops[reason.ordinal()] = new DropReporter(log, name, situation(reason));
+        }
+        database = openDatabase(file);
         SpoolDatabase.State state = database.state();
         nextSequence = state.nextSequence();
         backlogRecords = state.backlogRecords();
         backlogSize = state.backlogSize();
-        // a bound lowered since the last run applies at once
-        beginTransaction();
-        enforceBound(0, 0);
-        finishTransaction();
+        // what was stored before this open waited long enough already
+        ripeBelow = nextSequence;
+        // a bound lowered since the last run applies at once; a store that cannot write now (a full disk) is
+        // retried like any failing write, and the next append enforces the bound again
+        if (backlogBytes() > options.maxBytes() || backlogRecords > options.maxRecords()) {
+            beginTransaction();
+            try {
+                enforceBound(0, 0, 0);
+            } catch (SQLException | RuntimeException e) {
+                abortTransaction(e);
+            }
+            finishTransaction();
+        }
         publishStatistics();
         log.info("Spool {} opened: {} record(s), {} bytes waiting; bound {}", name, backlogRecords, backlogBytes(),
                 bound());
     }
 
+    /**
+     * Opens the database; a file that is not one (or is damaged beyond SQLite's reading) is moved aside and a fresh
+     * one started, or refused, as the options say.
+     */
+    private SpoolDatabase openDatabase(Path file) throws SQLException {
+        SpoolDatabase opened = null;
+        try {
+            opened = SpoolDatabase.open(options, file, faults);
+            // the state row and the end of the table: a damaged file often opens and fails only here
+            opened.state();
+            return opened;
+        } catch (SQLException e) {
+            closeQuietly(opened);
+            if (e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY")) {
+                throw new SpoolException("spool " + name + " is in use by another spool or process", e);
+            }
+            if (file == null || !isCorrupt(e)) {
+                throw new SpoolException("cannot open spool " + name + ": " + describe(e), e);
+            }
+            if (options.onCorrupt() == CorruptSpoolAction.REFUSE) {
+                throw new SpoolException("cannot open spool " + name + ": " + file.getFileName()
+                        + " is not a usable database (" + e.getMessage() + "); move it aside or delete it, or let"
+                        + " the gateway do so (onCorrupt: move-aside)", e);
+            }
+            Path aside = moveAside(file);
+            log.error("Spool {}: {} is not a usable database ({}); moved aside to {} and starting a fresh spool: the"
+                    + " readings it held are not delivered", name, file.getFileName(), e.getMessage(), aside);
+            return SpoolDatabase.open(options, file, faults);
+        }
+    }
+
+    private static boolean isCorrupt(SQLException e) {
+        int primary = e.getErrorCode() & 0xff;
+        return primary == SQLiteErrorCode.SQLITE_NOTADB.code || primary == SQLiteErrorCode.SQLITE_CORRUPT.code;
+    }
+
+    /** Renames the database and its write-ahead log to {@code <name>.corrupt-<UTC time>}. */
+    private static Path moveAside(Path file) {
+        String suffix = ".corrupt-" + ZonedDateTime.now(ZoneOffset.UTC).format(ASIDE_STAMP);
+        Path aside = file.resolveSibling(file.getFileName() + suffix);
+        try {
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+            for (String companion : new String[]{"-wal", "-shm", "-journal"}) {
+                Path other = file.resolveSibling(file.getFileName() + companion);
+                if (Files.exists(other)) {
+                    Files.move(other, aside.resolveSibling(aside.getFileName() + companion),
+                            StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        } catch (IOException e) {
+            throw new SpoolException("cannot move the corrupt spool " + file + " aside: " + describe(e), e);
+        }
+        return aside;
+    }
+
+    /** Why the spool could not write its directory, in the words a person acts on; null when it can. */
+    private static String whyNotWritable(Path directory, FileStore store) {
+        if (store.isReadOnly()) {
+            return "read-only file system";
+        }
+        if (!Files.isDirectory(directory)) {
+            return "not a directory";
+        }
+        if (!Files.isWritable(directory)) {
+            return "permission denied";
+        }
+        return null;
+    }
+
+    /**
+     * An exception as one line that says why: the JDK's file exceptions carry the reason apart from the path
+     * ({@code AccessDeniedException: /x} alone says nothing), SQLite's carry it in the message.
+     */
+    static String describe(Throwable e) {
+        if (e instanceof AccessDeniedException a) {
+            return a.getFile() + ": permission denied";
+        }
+        if (e instanceof FileSystemException f) {
+            String reason = f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+            return f.getFile() + ": " + reason;
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private static void closeQuietly(SpoolDatabase database) {
+        if (database != null) {
+            try {
+                database.close();
+            } catch (SQLException ignored) {
+                // already failing: the first error is the one reported
+            }
+        }
+    }
+
     private String bound() {
         return options.maxBytes() + " bytes"
                 + (options.maxRecords() == Long.MAX_VALUE ? "" : ", " + options.maxRecords() + " records");
+    }
+
+    private String situation(DropReason reason) {
+        return switch (reason) {
+            case BOUND -> "is full (" + bound() + ")";
+            case DISK_SPACE -> "has less than " + options.minFreeBytes() + " bytes free on its file system";
+            case FAILING -> "cannot write its store and holds at most " + options.maxHeldBytes()
+                    + " bytes in memory";
+        };
     }
 
     @Override
@@ -185,12 +402,21 @@ public final class SqliteSpool implements Spool {
 
     @Override
     public Flux<SpooledBatch> batches(int maxRecords, int maxBytes) {
+        return batches(maxRecords, maxBytes, Duration.ZERO);
+    }
+
+    @Override
+    public Flux<SpooledBatch> batches(int maxRecords, int maxBytes, Duration linger) {
         if (maxRecords <= 0 || maxBytes <= 0) {
             throw new IllegalArgumentException("maxRecords and maxBytes must be positive: " + maxRecords + ", "
                     + maxBytes);
         }
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("linger must not be negative: " + linger);
+        }
+        long lingerNanos = linger.toNanos();
         return Flux.create(sink -> {
-            BatchSubscription s = new BatchSubscription(sink, maxRecords, maxBytes);
+            BatchSubscription s = new BatchSubscription(sink, maxRecords, maxBytes, lingerNanos);
             submit(new Subscribe(s));
             // new demand may find records that are already there: let the spool thread look
             sink.onRequest(n -> submit(Wake.INSTANCE));
@@ -261,6 +487,9 @@ public final class SqliteSpool implements Spool {
     }
 
     private void apply(List<Command> group) {
+        if (retryDue(System.nanoTime())) {
+            retry();
+        }
         for (Command command : group) {
             if (closed) {
                 command.fail(closedException());
@@ -268,9 +497,18 @@ public final class SqliteSpool implements Spool {
             }
             // Java 17: no pattern switch yet
             if (command instanceof Append a) {
-                write(a, () -> applyAppend(a.records()));
+                if (failure != null) {
+                    hold(a); // after what is held already: the order stays
+                } else {
+                    write(a, () -> applyAppend(a.records()));
+                }
             } else if (command instanceof Acknowledge a) {
-                write(a, () -> applyAcknowledge(a.lease()));
+                if (failure != null) {
+                    deleteLater(a.lease());
+                    a.complete();
+                } else {
+                    write(a, () -> applyAcknowledge(a.lease()));
+                }
             } else if (command instanceof Release r) {
                 applyRelease(r.lease());
             } else if (command instanceof Subscribe s) {
@@ -313,34 +551,60 @@ public final class SqliteSpool implements Spool {
     private void beginTransaction() {
         if (beforeTransaction == null) {
             beforeTransaction = new long[]{nextSequence, backlogRecords, backlogSize, appended, acknowledged,
-                    dropped};
+                    dropped[0], dropped[1], dropped[2]};
+            transactionFirstSequence = nextSequence;
         }
     }
 
-    private void finishTransaction() {
+    /** Commits the transaction, if one is open; false when that failed (the spool is failing then). */
+    private boolean finishTransaction() {
         if (beforeTransaction == null) {
-            return;
+            return true;
         }
         try {
             database.saveState(nextSequence, backlogRecords, backlogSize);
             database.commit();
         } catch (SQLException | RuntimeException e) {
             abortTransaction(e);
-            return;
+            return false;
         }
-        beforeTransaction = null;
-        leasesEnded.clear();
-        drops.dropped(unreportedDrops, System.nanoTime());
-        unreportedDrops = 0;
+        if (nextSequence > transactionFirstSequence) {
+            arrivals.addLast(new long[]{transactionFirstSequence, System.nanoTime()});
+        }
+        if (pendingDeletesWritten) {
+            pendingDeletes.clear();
+            pendingDeleteRecords = 0;
+            pendingDeleteSize = 0;
+        } else if (pendingDeletesEvictedUpTo >= 0) {
+            forgetPendingDeletesUpTo(pendingDeletesEvictedUpTo);
+        }
+        endTransaction();
+        long now = System.nanoTime();
+        for (DropReason reason : DropReason.values()) {
+            drops[reason.ordinal()].dropped(unreportedDrops[reason.ordinal()], now);
+            unreportedDrops[reason.ordinal()] = 0;
+        }
         // before completing: whoever continues on a completed Mono sees statistics that include it
         publishStatistics();
         for (Command c : uncommitted) {
             c.complete();
         }
         uncommitted.clear();
+        return true;
     }
 
-    /** Rolls the store and the counters back to before the group's transaction and fails its commands. */
+    private void endTransaction() {
+        beforeTransaction = null;
+        leasesEnded.clear();
+        roomLeft = -1;
+        pendingDeletesWritten = false;
+        pendingDeletesEvictedUpTo = -1;
+    }
+
+    /**
+     * Rolls the store and the counters back to before the group's transaction; its appends are held for the retry
+     * and its acknowledgements become pending deletions, since the store is failing.
+     */
     private void abortTransaction(Throwable cause) {
         try {
             database.rollback();
@@ -353,23 +617,218 @@ public final class SqliteSpool implements Spool {
         backlogSize = b[2];
         appended = b[3];
         acknowledged = b[4];
-        dropped = b[5];
-        beforeTransaction = null;
-        unreportedDrops = 0;
+        dropped[0] = b[5];
+        dropped[1] = b[6];
+        dropped[2] = b[7];
+        java.util.Arrays.fill(unreportedDrops, 0);
         for (Map.Entry<Long, LeasedBatch> e : leasesEnded) {
             // a lease ended by a new subscription meanwhile stays ended
             if (e.getValue().generation == generation) {
                 inFlight.put(e.getKey(), e.getValue());
             }
         }
-        leasesEnded.clear();
-        log.error("Spool {}: write failed, {} operation(s) rolled back", name, uncommitted.size(), cause);
-        SpoolException failure = new SpoolException("spool " + name + ": write failed: " + cause.getMessage(),
-                cause);
+        endTransaction();
+        failing(cause);
         for (Command c : uncommitted) {
-            c.fail(failure);
+            if (c instanceof Append a) {
+                hold(a);
+            } else if (c instanceof Acknowledge a) {
+                deleteLater(a.lease());
+                a.complete();
+            }
         }
         uncommitted.clear();
+    }
+
+    /** Enters (or stays in) the failing state and schedules the next retry. */
+    private void failing(Throwable cause) {
+        long now = System.nanoTime();
+        String reason = describe(cause);
+        if (failure == null) {
+            failure = reason;
+            failingSinceNanos = now;
+            lastFailureReportNanos = now;
+            retryDelayNanos = FIRST_RETRY_NANOS;
+            // the reason says it all for a full or broken disk; the trace is there for whoever debugs the spool
+            log.error("Spool {}: writing failed, retrying; new records wait in memory (at most {} bytes, then the"
+                    + " oldest are dropped): {}", name, options.maxHeldBytes(), reason);
+            log.debug("Spool {}: the failed write", name, cause);
+        } else {
+            failure = reason;
+            retryDelayNanos = Math.min(MAX_RETRY_NANOS, retryDelayNanos * 2);
+            if (now - lastFailureReportNanos >= STILL_FAILING_REPORT_NANOS) {
+                lastFailureReportNanos = now;
+                log.warn("Spool {}: still failing after {} s, {} record(s) held in memory, {} acknowledged"
+                                + " record(s) waiting to be deleted: {}", name,
+                        TimeUnit.NANOSECONDS.toSeconds(now - failingSinceNanos), heldRecords, pendingDeleteRecords,
+                        reason);
+            }
+        }
+        retryAtNanos = now + retryDelayNanos;
+        publishStatistics();
+    }
+
+    /**
+     * Writes what waited while the store failed: deletions first (on a full disk they are what frees room once
+     * checkpointed), then the held appends, each in one transaction. Ends the failing state when both succeed.
+     */
+    private void retry() {
+        if (!pendingDeletes.isEmpty()) {
+            beginTransaction();
+            try {
+                for (Map.Entry<Long, long[]> run : pendingDeletes.entrySet()) {
+                    database.deleteRange(run.getKey(), run.getValue()[0]);
+                }
+                database.flushDeletes();
+            } catch (SQLException | RuntimeException e) {
+                abortTransaction(e);
+                return;
+            }
+            backlogRecords -= pendingDeleteRecords;
+            backlogSize -= pendingDeleteSize;
+            acknowledged += pendingDeleteRecords;
+            pendingDeletesWritten = true;
+            if (!finishTransaction()) {
+                return;
+            }
+        }
+        if (!held.isEmpty()) {
+            beginTransaction();
+            try {
+                for (Append a : held) {
+                    applyAppend(a.records());
+                }
+            } catch (SQLException | RuntimeException e) {
+                abortTransaction(e);
+                return;
+            }
+            if (!finishTransaction()) {
+                return;
+            }
+        }
+        if (failure != null) {
+            // a read that failed meanwhile left the cursor where it was: the emit after this reads again
+            log.info("Spool {}: writing works again after {} s", name,
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - failingSinceNanos));
+            failure = null;
+        }
+        if (!held.isEmpty()) {
+            List<Append> written = new ArrayList<>(held);
+            held.clear();
+            heldBytes = 0;
+            heldRecords = 0;
+            // they waited long enough
+            ripeBelow = nextSequence;
+            arrivals.clear();
+            // whoever continues on a completed Mono sees the spool well again
+            publishStatistics();
+            for (Append a : written) {
+                a.complete();
+            }
+        }
+    }
+
+    /** Keeps an append in memory until the store works again; past the memory bound the oldest are dropped. */
+    private void hold(Append a) {
+        held.addLast(a);
+        long bytes = heldBytes(a);
+        heldBytes += bytes;
+        heldRecords += a.records().size();
+        while (heldBytes > options.maxHeldBytes() && !held.isEmpty()) {
+            Append oldest = held.pollFirst();
+            int n = oldest.records().size();
+            heldBytes -= heldBytes(oldest);
+            heldRecords -= n;
+            appended += n;
+            dropped[DropReason.FAILING.ordinal()] += n;
+            drops[DropReason.FAILING.ordinal()].dropped(n, System.nanoTime());
+            oldest.fail(new SpoolException("spool " + name + ": dropped from memory while the store fails ("
+                    + failure + ")"));
+        }
+    }
+
+    private static long heldBytes(Append a) {
+        long bytes = 0;
+        for (SpoolRecord r : a.records()) {
+            bytes += SpoolDatabase.sizeOf(r) + SpoolOptions.RECORD_OVERHEAD_BYTES;
+        }
+        return bytes;
+    }
+
+    /**
+     * An acknowledgement the store cannot write now: its records leave the in-flight table for the pending
+     * deletions, so that they are not handed out again, and are deleted by the retry.
+     */
+    private void deleteLater(LeasedBatch lease) {
+        long runStart = -1;
+        long runEnd = -1;
+        long runSize = 0;
+        for (int i = 0; i < lease.sequences.length; i++) {
+            long sequence = lease.sequences[i];
+            if (inFlight.get(sequence) != lease) {
+                continue; // dropped meanwhile, or the lease ended
+            }
+            inFlight.remove(sequence);
+            if (runStart >= 0 && sequence == runEnd + 1) {
+                runEnd = sequence;
+                runSize += lease.sizes[i];
+            } else {
+                if (runStart >= 0) {
+                    addPendingDelete(runStart, runEnd, runSize);
+                }
+                runStart = sequence;
+                runEnd = sequence;
+                runSize = lease.sizes[i];
+            }
+        }
+        if (runStart >= 0) {
+            addPendingDelete(runStart, runEnd, runSize);
+        }
+    }
+
+    private void addPendingDelete(long first, long last, long size) {
+        pendingDeletes.put(first, new long[]{last, size});
+        pendingDeleteRecords += last - first + 1;
+        pendingDeleteSize += size;
+    }
+
+    private boolean isPendingDelete(long sequence) {
+        Map.Entry<Long, long[]> run = pendingDeletes.floorEntry(sequence);
+        return run != null && sequence <= run.getValue()[0];
+    }
+
+    /** Pending deletions at or below {@code sequence}, which the bound just deleted with the oldest records. */
+    private long[] pendingDeletesUpTo(long sequence) {
+        long records = 0;
+        long size = 0;
+        for (Map.Entry<Long, long[]> run : pendingDeletes.headMap(sequence, true).entrySet()) {
+            long last = Math.min(sequence, run.getValue()[0]);
+            long n = last - run.getKey() + 1;
+            records += n;
+            // a run cut in two: its size is shared out evenly, close enough for a counter
+            size += n == run.getValue()[0] - run.getKey() + 1 ? run.getValue()[1]
+                    : run.getValue()[1] * n / (run.getValue()[0] - run.getKey() + 1);
+        }
+        return new long[]{records, size};
+    }
+
+    private void forgetPendingDeletesUpTo(long sequence) {
+        long[] gone = pendingDeletesUpTo(sequence);
+        Map.Entry<Long, long[]> cut = pendingDeletes.floorEntry(sequence);
+        long[] rest = null;
+        long restFirst = 0;
+        if (cut != null && cut.getValue()[0] > sequence) {
+            long runRecords = cut.getValue()[0] - cut.getKey() + 1;
+            long keep = cut.getValue()[0] - sequence;
+            restFirst = sequence + 1;
+            rest = new long[]{cut.getValue()[0], cut.getValue()[1] * keep / runRecords};
+        }
+        pendingDeletes.headMap(sequence, true).clear();
+        if (rest != null) {
+            pendingDeletes.put(restFirst, rest);
+        }
+        pendingDeleteRecords -= gone[0];
+        pendingDeleteSize = Math.max(0, pendingDeleteSize - gone[1]);
     }
 
     private void applyAppend(List<SpoolRecord> records) throws SQLException {
@@ -380,31 +839,73 @@ public final class SqliteSpool implements Spool {
             sizes[i] = SpoolDatabase.sizeOf(records.get(i));
             incomingBytes += sizes[i] + SpoolOptions.RECORD_OVERHEAD_BYTES;
         }
+        long room = roomOnDisk();
         // what would not fit into an empty spool is dropped before it is written, oldest first like the rest
         int first = 0;
-        while (first < n && (incomingBytes > options.maxBytes() || n - first > options.maxRecords())) {
+        int firstForSpace = 0;
+        while (first < n && (incomingBytes > options.maxBytes() || n - first > options.maxRecords()
+                || !fits(incomingBytes, room))) {
+            if (!fits(incomingBytes, room) && incomingBytes <= options.maxBytes()) {
+                firstForSpace++;
+            }
             incomingBytes -= sizes[first] + SpoolOptions.RECORD_OVERHEAD_BYTES;
             first++;
         }
         appended += n;
-        countDrops(first);
-        enforceBound(incomingBytes, n - first);
+        countDrops(first - firstForSpace, DropReason.BOUND);
+        countDrops(firstForSpace, DropReason.DISK_SPACE);
+        enforceBound(incomingBytes, n - first, incomingBytes - room);
         for (int i = first; i < n; i++) {
             database.insert(nextSequence++, records.get(i), sizes[i]);
             backlogSize += sizes[i];
         }
         database.flushInserts();
         backlogRecords += n - first;
+        if (roomLeft != Long.MAX_VALUE) {
+            roomLeft = Math.max(0, roomLeft - incomingBytes);
+        }
     }
 
-    /** Drops the oldest records until the backlog leaves room for what is about to come. */
-    private void enforceBound(long incomingBytes, long incomingRecords) throws SQLException {
+    /** Whether records of {@code bytes} fit into the room on disk once the whole backlog is dropped for them. */
+    private boolean fits(long bytes, long room) {
+        return room == Long.MAX_VALUE || bytes <= room + backlogBytes();
+    }
+
+    /**
+     * What the backlog may still grow by on the file system: the space free beyond the margin plus the pages deleted
+     * records left free inside the file. Asked once per transaction; unbounded in memory.
+     */
+    private long roomOnDisk() throws SQLException {
+        if (fileStore == null || options.minFreeBytes() == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (roomLeft < 0) {
+            long usable;
+            try {
+                usable = fileStore.getUsableSpace();
+            } catch (IOException e) {
+                usable = Long.MAX_VALUE; // cannot tell: the bound alone applies, and a write that fails is retried
+            }
+            long beyondMargin = usable == Long.MAX_VALUE ? Long.MAX_VALUE
+                    : Math.max(0, usable - options.minFreeBytes());
+            roomLeft = beyondMargin == Long.MAX_VALUE ? Long.MAX_VALUE
+                    : beyondMargin + database.freePageBytes();
+        }
+        return roomLeft;
+    }
+
+    /**
+     * Drops the oldest records until the backlog leaves room for what is about to come: within the bound, and
+     * within the room the file system has ({@code excessForSpace} bytes too many for it, when positive).
+     */
+    private void enforceBound(long incomingBytes, long incomingRecords, long excessForSpace) throws SQLException {
         long excessBytes = backlogBytes() + incomingBytes - options.maxBytes();
         long excessRecords = backlogRecords + incomingRecords - options.maxRecords();
-        if (excessBytes <= 0 && excessRecords <= 0) {
+        long needBytes = Math.max(excessBytes, excessForSpace);
+        if (needBytes <= 0 && excessRecords <= 0) {
             return;
         }
-        SpoolDatabase.Eviction eviction = database.oldestCovering(excessBytes, excessRecords,
+        SpoolDatabase.Eviction eviction = database.oldestCovering(needBytes, excessRecords,
                 SpoolOptions.RECORD_OVERHEAD_BYTES);
         if (eviction == null) {
             return;
@@ -412,16 +913,23 @@ public final class SqliteSpool implements Spool {
         database.deleteUpTo(eviction.lastSequence());
         backlogRecords -= eviction.records();
         backlogSize -= eviction.size();
-        countDrops(eviction.records());
+        // records whose deletion was pending had been delivered: they count as acknowledged, not dropped
+        long[] delivered = pendingDeletesUpTo(eviction.lastSequence());
+        if (delivered[0] > 0) {
+            acknowledged += delivered[0];
+            pendingDeletesEvictedUpTo = Math.max(pendingDeletesEvictedUpTo, eviction.lastSequence());
+        }
+        boolean forSpace = excessForSpace > Math.max(0, excessBytes) && excessRecords <= 0;
+        countDrops(eviction.records() - delivered[0], forSpace ? DropReason.DISK_SPACE : DropReason.BOUND);
         // dropping wins over a lease: the batch's later acknowledgement finds nothing of these to remove
         NavigableMap<Long, LeasedBatch> evictedLeases = inFlight.headMap(eviction.lastSequence(), true);
         evictedLeases.forEach((sequence, lease) -> leasesEnded.add(Map.entry(sequence, lease)));
         evictedLeases.clear();
     }
 
-    private void countDrops(long records) {
-        dropped += records;
-        unreportedDrops += records;
+    private void countDrops(long records, DropReason reason) {
+        dropped[reason.ordinal()] += records;
+        unreportedDrops[reason.ordinal()] += records;
     }
 
     private void applyAcknowledge(LeasedBatch lease) throws SQLException {
@@ -477,21 +985,37 @@ public final class SqliteSpool implements Spool {
         subscription = s;
     }
 
-    /** Hands out batches while the subscriber wants them and records wait. */
+    /** Marks records ripe whose linger has passed (all of them when nobody subscribes: nobody waits for them). */
+    private void ripen(long now) {
+        long linger = subscription == null ? 0 : subscription.lingerNanos();
+        while (!arrivals.isEmpty() && now - arrivals.peekFirst()[1] >= linger) {
+            arrivals.pollFirst();
+            long[] next = arrivals.peekFirst();
+            ripeBelow = Math.max(ripeBelow, next == null ? nextSequence : next[0]);
+        }
+    }
+
+    /** Hands out batches while the subscriber wants them and records wait (ripe ones, or a full batch). */
     private void emit() {
+        ripen(System.nanoTime());
         BatchSubscription s = subscription;
         if (s == null) {
             return;
         }
         while (cursor < nextSequence && !s.sink().isCancelled() && s.sink().requestedFromDownstream() > 0) {
+            boolean full = nextSequence - Math.max(cursor, ripeBelow) >= s.maxRecords();
+            if (cursor >= ripeBelow && !full) {
+                return; // young records and not a full batch: they wait for their linger (the run loop's deadline)
+            }
             SpoolDatabase.BatchRead read;
             try {
+                // not a full batch: it goes only if its oldest record is ripe, and takes the young ones along
                 read = database.readBatch(this, generation, cursor, s.maxRecords(), s.maxBytes(),
-                        inFlight::containsKey, nextSequence);
+                        sequence -> inFlight.containsKey(sequence) || isPendingDelete(sequence), nextSequence,
+                        full ? Long.MAX_VALUE : ripeBelow);
             } catch (SQLException | RuntimeException e) {
-                subscription = null;
-                log.error("Spool {}: reading a batch failed", name, e);
-                s.sink().error(new SpoolException("spool " + name + ": read failed: " + e.getMessage(), e));
+                // the subscriber stays: the retry reads again
+                failing(e);
                 return;
             }
             cursor = read.resumeAt();
@@ -507,8 +1031,25 @@ public final class SqliteSpool implements Spool {
     }
 
     private void closeNow() {
+        if (failure != null) {
+            retry(); // a last attempt, so that a store that works again keeps what was held
+        }
         closed = true;
-        drops.flush();
+        if (!held.isEmpty()) {
+            log.error("Spool {}: closing while writing fails ({}): {} held record(s) are lost", name, failure,
+                    heldRecords);
+            for (Append a : held) {
+                appended += a.records().size();
+                dropped[DropReason.FAILING.ordinal()] += a.records().size();
+                a.fail(new SpoolException("spool " + name + " closed while its store failed: " + failure));
+            }
+            held.clear();
+            heldBytes = 0;
+            heldRecords = 0;
+        }
+        for (DropReporter reporter : drops) {
+            reporter.flush();
+        }
         if (subscription != null) {
             subscription.sink().complete();
             subscription = null;
@@ -526,8 +1067,12 @@ public final class SqliteSpool implements Spool {
     }
 
     private void publishStatistics() {
+        long droppedForBound = dropped[DropReason.BOUND.ordinal()];
+        long droppedForSpace = dropped[DropReason.DISK_SPACE.ordinal()];
+        long droppedWhileFailing = dropped[DropReason.FAILING.ordinal()];
         statistics = new SpoolStatistics(backlogRecords, backlogBytes(), inFlight.size(), appended, acknowledged,
-                dropped, redelivered);
+                droppedForBound + droppedForSpace + droppedWhileFailing, droppedForBound, droppedForSpace,
+                droppedWhileFailing, redelivered, heldRecords, Optional.ofNullable(failure));
     }
 
     private SpoolException closedException() {
@@ -541,7 +1086,7 @@ public final class SqliteSpool implements Spool {
 
     // ---- commands ----
 
-    private record BatchSubscription(FluxSink<SpooledBatch> sink, int maxRecords, long maxBytes) {
+    private record BatchSubscription(FluxSink<SpooledBatch> sink, int maxRecords, long maxBytes, long lingerNanos) {
     }
 
     private sealed interface Command {
