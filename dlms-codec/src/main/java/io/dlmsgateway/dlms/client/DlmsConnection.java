@@ -181,6 +181,23 @@ public final class DlmsConnection implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Test hook: a connection on a channel that already carries a frame decoder, with this client's handler added
+     * and no association made (the Gurux client keeps its defaults). Lets tests and fuzzers feed replies to a live
+     * connection on an {@code EmbeddedChannel}.
+     */
+    static DlmsConnection unassociated(Channel channel, DlmsClientSettings settings, String meter) {
+        GXDLMSClient client = GuruxClients.create(settings.framing(), settings.clientAddress(),
+                GuruxClients.serverAddress(settings.framing(), settings.logicalAddress(), settings.physicalAddress()),
+                settings.authentication(), settings.password(), settings.blockCipherKey(),
+                settings.authenticationKey(), settings.clientSystemTitle(), settings.invocationCounter(),
+                settings.maxPduSize());
+        DlmsClientHandler handler = new DlmsClientHandler(client, meter, settings.requestTimeout(),
+                settings.exchangeTimeout(), settings.maxReplyBytes(), settings.framing() == Framing.HDLC);
+        channel.pipeline().addLast("dlms", handler);
+        return new DlmsConnection(channel, handler, settings, meter);
+    }
+
     /** Name of the meter, as it appears in every error. */
     public String meter() {
         return meter;

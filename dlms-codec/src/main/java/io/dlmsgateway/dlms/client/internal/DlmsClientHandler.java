@@ -50,7 +50,7 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
     private Exchange current;
     private long bytesReceived;
     private long bytesSent;
-    private DlmsException closeCause;
+    private volatile DlmsException closeCause;
 
     /** A handler with the default reply bounds (1 MiB, ten request timeouts) and WRAPPER framing. */
     public DlmsClientHandler(GXDLMSClient client, String meter, Duration requestTimeout) {
