@@ -117,8 +117,8 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
             return result;
         }
         if (!ctx.channel().isActive()) {
-            result.completeExceptionally(new DlmsConnectionException(meter, "connection closed before "
-                    + description, null));
+            result.completeExceptionally(closeCause != null ? closeCause
+                    : new DlmsConnectionException(meter, "connection closed before " + description, null));
             return result;
         }
         if (packets.length == 0) {
@@ -162,7 +162,7 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (msg instanceof ByteBuf frame) {
+            if (msg instanceof ByteBuf frame && closeCause == null) {
                 bytesReceived += frame.readableBytes();
                 byte[] bytes = new byte[frame.readableBytes()];
                 frame.readBytes(bytes);
@@ -174,6 +174,9 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onBytes(byte[] bytes) {
+        if (closeCause != null) {
+            return; // closed for a violation: what the decoder still holds of the flood is dropped unread
+        }
         Exchange ex = current;
         if (ex == null) {
             // Nothing asked: a late reply to a timed-out request would already have closed the channel, and this

@@ -2,6 +2,7 @@ package io.dlmsgateway.dlms.client.internal;
 
 import gurux.dlms.GXReplyData;
 import io.dlmsgateway.dlms.client.DlmsConnectionException;
+import io.dlmsgateway.dlms.client.DlmsException;
 import io.dlmsgateway.dlms.client.Priority;
 import io.netty.channel.Channel;
 import java.util.ArrayDeque;
@@ -212,7 +213,10 @@ public final class ExchangeScheduler {
         }
         CompletableFuture<T> body;
         if (!channel.isActive()) {
-            body = CompletableFuture.failedFuture(new DlmsConnectionException(meter, "connection is closed", null));
+            // a connection this client closed for a protocol violation says so to every operation that comes after
+            DlmsException why = handler.closeCause();
+            body = CompletableFuture.failedFuture(why != null ? why
+                    : new DlmsConnectionException(meter, "connection is closed", null));
         } else {
             try {
                 body = op.body.apply(op);
