@@ -71,6 +71,29 @@ class DlmsConnectionHostileRepliesTest {
     }
 
     @Test
+    void aCompactArrayOfElementsWithoutBytesIsRefusedBeforeGuruxLoopsOnIt() {
+        // found by DlmsConnectionRepliesFuzzTest: Gurux reads rows of an empty structure without end (minutes, GBs)
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        ByteArrayOutputStream apdu = getResponseNormal(request());
+        apdu.writeBytes(HexFormat.of().parseHex("1302002C"));
+        apdu.writeBytes(new byte[44]);
+        reply(apdu.toByteArray());
+
+        assertViolation(read, Bound.CLAIMED_LENGTH, "compact-array of elements that take no bytes");
+    }
+
+    @Test
+    void aClockWhoseDeviationNoZoneCanHaveComesAsItsBytes() {
+        // found by DlmsConnectionRepliesFuzzTest: a deviation of -23:28 made java.time throw out of the read
+        CompletableFuture<Object> read = connection.readAttribute(ObisCode.parse("0.0.1.0.0.255"), 8, 2);
+        ByteArrayOutputStream apdu = getResponseNormal(request());
+        apdu.writeBytes(HexFormat.of().parseHex("090C07EA0B1E0112000000FA8000"));
+        reply(apdu.toByteArray());
+
+        assertThat(read.join()).isEqualTo("07EA0B1E0112000000FA8000");
+    }
+
+    @Test
     void aScalerNoMeterUsesIsRefusedForThatValueAndNotPublished() {
         CompletableFuture<ReadResult> read = connection.read(List.of(VOLTAGE));
         ByteArrayOutputStream scalerUnit = getResponseNormal(request());

@@ -105,10 +105,15 @@ public final class AxdrBounds {
                 }
                 case COMPACT_ARRAY -> {
                     // type description (it may nest too), then the contents as one length-prefixed block
-                    int end = skipTypeDescription(data, pos, to, depth + 1);
+                    long[] least = new long[1];
+                    int end = skipTypeDescription(data, pos, to, depth + 1, least);
                     if (end < 0) {
                         return end == -2 ? "compact-array type nests more than " + MAX_DEPTH + " levels"
                                 : "truncated compact-array type description";
+                    }
+                    if (least[0] == 0) {
+                        // Gurux reads such rows without end: each takes no byte of the contents
+                        return "compact-array of elements that take no bytes";
                     }
                     pos = end;
                     long n = length(data, pos, to);
@@ -141,45 +146,51 @@ public final class AxdrBounds {
         return depth;
     }
 
-    /** @return the index after the description, -1 when truncated, -2 when nested too deep */
-    private static int skipTypeDescription(byte[] data, int pos, int to, int depth) {
-        // iterative: descriptions still to skip at each level
-        int[] remaining = new int[MAX_DEPTH + 2];
-        int level = 0;
-        remaining[0] = 1;
-        while (true) {
-            while (level > 0 && remaining[level] == 0) {
-                level--;
-            }
-            if (remaining[level] == 0) {
-                return pos;
-            }
-            remaining[level]--;
-            if (pos >= to) {
+    /**
+     * Skips a compact-array's type description (recursion bounded by {@link #MAX_DEPTH}).
+     *
+     * @param least out: [0] the fewest bytes one element so described takes
+     * @return the index after the description, -1 when truncated, -2 when nested too deep
+     */
+    private static int skipTypeDescription(byte[] data, int pos, int to, int depth, long[] least) {
+        if (depth > MAX_DEPTH) {
+            return -2;
+        }
+        if (pos >= to) {
+            return -1;
+        }
+        int tag = data[pos++] & 0xFF;
+        if (tag == ARRAY) {
+            if (pos + 2 > to) {
                 return -1;
             }
-            int tag = data[pos++] & 0xFF;
-            if (tag == ARRAY) {
-                if (pos + 2 > to) {
-                    return -1;
-                }
-                pos += 2; // uint16 element count; one description follows
-                if (depth + level >= MAX_DEPTH) {
-                    return -2;
-                }
-                remaining[++level] = 1;
-            } else if (tag == STRUCTURE) {
-                long n = length(data, pos, to);
-                if (n < 0 || n > to - pos) {
-                    return -1;
-                }
-                pos += lengthSize(data[pos]);
-                if (depth + level >= MAX_DEPTH) {
-                    return -2;
-                }
-                remaining[++level] = (int) n;
-            }
+            int count = (data[pos] & 0xFF) << 8 | data[pos + 1] & 0xFF;
+            int end = skipTypeDescription(data, pos + 2, to, depth + 1, least);
+            least[0] = Math.min(Integer.MAX_VALUE, least[0] * count);
+            return end;
         }
+        if (tag == STRUCTURE) {
+            long n = length(data, pos, to);
+            if (n < 0 || n > to - pos) {
+                return -1;
+            }
+            pos += lengthSize(data[pos]);
+            long sum = 0;
+            for (long i = 0; i < n; i++) {
+                pos = skipTypeDescription(data, pos, to, depth + 1, least);
+                if (pos < 0) {
+                    return pos;
+                }
+                sum = Math.min(Integer.MAX_VALUE, sum + least[0]);
+            }
+            least[0] = sum;
+            return pos;
+        }
+        int size = fixedSize(tag);
+        boolean string = tag == 4 || tag == 9 || tag == 10 || tag == 12;
+        // strings take at least their length byte; a type unknown here counts as none, so it is refused
+        least[0] = size >= 0 ? size : string ? 1 : 0;
+        return pos;
     }
 
     /** Bytes of a value of a fixed-size type, or -1 for the others. */
