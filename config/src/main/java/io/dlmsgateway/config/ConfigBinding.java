@@ -57,7 +57,8 @@ public final class ConfigBinding {
                 .logicalAddress(device.logicalAddress())
                 .authentication(security.authentication())
                 .connectTimeout(device.connectTimeout())
-                .requestTimeout(device.requestTimeout());
+                .requestTimeout(device.requestTimeout())
+                .maxReplyBytes(device.maxReplyBytes());
         device.physicalAddress().ifPresent(b::physicalAddress);
         security.password().ifPresent(b::password);
         security.blockCipherKey().ifPresent(k -> b.blockCipherKey(hex.formatHex(k)));

@@ -33,12 +33,14 @@ import java.util.OptionalInt;
  * @param security          authentication and keys
  * @param connectTimeout    TCP connect timeout
  * @param requestTimeout    time to wait for each reply
+ * @param maxReplyBytes     most bytes one reply may take, all its HDLC segments or GET data blocks together
+ *                          ({@link DlmsClientSettings#maxReplyBytes()}); a meter sending more is disconnected
  */
 public record DeviceConfig(String name, String deviceType, String host, int port, Duration pollingInterval,
                            List<Measurement> measurements, Map<String, ValueTemplate> attributesMapping,
                            Map<String, ValueTemplate> timeseriesMapping, Framing framing, int clientAddress,
                            int logicalAddress, OptionalInt physicalAddress, MeterSecurity security,
-                           Duration connectTimeout, Duration requestTimeout) {
+                           Duration connectTimeout, Duration requestTimeout, int maxReplyBytes) {
 
     /** ThingsBoard's profile name when a device gives none. */
     public static final String DEFAULT_DEVICE_TYPE = GatewayDevice.DEFAULT_DEVICE_TYPE;
@@ -54,6 +56,8 @@ public record DeviceConfig(String name, String deviceType, String host, int port
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Reply timeout when a device gives none. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** Reply bound when a device gives none: the DLMS client's own default (1 MiB). */
+    public static final int DEFAULT_MAX_REPLY_BYTES = DlmsClientSettings.DEFAULT_MAX_REPLY_BYTES;
 
     public DeviceConfig {
         Objects.requireNonNull(name, "name");

@@ -55,6 +55,14 @@ class ConfigValidationTest {
     }
 
     @Test
+    void maxReplyBytesBelowOneLargestApdu() {
+        ConfigProblem p = onlyProblemOfDevice("\"maxReplyBytes\": 1000");
+
+        assertThat(p.path()).isEqualTo("devices[0].maxReplyBytes");
+        assertThat(p.message()).isEqualTo("1000 is out of range 65599..2147483647");
+    }
+
+    @Test
     void wrongType() {
         ConfigProblem p = onlyProblemOfDevice("\"framing\": \"hdlc\", \"logicalAddress\": \"1\"");
 

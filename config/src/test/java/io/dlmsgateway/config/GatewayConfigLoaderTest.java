@@ -56,6 +56,7 @@ class GatewayConfigLoaderTest {
         assertThat(device.security()).isEqualTo(MeterSecurity.NONE);
         assertThat(device.connectTimeout()).isEqualTo(DeviceConfig.DEFAULT_CONNECT_TIMEOUT);
         assertThat(device.requestTimeout()).isEqualTo(DeviceConfig.DEFAULT_REQUEST_TIMEOUT);
+        assertThat(device.maxReplyBytes()).isEqualTo(1 << 20);
     }
 
     @Test
@@ -66,7 +67,7 @@ class GatewayConfigLoaderTest {
                 "blockCipherKey": "000102030405060708090A0B0C0D0E0F",
                 "authenticationKey": "D0 D1 D2 D3 D4 D5 D6 D7 D8 D9 DA DB DC DD DE DF",
                 "systemTitle": "4758584142434445",
-                "connectTimeout": 3000, "requestTimeout": 2000,
+                "connectTimeout": 3000, "requestTimeout": 2000, "maxReplyBytes": 262144,
                 "customMeasurements": [{"name": "clock", "obis": "0.0.1.0.0.255", "classId": 8, "attribute": 2}]
                 """));
 
@@ -83,6 +84,8 @@ class GatewayConfigLoaderTest {
         assertThat(device.security().toString()).doesNotContain("0001020304");
         assertThat(device.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(device.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(device.maxReplyBytes()).isEqualTo(262_144);
+        assertThat(ConfigBinding.clientSettings(device).maxReplyBytes()).as("bound onto the client").isEqualTo(262_144);
         assertThat(device.measurements()).last()
                 .isEqualTo(new Measurement("clock", ObisCode.parse("0.0.1.0.0.255"), 8, 2));
     }

@@ -22,11 +22,14 @@ import java.util.Optional;
  * @param lastError           the last failure, as a one-line reason
  * @param bytesReceived       bytes received from the meter, all associations together
  * @param bytesSent           bytes sent to the meter, all associations together
+ * @param protocolViolations  connections closed because the meter broke a bound of the client: bytes nobody asked
+ *                            for, a reply too long, too deep or past its deadline (see the DLMS client's
+ *                            {@code DlmsProtocolViolationException}); the reason is in {@code lastError}
  */
 public record DeviceStatistics(String device, DeviceState state, long polls, long successes, long failures,
                                long skipped, long missed, long connects, long connectFailures,
                                Optional<Instant> lastPoll, Optional<Duration> lastLatency, Optional<String> lastError,
-                               long bytesReceived, long bytesSent) {
+                               long bytesReceived, long bytesSent, long protocolViolations) {
 
     /** Successful polls as a percentage of polls attempted; 100 before the first poll. */
     public double successRate() {

@@ -348,6 +348,9 @@ public final class GatewayConfigParser {
                 .orElse(DeviceConfig.DEFAULT_POLLING_INTERVAL));
         Duration connectTimeout = shared(millis(node, "connectTimeout", 1).orElse(DeviceConfig.DEFAULT_CONNECT_TIMEOUT));
         Duration requestTimeout = shared(millis(node, "requestTimeout", 1).orElse(DeviceConfig.DEFAULT_REQUEST_TIMEOUT));
+        // below one largest APDU a meter could not answer at all; above 2^31 - 1 the gateway could not hold it
+        int maxReplyBytes = (int) node.integer("maxReplyBytes", DlmsClientSettings.MIN_MAX_REPLY_BYTES,
+                Integer.MAX_VALUE).orElse(DeviceConfig.DEFAULT_MAX_REPLY_BYTES);
 
         List<Measurement> measurements = shared(measurements(node));
         Set<String> placeholders = new LinkedHashSet<>(DEVICE_PLACEHOLDERS);
@@ -382,7 +385,7 @@ public final class GatewayConfigParser {
         }
         return Optional.of(new DeviceConfig(name.get(), deviceType, host.get(), (int) port.getAsLong(),
                 pollingInterval, measurements, attributes, timeseries, framing.get(), clientAddress, logicalAddress,
-                physicalAddress, security.get(), connectTimeout, requestTimeout));
+                physicalAddress, security.get(), connectTimeout, requestTimeout, maxReplyBytes));
     }
 
     /**

@@ -26,6 +26,13 @@ public final class DlmsClientSettings {
     public static final int PUBLIC_CLIENT_ADDRESS = 16;
     /** Client address (SAP) of the management client, which meters usually require for LOW and HLS. */
     public static final int MANAGEMENT_CLIENT_ADDRESS = 1;
+    /**
+     * Default cap on the bytes of one reply, all of its HDLC segments or GET data blocks together: 1 MiB, far above a
+     * day of a 15-minute load profile, far below what a few hostile meters could otherwise make the gateway hold.
+     */
+    public static final int DEFAULT_MAX_REPLY_BYTES = 1 << 20;
+    /** Smallest {@link Builder#maxReplyBytes}: one largest APDU and its framing. */
+    public static final int MIN_MAX_REPLY_BYTES = 0xFFFF + 64;
 
     private final Framing framing;
     private final int clientAddress;
@@ -42,6 +49,9 @@ public final class DlmsClientSettings {
     private final int maxPduSize;
     private final Duration requestTimeout;
     private final Duration connectTimeout;
+    private final int maxReplyBytes;
+    /** Null: ten request timeouts. */
+    private final Duration exchangeTimeout;
 
     private DlmsClientSettings(Builder b) {
         this.framing = b.framing;
@@ -58,6 +68,8 @@ public final class DlmsClientSettings {
         this.maxPduSize = b.maxPduSize;
         this.requestTimeout = b.requestTimeout;
         this.connectTimeout = b.connectTimeout;
+        this.maxReplyBytes = b.maxReplyBytes;
+        this.exchangeTimeout = b.exchangeTimeout;
     }
 
     public static Builder builder() {
@@ -88,6 +100,8 @@ public final class DlmsClientSettings {
         b.maxPduSize = maxPduSize;
         b.requestTimeout = requestTimeout;
         b.connectTimeout = connectTimeout;
+        b.maxReplyBytes = maxReplyBytes;
+        b.exchangeTimeout = exchangeTimeout;
         return b;
     }
 
@@ -148,6 +162,25 @@ public final class DlmsClientSettings {
         return connectTimeout;
     }
 
+    /**
+     * Most bytes one reply may take on the wire, all of its HDLC segments or GET data blocks together; a read of
+     * registers is held to far less (about 1 KiB per attribute asked plus one PDU), a read of any attribute (a load
+     * profile) to this. A meter that sends more, or keeps sending blocks, loses its connection with a
+     * {@link DlmsProtocolViolationException} naming the bound.
+     */
+    public int maxReplyBytes() {
+        return maxReplyBytes;
+    }
+
+    /**
+     * How long one exchange may take from its request to the last block or segment of its reply. Each block must also
+     * come within {@link #requestTimeout()}, but asking for the next block does not extend this deadline, so a meter
+     * that dribbles blocks forever is cut off. Default: ten request timeouts.
+     */
+    public Duration exchangeTimeout() {
+        return exchangeTimeout != null ? exchangeTimeout : requestTimeout.multipliedBy(10);
+    }
+
     private static final byte[] DEFAULT_BLOCK_CIPHER_KEY_BYTES = HexFormat.of().parseHex(DEFAULT_BLOCK_CIPHER_KEY);
     private static final byte[] DEFAULT_AUTHENTICATION_KEY_BYTES = HexFormat.of().parseHex(DEFAULT_AUTHENTICATION_KEY);
     private static final byte[] DEFAULT_CLIENT_SYSTEM_TITLE_BYTES = HexFormat.of().parseHex(
@@ -171,6 +204,8 @@ public final class DlmsClientSettings {
         private int maxPduSize = 0xFFFF;
         private Duration requestTimeout = Duration.ofSeconds(5);
         private Duration connectTimeout = Duration.ofSeconds(5);
+        private int maxReplyBytes = DEFAULT_MAX_REPLY_BYTES;
+        private Duration exchangeTimeout;
 
         private Builder() {
         }
@@ -245,6 +280,18 @@ public final class DlmsClientSettings {
 
         public Builder connectTimeout(Duration value) {
             this.connectTimeout = requirePositive("connectTimeout", value);
+            return this;
+        }
+
+        /** See {@link DlmsClientSettings#maxReplyBytes()}; at least {@link #MIN_MAX_REPLY_BYTES}. */
+        public Builder maxReplyBytes(int value) {
+            this.maxReplyBytes = requireRange("maxReplyBytes", value, MIN_MAX_REPLY_BYTES, Integer.MAX_VALUE);
+            return this;
+        }
+
+        /** See {@link DlmsClientSettings#exchangeTimeout()}. */
+        public Builder exchangeTimeout(Duration value) {
+            this.exchangeTimeout = requirePositive("exchangeTimeout", value);
             return this;
         }
 

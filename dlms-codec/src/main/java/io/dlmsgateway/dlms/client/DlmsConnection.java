@@ -33,6 +33,7 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,24 @@ public final class DlmsConnection implements AutoCloseable {
     private static final int GET_WITH_LIST_CHUNK = 10;
     private static final int SCALER_UNIT_ATTRIBUTE = 3;
 
+    /**
+     * Most measurements one {@link #read(List)} may ask for. A meter has a few hundred objects at most; a read of
+     * more is a mistake or an attack, refused before it reaches the event loop.
+     */
+    public static final int MAX_MEASUREMENTS_PER_READ = 1024;
+    /** Scalers meters use stay far inside this; beyond it a value is refused as implausible. */
+    public static final int MAX_SCALER = 20;
+    /**
+     * What one attribute of a measurement may take in a reply, on the wire: a register value is a few bytes, a
+     * string a few dozen. Bounds a read of measurements far below {@link DlmsClientSettings#maxReplyBytes()}.
+     */
+    private static final int REPLY_BYTES_PER_ATTRIBUTE = 1024;
+    /**
+     * Netty reads up to 16 buffers from one socket per event-loop turn by default; one is enough for a meter and
+     * keeps one fast sender from holding the loop while other meters wait.
+     */
+    private static final int MESSAGES_PER_READ = 1;
+
     private final Channel channel;
     private final DlmsClientHandler handler;
     private final ExchangeScheduler scheduler;
@@ -122,9 +141,11 @@ public final class DlmsConnection implements AutoCloseable {
                 settings.authentication(), settings.password(), settings.blockCipherKey(),
                 settings.authenticationKey(), settings.clientSystemTitle(), settings.invocationCounter(),
                 settings.maxPduSize());
-        DlmsClientHandler handler = new DlmsClientHandler(client, meter, settings.requestTimeout());
+        DlmsClientHandler handler = new DlmsClientHandler(client, meter, settings.requestTimeout(),
+                settings.exchangeTimeout(), settings.maxReplyBytes(), settings.framing() == Framing.HDLC);
         Bootstrap b = bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .option(ChannelOption.MAX_MESSAGES_PER_READ, MESSAGES_PER_READ)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -158,6 +179,23 @@ public final class DlmsConnection implements AutoCloseable {
             });
         });
         return result;
+    }
+
+    /**
+     * Test hook: a connection on a channel that already carries a frame decoder, with this client's handler added
+     * and no association made (the Gurux client keeps its defaults). Lets tests and fuzzers feed replies to a live
+     * connection on an {@code EmbeddedChannel}.
+     */
+    static DlmsConnection unassociated(Channel channel, DlmsClientSettings settings, String meter) {
+        GXDLMSClient client = GuruxClients.create(settings.framing(), settings.clientAddress(),
+                GuruxClients.serverAddress(settings.framing(), settings.logicalAddress(), settings.physicalAddress()),
+                settings.authentication(), settings.password(), settings.blockCipherKey(),
+                settings.authenticationKey(), settings.clientSystemTitle(), settings.invocationCounter(),
+                settings.maxPduSize());
+        DlmsClientHandler handler = new DlmsClientHandler(client, meter, settings.requestTimeout(),
+                settings.exchangeTimeout(), settings.maxReplyBytes(), settings.framing() == Framing.HDLC);
+        channel.pipeline().addLast("dlms", handler);
+        return new DlmsConnection(channel, handler, settings, meter);
     }
 
     /** Name of the meter, as it appears in every error. */
@@ -209,6 +247,15 @@ public final class DlmsConnection implements AutoCloseable {
                 : settings.invocationCounter();
     }
 
+    /**
+     * Why the connection was closed, when this client closed it because the meter broke a bound
+     * ({@link DlmsProtocolViolationException}: unsolicited data, a reply too long or too deep, an exchange past its
+     * deadline); null otherwise. Call it once the connection is closed, on any thread.
+     */
+    public DlmsException closeCause() {
+        return handler.closeCause();
+    }
+
     /** Bytes this connection received from and sent to the meter. */
     public long bytesReceived() {
         return handler.bytesReceived();
@@ -232,6 +279,11 @@ public final class DlmsConnection implements AutoCloseable {
      * {@link Priority#ON_DEMAND} read waits at most for the exchange in flight.
      */
     public CompletableFuture<ReadResult> read(List<Measurement> measurements, Priority priority) {
+        if (measurements.size() > MAX_MEASUREMENTS_PER_READ) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("[" + meter + "] read of "
+                    + measurements.size() + " measurements refused: at most " + MAX_MEASUREMENTS_PER_READ
+                    + " per read (DlmsConnection.MAX_MEASUREMENTS_PER_READ)"));
+        }
         List<Measurement> asked = List.copyOf(measurements);
         return scheduler.submit(priority, "read of " + asked.size() + " measurements", false,
                 x -> readOnLoop(x, asked));
@@ -270,7 +322,8 @@ public final class DlmsConnection implements AutoCloseable {
     public CompletableFuture<Object> readAttribute(ObisCode obis, int classId, int attributeIndex,
             Priority priority) {
         AttributeRef ref = new AttributeRef(obis, classId, attributeIndex);
-        return scheduler.submit(priority, "read of " + ref, false, x -> readSingly(x, List.of(ref)).thenApply(out -> {
+        return scheduler.submit(priority, "read of " + ref, false, x -> readSingly(x, List.of(ref),
+                Integer.MAX_VALUE).thenApply(out -> {
             Outcome o = out.get(0);
             if (o.error != 0) {
                 throw new DlmsAccessException(meter, obis, classId, attributeIndex, o.error);
@@ -361,11 +414,11 @@ public final class DlmsConnection implements AutoCloseable {
     // ---- reading -----------------------------------------------------------------------------------------------
 
     private CompletableFuture<ReadResult> readOnLoop(Exchanges x, List<Measurement> asked) {
-        List<AttributeRef> refs = new ArrayList<>();
-        List<ObisCode> scalersAsked = new ArrayList<>();
+        List<AttributeRef> refs = new ArrayList<>(asked.size() + 8);
+        // a set, not a list: with a list this loop was quadratic in the codes asked, on the event loop
+        Set<ObisCode> scalersAsked = new HashSet<>();
         for (Measurement m : asked) {
-            if (m.isScaled() && !scalerUnits.contains(m.obis()) && !scalersAsked.contains(m.obis())) {
-                scalersAsked.add(m.obis());
+            if (m.isScaled() && !scalerUnits.contains(m.obis()) && scalersAsked.add(m.obis())) {
                 refs.add(new AttributeRef(m.obis(), m.classId(), SCALER_UNIT_ATTRIBUTE));
             }
         }
@@ -373,7 +426,9 @@ public final class DlmsConnection implements AutoCloseable {
         for (Measurement m : asked) {
             refs.add(new AttributeRef(m.obis(), m.classId(), m.attributeIndex()));
         }
-        return readAttributes(x, refs).thenApply(outcomes -> {
+        int replyLimit = (int) Math.min(Integer.MAX_VALUE,
+                (long) REPLY_BYTES_PER_ATTRIBUTE * GET_WITH_LIST_CHUNK + settings.maxPduSize() + 1024);
+        return readAttributes(x, refs, replyLimit).thenApply(outcomes -> {
             Map<ObisCode, Integer> scalerRefusals = new HashMap<>();
             for (int i = 0; i < firstValue; i++) {
                 AttributeRef ref = refs.get(i);
@@ -398,11 +453,21 @@ public final class DlmsConnection implements AutoCloseable {
                         refusals.add(new Refusal(m, SCALER_UNIT_ATTRIBUTE,
                                 scalerRefusals.getOrDefault(m.obis(), DataAccessResults.OTHER_REASON)));
                     } else {
-                        values.add(new MeasuredValue(m, CosemValues.scale(o.value, ScalerUnits.scaler(su)),
-                                CosemUnit.symbol(ScalerUnits.unit(su))));
+                        int scaler = ScalerUnits.scaler(su);
+                        String implausible = Math.abs(scaler) > MAX_SCALER
+                                ? "scaler " + scaler + " outside -" + MAX_SCALER + ".." + MAX_SCALER
+                                : notFinite(o.value);
+                        if (implausible != null) {
+                            refusals.add(Refusal.implausible(m, implausible));
+                        } else {
+                            values.add(new MeasuredValue(m, CosemValues.scale(o.value, scaler),
+                                    CosemUnit.symbol(ScalerUnits.unit(su))));
+                        }
                     }
                 } else if (m.classId() == Measurement.CLASS_CLOCK && m.attributeIndex() == 2) {
                     values.add(new MeasuredValue(m, CosemValues.dateTime(o.value), ""));
+                } else if (notFinite(o.value) != null) {
+                    refusals.add(Refusal.implausible(m, notFinite(o.value)));
                 } else {
                     values.add(new MeasuredValue(m, CosemValues.plain(o.value), ""));
                 }
@@ -411,22 +476,30 @@ public final class DlmsConnection implements AutoCloseable {
         });
     }
 
-    private CompletableFuture<List<Outcome>> readAttributes(Exchanges x, List<AttributeRef> refs) {
+    /** Why a value is no number to publish (NaN, an infinity), or null when it is fine. */
+    private static String notFinite(Object value) {
+        if ((value instanceof Double || value instanceof Float) && !Double.isFinite(((Number) value).doubleValue())) {
+            return "value " + value + " is not a finite number";
+        }
+        return null;
+    }
+
+    private CompletableFuture<List<Outcome>> readAttributes(Exchanges x, List<AttributeRef> refs, int replyLimit) {
         if (refs.size() == 1 || !usesGetWithList()) {
-            return readSingly(x, refs);
+            return readSingly(x, refs, replyLimit);
         }
         List<Outcome> out = new ArrayList<>(refs.size());
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (int from = 0; from < refs.size(); from += GET_WITH_LIST_CHUNK) {
             List<AttributeRef> chunk = refs.subList(from, Math.min(refs.size(), from + GET_WITH_LIST_CHUNK));
-            chain = chain.thenCompose(v -> readChunk(x, chunk)).thenAccept(out::addAll);
+            chain = chain.thenCompose(v -> readChunk(x, chunk, replyLimit)).thenAccept(out::addAll);
         }
         return chain.thenApply(v -> out);
     }
 
-    private CompletableFuture<List<Outcome>> readChunk(Exchanges x, List<AttributeRef> chunk) {
+    private CompletableFuture<List<Outcome>> readChunk(Exchanges x, List<AttributeRef> chunk, int replyLimit) {
         if (chunk.size() == 1 || getWithListRefused) {
-            return readSingly(x, chunk);
+            return readSingly(x, chunk, replyLimit);
         }
         String what = "GET-with-list of " + chunk.size() + " attributes";
         return x.exchange(() -> {
@@ -435,7 +508,7 @@ public final class DlmsConnection implements AutoCloseable {
                         entries.add(new AbstractMap.SimpleEntry<>(ref.toGuruxObject(), ref.attributeIndex));
                     }
                     return guruxCall(what, () -> client.readList(entries));
-                }, what)
+                }, what, replyLimit)
                 .thenCompose(replies -> {
                     List<Object> values = new ArrayList<>(chunk.size());
                     boolean anyError = false;
@@ -453,7 +526,7 @@ public final class DlmsConnection implements AutoCloseable {
                         return CompletableFuture.completedFuture(out);
                     }
                     // Gurux drops failed items from a list reply, so which one failed is unknown: ask one by one.
-                    return readSingly(x, chunk);
+                    return readSingly(x, chunk, replyLimit);
                 })
                 .exceptionallyCompose(e -> {
                     Throwable cause = unwrap(e);
@@ -461,20 +534,20 @@ public final class DlmsConnection implements AutoCloseable {
                         log.info("[{}] meter refuses GET-with-list ({}); reading attributes one by one", meter,
                                 p.getMessage());
                         getWithListRefused = true;
-                        return readSingly(x, chunk);
+                        return readSingly(x, chunk, replyLimit);
                     }
                     return CompletableFuture.failedFuture(cause);
                 });
     }
 
-    private CompletableFuture<List<Outcome>> readSingly(Exchanges x, List<AttributeRef> refs) {
+    private CompletableFuture<List<Outcome>> readSingly(Exchanges x, List<AttributeRef> refs, int replyLimit) {
         List<Outcome> out = new ArrayList<>(refs.size());
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (AttributeRef ref : refs) {
             chain = chain.thenCompose(v -> {
                 String what = "GET " + ref;
                 return x.exchange(() -> guruxCall(what, () -> client.read(ref.obis.toString(), ref.objectType(),
-                        ref.attributeIndex)), what);
+                        ref.attributeIndex)), what, replyLimit);
             }).thenAccept(replies -> {
                 GXReplyData reply = replies.get(replies.size() - 1);
                 out.add(new Outcome(reply.getError() == 0 ? reply.getValue() : null, reply.getError()));

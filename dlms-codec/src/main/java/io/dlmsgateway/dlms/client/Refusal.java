@@ -12,11 +12,27 @@ import java.util.Objects;
  * @param attributeIndex the attribute the meter refused: the measurement's own, or 3 when it refused the register's
  *                       scaler_unit (without which the value cannot be given in engineering units)
  * @param result         the data-access-result code of IEC 62056-5-3 (3 read-write-denied, 4 object-undefined, ...)
+ * @param reason         null when the meter refused; else why this client refused what the meter sent
+ *                       ("scaler 127 outside -20..20"), with {@code result} other-reason (250)
  */
-public record Refusal(Measurement measurement, int attributeIndex, int result) {
+public record Refusal(Measurement measurement, int attributeIndex, int result, String reason) {
 
     public Refusal {
         Objects.requireNonNull(measurement, "measurement");
+    }
+
+    /** A refusal by the meter. */
+    public Refusal(Measurement measurement, int attributeIndex, int result) {
+        this(measurement, attributeIndex, result, null);
+    }
+
+    /**
+     * A value the meter gave but this client will not pass on, as implausible: a scaler no meter uses, a value that
+     * is not a finite number.
+     */
+    public static Refusal implausible(Measurement measurement, String reason) {
+        return new Refusal(measurement, measurement.attributeIndex(), DataAccessResults.OTHER_REASON,
+                Objects.requireNonNull(reason, "reason"));
     }
 
     /** A refusal of the measurement's own attribute. */
@@ -48,6 +64,6 @@ public record Refusal(Measurement measurement, int attributeIndex, int result) {
     @Override
     public String toString() {
         return measurement.name() + " (" + measurement.classId() + "/" + measurement.obis() + "/" + attributeIndex
-                + "): " + resultName() + " (" + result + ")";
+                + "): " + resultName() + " (" + result + ")" + (reason == null ? "" : ": " + reason);
     }
 }

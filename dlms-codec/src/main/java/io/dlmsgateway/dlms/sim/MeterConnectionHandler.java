@@ -1,8 +1,10 @@
 package io.dlmsgateway.dlms.sim;
 
 import gurux.dlms.GXDLMSConnectionEventArgs;
+import io.dlmsgateway.dlms.Framing;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -25,6 +27,9 @@ final class MeterConnectionHandler extends ChannelInboundHandlerAdapter {
     private final MeterAddressing addressing;
     private final GXDLMSConnectionEventArgs connectionInfo = new GXDLMSConnectionEventArgs();
     private SimulatedCosemServer server;
+    private boolean flooding;
+    private byte[] floodRequest;
+    private long blockNumber;
 
     MeterConnectionHandler(SimulatedMeter meter, SimulatorOptions options, MeterAddressing addressing) {
         this.meter = meter;
@@ -80,6 +85,27 @@ final class MeterConnectionHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
             }
+            case NEVER_LAST_BLOCK -> {
+                if (server != null && server.associationAccepted()) {
+                    if (options.framing() != Framing.WRAPPER) {
+                        ctx.close();
+                    } else if (request.length > 10 && (request[8] & 0xFF) == 0xC0) {
+                        reply(ctx, dataBlock(request, ++blockNumber));
+                    }
+                    return;
+                }
+            }
+            case FLOOD_DATA_NOTIFICATION -> {
+                if (server != null && server.associationAccepted() && !flooding) {
+                    if (options.framing() != Framing.WRAPPER) {
+                        ctx.close();
+                        return;
+                    }
+                    flooding = true;
+                    floodRequest = request;
+                    ctx.executor().execute(() -> flood(ctx, request));
+                }
+            }
             default -> {
                 // NONE, REJECT_ASSOCIATION (applied by the server when it validates the AARQ)
             }
@@ -99,6 +125,57 @@ final class MeterConnectionHandler extends ChannelInboundHandlerAdapter {
         if (reply != null && reply.length > 0) {
             reply(ctx, reply);
         }
+    }
+
+    /** A GET-response-with-datablock, never the last, to the WRAPPER request {@code request}. */
+    private static byte[] dataBlock(byte[] request, long number) {
+        int raw = 512;
+        ByteBuf apdu = Unpooled.buffer(8 + 12 + raw);
+        apdu.writeShort(1).writeShort(getUnsignedShort(request, 4)).writeShort(getUnsignedShort(request, 2));
+        apdu.writeShort(12 + raw);
+        apdu.writeByte(0xC4).writeByte(2).writeByte(request[10]); // get-response-with-datablock, invoke-id
+        apdu.writeByte(0).writeInt((int) number).writeByte(0);      // not the last block, its number, raw-data
+        apdu.writeByte(0x82).writeShort(raw);
+        for (int i = 0; i < raw; i++) {
+            apdu.writeByte(0x11); // unsigned 17s: harmless data that never adds up to a value
+        }
+        byte[] out = ByteBufUtil.getBytes(apdu);
+        apdu.release();
+        return out;
+    }
+
+    private static int getUnsignedShort(byte[] b, int at) {
+        return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
+    }
+
+    /**
+     * Writes DataNotification frames while the connection takes them (writable), 64 per turn of the loop so the
+     * simulator's other meters keep theirs; resumes when the connection drains.
+     */
+    private void flood(ChannelHandlerContext ctx, byte[] request) {
+        if (!ctx.channel().isActive() || meter.fault() != MeterFault.FLOOD_DATA_NOTIFICATION) {
+            flooding = false;
+            return;
+        }
+        for (int i = 0; i < 64 && ctx.channel().isWritable(); i++) {
+            ByteBuf frame = ctx.alloc().buffer(8 + 10);
+            frame.writeShort(1).writeShort(getUnsignedShort(request, 4)).writeShort(getUnsignedShort(request, 2));
+            // data-notification: tag, long-invoke-id-and-priority, no date-time, body: long-unsigned
+            frame.writeShort(9).writeByte(0x0F).writeInt(i).writeByte(0).writeByte(0x12).writeShort(230);
+            ctx.write(frame, ctx.voidPromise());
+        }
+        ctx.flush();
+        if (ctx.channel().isWritable()) {
+            ctx.executor().execute(() -> flood(ctx, request));
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (flooding && ctx.channel().isWritable()) {
+            ctx.executor().execute(() -> flood(ctx, floodRequest));
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     private void reply(ChannelHandlerContext ctx, byte[] reply) {

@@ -16,5 +16,15 @@ public enum MeterFault {
     /** Reject every association request (AARE result permanent-rejected, diagnostic no-reason-given). */
     REJECT_ASSOCIATION,
     /** Accept the association, then close the connection on the first request that follows the accepting AARE. */
-    CLOSE_AFTER_ASSOCIATION
+    CLOSE_AFTER_ASSOCIATION,
+    /**
+     * Accept the association, answer the first request that follows, then stream DataNotification frames nobody
+     * asked for as fast as the connection takes them, until it closes. WRAPPER meters; an HDLC meter closes instead.
+     */
+    FLOOD_DATA_NOTIFICATION,
+    /**
+     * Accept the association, then answer every GET with a data block that is never the last: each GET-next gets
+     * another block of 512 bytes, forever. WRAPPER meters; an HDLC meter closes instead.
+     */
+    NEVER_LAST_BLOCK
 }

@@ -74,7 +74,8 @@ public final class DeviceRpcRouter implements DeviceRpcHandler {
                 .put("skipped", s.skipped())
                 .put("missed", s.missed())
                 .put("bytesReceived", s.bytesReceived())
-                .put("bytesSent", s.bytesSent());
+                .put("bytesSent", s.bytesSent())
+                .put("protocolViolations", s.protocolViolations());
         s.lastPoll().ifPresent(t -> node.put("lastPoll", t.toString()));
         s.lastLatency().ifPresent(l -> node.put("lastLatencyMs", l.toMillis()));
         s.lastError().ifPresent(e -> node.put("lastError", e));

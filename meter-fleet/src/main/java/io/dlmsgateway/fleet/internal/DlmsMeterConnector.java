@@ -110,6 +110,11 @@ public final class DlmsMeterConnector implements MeterConnector {
         }
 
         @Override
+        public Throwable closeCause() {
+            return connection.closeCause();
+        }
+
+        @Override
         public long bytesReceived() {
             return connection.bytesReceived();
         }

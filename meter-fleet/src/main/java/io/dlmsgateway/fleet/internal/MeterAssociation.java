@@ -26,6 +26,14 @@ public interface MeterAssociation {
 
     boolean isActive();
 
+    /**
+     * Why the client closed the connection, when it did so because the meter broke one of its bounds (unsolicited
+     * data, a reply too long or too deep); null otherwise.
+     */
+    default Throwable closeCause() {
+        return null;
+    }
+
     long bytesReceived();
 
     long bytesSent();

@@ -3,6 +3,7 @@ package io.dlmsgateway.fleet.internal;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.client.DlmsConnectionException;
 import io.dlmsgateway.dlms.client.DlmsException;
+import io.dlmsgateway.dlms.client.DlmsProtocolViolationException;
 import io.dlmsgateway.dlms.client.MeasuredValue;
 import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.dlms.client.ReadResult;
@@ -80,6 +81,7 @@ public final class MeterSession {
     private volatile long missed;
     private volatile long connects;
     private volatile long connectFailures;
+    private volatile long protocolViolations;
     private volatile long lastPollMillis = -1;
     private volatile long lastLatencyNanos = -1;
     private volatile String lastError;
@@ -195,7 +197,7 @@ public final class MeterSession {
                 connectFailures,
                 lastPollMillis < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastPollMillis)),
                 lastLatencyNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(lastLatencyNanos)),
-                Optional.ofNullable(lastError), received, sent);
+                Optional.ofNullable(lastError), received, sent, protocolViolations);
     }
 
     // ---- association ------------------------------------------------------------------------------------------
@@ -266,12 +268,16 @@ public final class MeterSession {
      */
     private Mono<Long> closedByPeer(MeterAssociation current) {
         return current.onClose().then(Mono.defer(() -> scheduledRunsInFlight > 0 ? Mono.never()
+                : current.closeCause() != null ? Mono.error(current.closeCause())
                 : Mono.error(new DlmsConnectionException(meter.name(),
                         reconnectRequested ? "reconnect requested" : "connection closed by the meter", null))));
     }
 
     private Mono<Long> retryDelay(Retry.RetrySignal signal) {
         Throwable error = signal.failure();
+        if (error instanceof DlmsProtocolViolationException) {
+            protocolViolations++; // the one writer: the session's retry, one signal at a time
+        }
         boolean firstInARow = signal.totalRetriesInARow() == 0;
         lastError = reason(error);
         boolean wasUp = state == DeviceState.UP;

@@ -19,12 +19,12 @@ class FleetStatisticsLogTest {
     void deviceLinesReadLikeTheSeeds() {
         Instant lastPoll = LocalDateTime.parse("2025-11-04T10:30:45").atZone(ZoneId.systemDefault()).toInstant();
         DeviceStatistics up = new DeviceStatistics("medidor_principal", DeviceState.UP, 1234, 1215, 19, 0, 0, 3, 1,
-                Optional.of(lastPoll), Optional.of(Duration.ofMillis(12)), Optional.empty(), 1000, 2000);
+                Optional.of(lastPoll), Optional.of(Duration.ofMillis(12)), Optional.empty(), 1000, 2000, 0);
         assertThat(FleetStatisticsLog.line(up)).isEqualTo(
                 "[DLMSDevice[medidor_principal]] Total polls: 1234, Success rate: 98.5%, Last poll: 2025-11-04 10:30:45");
 
         DeviceStatistics down = new DeviceStatistics("m2", DeviceState.DOWN, 0, 0, 0, 0, 4, 0, 4, Optional.empty(),
-                Optional.empty(), Optional.of("connection refused by 10.0.0.7:4059"), 0, 0);
+                Optional.empty(), Optional.of("connection refused by 10.0.0.7:4059"), 0, 0, 0);
         assertThat(FleetStatisticsLog.line(down)).isEqualTo("[DLMSDevice[m2]] Total polls: 0, Success rate: 100.0%,"
                 + " Last poll: never, down: connection refused by 10.0.0.7:4059");
     }
@@ -34,7 +34,7 @@ class FleetStatisticsLogTest {
     void manyDevicesDownGetABoundedNumberOfInfoLines() {
         List<DeviceStatistics> down = java.util.stream.IntStream.range(0, 100).mapToObj(i -> new DeviceStatistics(
                 "m" + i, DeviceState.DOWN, 0, 0, 0, 0, 4, 0, 4, Optional.empty(), Optional.empty(),
-                Optional.of("connection refused by 10.0.0.7:4059"), 0, 0)).toList();
+                Optional.of("connection refused by 10.0.0.7:4059"), 0, 0, 0)).toList();
         FleetStatistics fleet = new FleetStatistics(100, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0);
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
                 .getLogger("io.dlmsgateway.fleet");
@@ -60,7 +60,7 @@ class FleetStatisticsLogTest {
     @Test
     void namesAndReasonsAreEscaped() {
         DeviceStatistics down = new DeviceStatistics("m1\n12:00:00 ERROR forged", DeviceState.DOWN, 0, 0, 0, 0, 1, 0,
-                1, Optional.empty(), Optional.empty(), Optional.of("bad reply\r\u001b[2J"), 0, 0);
+                1, Optional.empty(), Optional.empty(), Optional.of("bad reply\r\u001b[2J"), 0, 0, 0);
         assertThat(FleetStatisticsLog.line(down)).isEqualTo("[DLMSDevice[m1\\n12:00:00 ERROR forged]] Total polls: 0,"
                 + " Success rate: 100.0%, Last poll: never, down: bad reply\\r\\u001b[2J");
     }

@@ -4,6 +4,7 @@ import gurux.dlms.GXDLMSClient;
 import gurux.dlms.GXDateTime;
 import gurux.dlms.enums.DataType;
 import java.math.BigDecimal;
+import java.time.DateTimeException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.GregorianCalendar;
@@ -34,12 +35,42 @@ public final class CosemValues {
     public static Object dateTime(Object raw) {
         Object value = raw;
         if (raw instanceof byte[] bytes && bytes.length == 12) {
-            value = GXDLMSClient.changeType(bytes, DataType.DATETIME);
+            try {
+                value = GXDLMSClient.changeType(bytes, DataType.DATETIME);
+            } catch (RuntimeException e) {
+                return plain(raw); // no date Gurux can read: the bytes as they came
+            }
         }
-        if (value instanceof GXDateTime dt && dt.getMeterCalendar() instanceof GregorianCalendar cal) {
-            return cal.toZonedDateTime().toOffsetDateTime().toString();
+        if (value instanceof GXDateTime dt) {
+            String iso = iso(dt);
+            if (iso != null) {
+                return iso;
+            }
+            // a deviation no zone can have (beyond ±18 h): the bytes as they came, not an exception
+            return raw instanceof byte[] ? plain(raw) : text(dt);
         }
         return plain(raw);
+    }
+
+    /** Gurux's own rendering of a date-time it could not give an offset; never an exception. */
+    private static String text(GXDateTime dt) {
+        try {
+            return dt.toString();
+        } catch (RuntimeException e) {
+            return "invalid date-time";
+        }
+    }
+
+    /** ISO-8601 with the meter's offset, or null when the meter's deviation is no valid offset. */
+    private static String iso(GXDateTime dt) {
+        if (!(dt.getMeterCalendar() instanceof GregorianCalendar cal)) {
+            return null;
+        }
+        try {
+            return cal.toZonedDateTime().toOffsetDateTime().toString();
+        } catch (DateTimeException e) {
+            return null;
+        }
     }
 
     /** Gurux's unsigned and enum wrappers become Java numbers, octet strings hex, structures lists. */
@@ -60,8 +91,9 @@ public final class CosemValues {
         if (raw instanceof byte[] bytes) {
             return HexFormat.of().withUpperCase().formatHex(bytes);
         }
-        if (raw instanceof GXDateTime dt && dt.getMeterCalendar() instanceof GregorianCalendar cal) {
-            return cal.toZonedDateTime().toOffsetDateTime().toString();
+        if (raw instanceof GXDateTime dt) {
+            String iso = iso(dt);
+            return iso != null ? iso : text(dt);
         }
         if (raw instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());

@@ -8,6 +8,8 @@ import gurux.dlms.GXReplyData;
 import io.dlmsgateway.dlms.client.DlmsConnectionException;
 import io.dlmsgateway.dlms.client.DlmsException;
 import io.dlmsgateway.dlms.client.DlmsProtocolException;
+import io.dlmsgateway.dlms.client.DlmsProtocolViolationException;
+import io.dlmsgateway.dlms.client.DlmsProtocolViolationException.Bound;
 import io.dlmsgateway.dlms.client.DlmsTimeoutException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -39,18 +41,40 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
     private final GXDLMSClient client;
     private final String meter;
     private final Duration requestTimeout;
-    private final GXByteBuffer received = new GXByteBuffer();
+    private final Duration exchangeTimeout;
+    private final int maxReplyBytes;
     private final GXReplyData notify = new GXReplyData();
+    private final ReplyInspector inspector;
 
     private ChannelHandlerContext ctx;
     private Exchange current;
     private long bytesReceived;
     private long bytesSent;
+    private volatile DlmsException closeCause;
 
+    /** A handler with the default reply bounds (1 MiB, ten request timeouts) and WRAPPER framing. */
     public DlmsClientHandler(GXDLMSClient client, String meter, Duration requestTimeout) {
+        this(client, meter, requestTimeout, requestTimeout.multipliedBy(10), 1 << 20, false);
+    }
+
+    /**
+     * @param exchangeTimeout deadline of a whole exchange, request to last block; GET-next does not extend it
+     * @param maxReplyBytes   most bytes one exchange's reply may take on the wire, unless the exchange asks for less
+     * @param hdlc            whether frames are HDLC (else WRAPPER), to find the APDUs in them
+     */
+    public DlmsClientHandler(GXDLMSClient client, String meter, Duration requestTimeout, Duration exchangeTimeout,
+            int maxReplyBytes, boolean hdlc) {
         this.client = client;
         this.meter = meter;
         this.requestTimeout = requestTimeout;
+        this.exchangeTimeout = exchangeTimeout;
+        this.maxReplyBytes = maxReplyBytes;
+        this.inspector = new ReplyInspector(hdlc);
+    }
+
+    /** The bound-breaking failure that closed the connection, if that is what closed it; else null. */
+    public DlmsException closeCause() {
+        return closeCause;
     }
 
     /** The Gurux client of this association; use it on the event loop only. */
@@ -78,6 +102,14 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
      * @param description what the request is, for error messages ("GET 1.0.32.7.0.255/2")
      */
     public CompletableFuture<List<GXReplyData>> exchange(byte[][] packets, String description) {
+        return exchange(packets, description, maxReplyBytes);
+    }
+
+    /**
+     * As {@link #exchange(byte[][], String)}, with the reply (all packets' replies, segments and blocks together)
+     * held to at most {@code replyLimit} bytes on the wire, and to {@code maxReplyBytes} in any case.
+     */
+    public CompletableFuture<List<GXReplyData>> exchange(byte[][] packets, String description, int replyLimit) {
         CompletableFuture<List<GXReplyData>> result = new CompletableFuture<>();
         if (current != null) {
             result.completeExceptionally(new IllegalStateException("exchange already in flight: "
@@ -85,15 +117,22 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
             return result;
         }
         if (!ctx.channel().isActive()) {
-            result.completeExceptionally(new DlmsConnectionException(meter, "connection closed before "
-                    + description, null));
+            result.completeExceptionally(closeCause != null ? closeCause
+                    : new DlmsConnectionException(meter, "connection closed before " + description, null));
             return result;
         }
         if (packets.length == 0) {
             result.complete(List.of());
             return result;
         }
-        current = new Exchange(packets, description, result);
+        current = new Exchange(packets, description, result, Math.min(replyLimit, maxReplyBytes));
+        Exchange ex = current;
+        ex.deadline = ctx.executor().schedule(() -> {
+            if (current == ex) {
+                violation(Bound.EXCHANGE_DEADLINE, ex.description + " still unfinished after "
+                        + exchangeTimeout.toMillis() + " ms (exchange deadline; " + ex.bytes + " bytes received)");
+            }
+        }, exchangeTimeout.toNanos(), TimeUnit.NANOSECONDS);
         sendNextPacket();
         return result;
     }
@@ -102,6 +141,7 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         Exchange ex = current;
         GXReplyData reply = new GXReplyData();
         ex.replies.add(reply);
+        inspector.start(ex.packets[ex.next]);
         write(ex.packets[ex.next++]);
     }
 
@@ -122,7 +162,7 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (msg instanceof ByteBuf frame) {
+            if (msg instanceof ByteBuf frame && closeCause == null) {
                 bytesReceived += frame.readableBytes();
                 byte[] bytes = new byte[frame.readableBytes()];
                 frame.readBytes(bytes);
@@ -134,39 +174,57 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onBytes(byte[] bytes) {
-        if (current == null) {
-            // Nothing asked: a late reply to a timed-out request would already have closed the channel, so this is
-            // a push (event notification) or noise. Log it and keep the stream aligned.
-            log.debug("[{}] unsolicited {} bytes ignored", meter, bytes.length);
-            received.clear();
+        if (closeCause != null) {
+            return; // closed for a violation: what the decoder still holds of the flood is dropped unread
+        }
+        Exchange ex = current;
+        if (ex == null) {
+            // Nothing asked: a late reply to a timed-out request would already have closed the channel, and this
+            // client proposes no push on its associations, so these bytes are a broken or hostile meter's. Reading
+            // on would let it fill buffers and the event loop at will.
+            violation(Bound.UNSOLICITED_DATA, bytes.length + " bytes arrived while no request was outstanding");
             return;
         }
-        received.set(bytes);
-        Exchange ex = current;
+        ex.bytes += bytes.length;
+        if (ex.bytes > ex.replyLimit) {
+            violation(Bound.REPLY_BYTES, "reply to " + ex.description + " exceeds " + ex.replyLimit
+                    + " bytes (" + (ex.replyLimit == maxReplyBytes ? "maxReplyBytes"
+                            : "the most this read may need; maxReplyBytes " + maxReplyBytes) + ")");
+            return;
+        }
+        String outOfBounds = inspector.onFrame(bytes);
+        if (outOfBounds != null) {
+            violation(outOfBounds.startsWith("reply nests") ? Bound.NESTING_DEPTH : Bound.CLAIMED_LENGTH,
+                    "reply to " + ex.description + ": " + outOfBounds);
+            return;
+        }
+        // every frame comes whole from the frame decoder, so each gets a buffer of its own: nothing is appended to
+        // (and copied with) what came before
+        GXByteBuffer received = new GXByteBuffer(bytes);
         GXReplyData reply = ex.replies.get(ex.replies.size() - 1);
         boolean complete;
         try {
             complete = client.getData(received, reply, notify);
         } catch (GXDLMSExceptionResponse | GXDLMSConfirmedServiceError e) {
             // A well-formed refusal: the association holds, the caller decides (e.g. fall back from GET-with-list).
-            received.clear();
             fail(new DlmsProtocolException(meter, ex.description + " refused by the meter: " + e.getMessage(), e,
                     false), false);
             return;
+        } catch (StackOverflowError e) {
+            // only a ciphered reply gets here (plain ones were checked above): Gurux recursed once per level
+            violation(Bound.NESTING_DEPTH, "reply to " + ex.description + " nests deeper than the decoder's stack");
+            return;
         } catch (Exception e) {
-            received.clear();
             fail(new DlmsProtocolException(meter, "malformed reply to " + ex.description + ": " + e, e, true), true);
             return;
         }
-        if (notify.isComplete() && notify.getData().size() != 0) {
+        if (notify.getData().size() != 0) {
+            // a notification amid a reply is not kept, whole or in part; its bytes count against the reply's bound
             log.debug("[{}] event notification ignored while waiting for {}", meter, ex.description);
             notify.clear();
         }
         if (!complete) {
-            return; // wait for the rest of the frame
-        }
-        if (received.position() >= received.size()) {
-            received.clear();
+            return; // a frame Gurux does not take as part of the reply; its bytes still count against the bound
         }
         if (reply.isMoreData()) {
             if (!reply.isStreaming()) {
@@ -185,7 +243,18 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         }
         current = null;
         ex.cancelTimeout();
+        inspector.end();
         ex.result.complete(ex.replies);
+    }
+
+    /** The meter broke a bound: close its connection with a reason naming the meter and the bound. */
+    private void violation(Bound bound, String what) {
+        DlmsProtocolViolationException error = new DlmsProtocolViolationException(meter, bound, what);
+        if (closeCause == null) {
+            closeCause = error;
+            log.debug("{}", error.getMessage());
+        }
+        fail(error, true);
     }
 
     private void onTimeout() {
@@ -198,6 +267,7 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
     private void fail(DlmsException error, boolean closeChannel) {
         Exchange ex = current;
         current = null;
+        inspector.end();
         if (closeChannel) {
             // After a timeout or garbage the byte stream cannot be trusted: a late reply would be read as the
             // answer to the next request.
@@ -229,19 +299,27 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         final String description;
         final CompletableFuture<List<GXReplyData>> result;
         final List<GXReplyData> replies;
+        final int replyLimit;
         int next;
+        long bytes;
         ScheduledFuture<?> timeout;
+        ScheduledFuture<?> deadline;
 
-        Exchange(byte[][] packets, String description, CompletableFuture<List<GXReplyData>> result) {
+        Exchange(byte[][] packets, String description, CompletableFuture<List<GXReplyData>> result,
+                int replyLimit) {
             this.packets = packets;
             this.description = description;
             this.result = result;
             this.replies = new ArrayList<>(packets.length);
+            this.replyLimit = replyLimit;
         }
 
         void cancelTimeout() {
             if (timeout != null) {
                 timeout.cancel(false);
+            }
+            if (deadline != null) {
+                deadline.cancel(false);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.dlmsgateway.dlms.client.internal;
 
 import gurux.dlms.GXReplyData;
 import io.dlmsgateway.dlms.client.DlmsConnectionException;
+import io.dlmsgateway.dlms.client.DlmsException;
 import io.dlmsgateway.dlms.client.Priority;
 import io.netty.channel.Channel;
 import java.util.ArrayDeque;
@@ -46,7 +47,17 @@ public final class ExchangeScheduler {
          * loop, to make the packets; the future completes with one complete reply per packet. Fails with a
          * {@link CancellationException} when the operation has been cancelled.
          */
-        CompletableFuture<List<GXReplyData>> exchange(Supplier<byte[][]> request, String description);
+        default CompletableFuture<List<GXReplyData>> exchange(Supplier<byte[][]> request, String description) {
+            return exchange(request, description, Integer.MAX_VALUE);
+        }
+
+        /**
+         * As {@link #exchange(Supplier, String)}, with the reply held to at most {@code replyLimit} bytes on the wire
+         * (and to the association's maxReplyBytes in any case): a read of a few registers needs far less than a
+         * profile.
+         */
+        CompletableFuture<List<GXReplyData>> exchange(Supplier<byte[][]> request, String description,
+                int replyLimit);
 
         /** Single-packet form of {@link #exchange}. */
         default CompletableFuture<GXReplyData> exchangeOne(Supplier<byte[]> request, String description) {
@@ -202,7 +213,10 @@ public final class ExchangeScheduler {
         }
         CompletableFuture<T> body;
         if (!channel.isActive()) {
-            body = CompletableFuture.failedFuture(new DlmsConnectionException(meter, "connection is closed", null));
+            // a connection this client closed for a protocol violation says so to every operation that comes after
+            DlmsException why = handler.closeCause();
+            body = CompletableFuture.failedFuture(why != null ? why
+                    : new DlmsConnectionException(meter, "connection is closed", null));
         } else {
             try {
                 body = op.body.apply(op);
@@ -258,7 +272,7 @@ public final class ExchangeScheduler {
         }
         onWire = op;
         emit(EventKind.STARTED, op, p.description);
-        handler.exchange(packets, p.description).whenComplete((replies, error) -> {
+        handler.exchange(packets, p.description, p.replyLimit).whenComplete((replies, error) -> {
             onWire = null;
             emit(EventKind.FINISHED, op, p.description);
             if (op.cancelled) {
@@ -306,7 +320,7 @@ public final class ExchangeScheduler {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
-    private record PendingExchange(Supplier<byte[][]> request, String description,
+    private record PendingExchange(Supplier<byte[][]> request, String description, int replyLimit,
             CompletableFuture<List<GXReplyData>> future) {
     }
 
@@ -328,7 +342,8 @@ public final class ExchangeScheduler {
         }
 
         @Override
-        public CompletableFuture<List<GXReplyData>> exchange(Supplier<byte[][]> request, String description) {
+        public CompletableFuture<List<GXReplyData>> exchange(Supplier<byte[][]> request, String description,
+                int replyLimit) {
             if (!channel.eventLoop().inEventLoop()) {
                 return CompletableFuture.failedFuture(new IllegalStateException(
                         "exchange posted off the event loop: " + description));
@@ -340,7 +355,7 @@ public final class ExchangeScheduler {
                 return CompletableFuture.failedFuture(new IllegalStateException(
                         what + " posted " + description + " while another of its exchanges is under way"));
             }
-            PendingExchange p = new PendingExchange(request, description, new CompletableFuture<>());
+            PendingExchange p = new PendingExchange(request, description, replyLimit, new CompletableFuture<>());
             pending = p;
             ready.get(priority.ordinal()).add(this);
             emit(EventKind.QUEUED, this, description);

@@ -1,0 +1,182 @@
+package io.dlmsgateway.dlms.client.internal;
+
+import java.util.Arrays;
+
+/**
+ * Looks at each reply APDU of an exchange before Gurux decodes it, and says when its data is out of
+ * {@link AxdrBounds}. Gurux decodes a value only when all of it is in, inside the same call that takes the last
+ * frame, so the check needs the APDU whole: this class joins HDLC segments and GET data blocks itself (the handler
+ * has already bounded how many bytes one exchange may bring). Ciphered APDUs are opened by Gurux alone and are not
+ * looked at here. One instance per association, on its event loop.
+ */
+final class ReplyInspector {
+
+    private static final int GET_REQUEST = 0xC0;
+    private static final int GET_RESPONSE = 0xC4;
+    private static final int NORMAL = 1;
+    private static final int DATA_BLOCK = 2;
+    private static final int WITH_LIST = 3;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final boolean hdlc;
+    private boolean listRequest;
+    private final Joined segments = new Joined();
+    private final Joined blocks = new Joined();
+
+    ReplyInspector(boolean hdlc) {
+        this.hdlc = hdlc;
+    }
+
+    /** A new exchange begins with this request packet. */
+    void start(byte[] request) {
+        listRequest = isGetWithList(request);
+        segments.clear();
+        blocks.clear();
+    }
+
+    /** Drops what was joined (the exchange ended), so that an association between polls holds nothing. */
+    void end() {
+        segments.release();
+        blocks.release();
+    }
+
+    /**
+     * Takes one whole frame of the reply.
+     *
+     * @return null when fine so far, else why the reply's data is out of bounds
+     */
+    String onFrame(byte[] frame) {
+        if (!hdlc) {
+            return frame.length > 8 ? onApdu(frame, 8, frame.length) : null;
+        }
+        // 7E, format (2), destination address, source address, control, [HCS (2), information], FCS (2), 7E
+        if (frame.length < 9) {
+            return null;
+        }
+        boolean segmented = (frame[1] & 0x08) != 0;
+        int pos = addressEnd(frame, 3);
+        pos = pos < 0 ? -1 : addressEnd(frame, pos);
+        if (pos < 0 || pos >= frame.length) {
+            return null;
+        }
+        int control = frame[pos] & 0xFF;
+        if ((control & 1) != 0) {
+            return null; // S or U frame: no APDU in it
+        }
+        int infoStart = pos + 3;
+        int infoEnd = frame.length - 3;
+        if (infoStart < infoEnd) {
+            segments.append(frame, infoStart, infoEnd);
+        }
+        if (segmented) {
+            return null;
+        }
+        byte[] apdu = segments.bytes;
+        int size = segments.size;
+        segments.clear();
+        int from = size >= 3 && (apdu[0] & 0xFF) == 0xE6 && (apdu[1] & 0xFF) == 0xE7 ? 3 : 0; // LLC header
+        return onApdu(apdu, from, size);
+    }
+
+    private String onApdu(byte[] a, int from, int to) {
+        if (to - from < 4 || (a[from] & 0xFF) != GET_RESPONSE) {
+            return null;
+        }
+        int type = a[from + 1] & 0xFF;
+        int pos = from + 3; // after tag, type and invoke-id
+        switch (type) {
+            case NORMAL -> {
+                return (a[pos] & 0xFF) == 0 ? AxdrBounds.check(a, pos + 1, to, 1) : null;
+            }
+            case WITH_LIST -> {
+                return list(a, pos, to);
+            }
+            case DATA_BLOCK -> {
+                // last-block (1), block-number (4), result choice (1): 0 and raw-data, or 1 and an error
+                if (to - pos < 7 || (a[pos + 5] & 0xFF) != 0) {
+                    return null;
+                }
+                boolean last = a[pos] != 0;
+                pos += 6;
+                long n = AxdrBounds.length(a, pos, to);
+                if (n < 0) {
+                    return null;
+                }
+                pos += AxdrBounds.lengthSize(a[pos]);
+                blocks.append(a, pos, (int) Math.min(to, pos + n));
+                if (!last) {
+                    return null;
+                }
+                String why = listRequest ? list(blocks.bytes, 0, blocks.size)
+                        : AxdrBounds.check(blocks.bytes, 0, blocks.size, 1);
+                blocks.clear();
+                return why;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static String list(byte[] a, int pos, int to) {
+        long count = AxdrBounds.length(a, pos, to);
+        if (count < 0) {
+            return null;
+        }
+        pos += AxdrBounds.lengthSize(a[pos]);
+        if (count > (to - pos) / 2) {
+            return "list claims " + count + " results, only " + (to - pos) + " bytes left";
+        }
+        return AxdrBounds.check(a, pos, to, (int) count, true);
+    }
+
+    private static boolean isGetWithList(byte[] request) {
+        // WRAPPER: 8-byte header then the APDU; HDLC: the APDU after the LLC header E6 E6 00
+        if (request.length > 9 && (request[8] & 0xFF) == GET_REQUEST) {
+            return (request[9] & 0xFF) == WITH_LIST;
+        }
+        for (int i = 0; i + 4 < request.length; i++) {
+            if ((request[i] & 0xFF) == 0xE6 && (request[i + 1] & 0xFF) == 0xE6 && request[i + 2] == 0
+                    && (request[i + 3] & 0xFF) == GET_REQUEST) {
+                return (request[i + 4] & 0xFF) == WITH_LIST;
+            }
+        }
+        return false;
+    }
+
+    private static int addressEnd(byte[] frame, int from) {
+        for (int i = from; i < frame.length && i < from + 4; i++) {
+            if ((frame[i] & 1) != 0) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** Bytes joined in order, growing by doubling (linear), released between exchanges. */
+    private static final class Joined {
+        byte[] bytes = EMPTY;
+        int size;
+
+        void append(byte[] src, int from, int to) {
+            int n = to - from;
+            if (n <= 0) {
+                return;
+            }
+            if (size + n > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(size + n, Math.max(256, bytes.length * 2)));
+            }
+            System.arraycopy(src, from, bytes, size, n);
+            size += n;
+        }
+
+        void clear() {
+            size = 0;
+        }
+
+        void release() {
+            bytes = EMPTY;
+            size = 0;
+        }
+    }
+}
