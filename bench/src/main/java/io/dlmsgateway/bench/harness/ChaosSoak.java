@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -224,6 +225,18 @@ final class ChaosSoak {
             if (now >= nextHeap) {
                 sampleHeap();
                 nextHeap += settings.heapEvery().toMillis();
+            }
+            if (!gatewayDown && !gateway.isAlive()) {
+                // not our doing: a finding in itself (and what it lost counts as lost); start it again
+                problems.add(String.format(Locale.ROOT, "gateway run %d exited by itself with %d at %d s (%s)",
+                        gatewayRuns, gateway.exitValue(), secondsSinceStart(), "gateway-" + gatewayRuns + ".log"));
+                progress.println("[chaos] " + problems.get(problems.size() - 1));
+                startGateway();
+            }
+            if (!brokerDown && !broker.isAlive()) {
+                problems.add(String.format(Locale.ROOT, "mosquitto exited by itself at %d s (mosquitto.log)",
+                        secondsSinceStart()));
+                startBroker(System.currentTimeMillis());
             }
             if (gatewayDown && now >= gatewayBackAt) {
                 startGateway();

@@ -150,6 +150,10 @@ final class MosquittoBroker implements AutoCloseable {
         return port;
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     long pid() {
         return process.pid();
     }
