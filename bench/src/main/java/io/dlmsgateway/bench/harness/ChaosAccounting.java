@@ -62,6 +62,10 @@ final class ChaosAccounting {
                  long windowStart, long windowEnd) {
     }
 
+    /** A gap of {@code slots} missed slots of {@code meter} between two delivered readings, for the report. */
+    record MissedGap(int meter, long from, long to, long slots) {
+    }
+
     /** One lost reading, for the report. */
     record Lost(int meter, long servedAt, Integer kill) {
     }
@@ -89,11 +93,13 @@ final class ChaosAccounting {
      * @param recoveryMillis     per healed fault, heal to the meter's next delivered reading (sorted; faults
      *                           without one in the window are left out)
      * @param lostSample         up to 20 lost readings
+     * @param missedSample       up to 20 gaps with missed slots
      */
     record Result(long served, long counted, long delivered, long lost, long[] lostPerKill, long lostNotNearKill,
                   long excludedFault, long excludedKill, long excludedAfterEnd, long deliveredEntries,
                   long deliveredUnique, long duplicates, long unmatchedDelivered, long missedSlots, int metersMissing,
-                  long mostMissedByOne, long excludedGaps, long[] recoveryMillis, List<Lost> lostSample) {
+                  long mostMissedByOne, long excludedGaps, long[] recoveryMillis, List<Lost> lostSample,
+                  List<MissedGap> missedSample) {
     }
 
     private ChaosAccounting() {
@@ -194,6 +200,7 @@ final class ChaosAccounting {
         long most = 0;
         long excludedGaps = 0;
         List<Long> recovery = new ArrayList<>();
+        List<MissedGap> missedSample = new ArrayList<>();
         for (int m = 0; m < n; m++) {
             long[] d = Arrays.stream(delivered[m]).filter(t -> t >= rules.windowStart() && t < rules.windowEnd())
                     .toArray();
@@ -213,6 +220,9 @@ final class ChaosAccounting {
                 long slots = edge ? (b - a) / rules.intervalMillis()
                         : Math.max(0, Math.round((double) (b - a) / rules.intervalMillis()) - 1);
                 mine += slots;
+                if (slots > 0 && missedSample.size() < 20) {
+                    missedSample.add(new MissedGap(m, a, b, slots));
+                }
             }
             missed += mine;
             if (mine > 0) {
@@ -233,7 +243,7 @@ final class ChaosAccounting {
         long[] rec = recovery.stream().mapToLong(Long::longValue).sorted().toArray();
         return new Result(servedTotal, counted, deliveredCounted, lost, lostPerKill, lostNotNearKill, exFault, exKill,
                 exEnd, entries, unique, entries - unique, unmatched, missed, metersMissing, most, excludedGaps, rec,
-                List.copyOf(sample));
+                List.copyOf(sample), List.copyOf(missedSample));
     }
 
     private static boolean inAny(List<Span> spans, long t, long after) {

@@ -44,6 +44,7 @@ record ChaosReport(String command, String started, LoadReport.Machine machine, L
      * @param brokerRestarts  each broker stop and start
      * @param faultWindows    faults set (and healed)
      * @param faultsByName    of those, how many of each
+     * @param faults          every fault window: meter, fault, set and healed
      * @param accounting      lost, duplicated, missed
      * @param heap            the gateway's heap and RSS over time
      * @param gatewayStops    the "Stopped:" lines of gateway runs that stopped cleanly (the last one)
@@ -52,7 +53,8 @@ record ChaosReport(String command, String started, LoadReport.Machine machine, L
      */
     record Run(ChaosSoak.Settings chaos, long startedAt, long chaosStart, long chaosEnd, int brokerPort,
                int gatewayRuns, List<Kill> kills, List<BrokerRestart> brokerRestarts, int faultWindows,
-               Map<String, Long> faultsByName, ChaosAccounting.Result accounting, List<HeapSample> heap,
+               Map<String, Long> faultsByName, List<ChaosAccounting.FaultWindow> faults,
+               ChaosAccounting.Result accounting, List<HeapSample> heap,
                List<String> gatewayStops, long unreadable, List<String> problems) {
     }
 
@@ -144,6 +146,15 @@ record ChaosReport(String command, String started, LoadReport.Machine machine, L
                         + Instant.ofEpochMilli(run.kills().get(l.kill()).killedAt()) + ")"));
             }
             md.append(String.join("; ", items)).append(".\n\n");
+        }
+        if (!a.missedSample().isEmpty()) {
+            List<String> items = new ArrayList<>();
+            for (ChaosAccounting.MissedGap g : a.missedSample()) {
+                items.add("meter-" + g.meter() + " " + g.slots() + " between " + Instant.ofEpochMilli(g.from()) + " and "
+                        + Instant.ofEpochMilli(g.to()));
+            }
+            md.append("Slots missed (first ").append(items.size()).append(" gaps): ").append(String.join("; ", items))
+                    .append(".\n\n");
         }
         md.append("Gateway stops: ").append(run.gatewayStops().isEmpty() ? "none logged"
                 : String.join("; ", run.gatewayStops())).append(".\n\n");

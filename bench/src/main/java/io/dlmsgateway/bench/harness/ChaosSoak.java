@@ -167,7 +167,7 @@ final class ChaosSoak {
         Map<String, Long> faultCounts = new TreeMap<>();
         faultsSet.forEach((k, v) -> faultCounts.put(k, (long) v));
         return new ChaosReport.Run(settings, started, chaosStart, chaosEnd, brokerPort, gatewayRuns, kills,
-                brokerRestarts, faultWindows.size(), faultCounts, result, heap, stops, unreadable.get(), problems);
+                brokerRestarts, faultWindows.size(), faultCounts, List.copyOf(faultWindows), result, heap, stops, unreadable.get(), problems);
     }
 
     /** Connects with a persistent session and subscribes to the gateway's telemetry, QoS 1. */

@@ -152,6 +152,8 @@ class ChaosAccountingTest {
         assertThat(r.metersMissing()).isEqualTo(1);
         assertThat(r.mostMissedByOne()).isEqualTo(3);
         assertThat(r.excludedGaps()).isEqualTo(1);
+        assertThat(r.missedSample()).containsExactly(
+                new ChaosAccounting.MissedGap(0, T0 + 19_100, T0 + 23_100, 3));
         // healed at 38 000, next reading of meter 1 at 40 400
         assertThat(r.recoveryMillis()).containsExactly(2_400);
         // meter 0's three undelivered readings were served with no fault and no kill: lost
