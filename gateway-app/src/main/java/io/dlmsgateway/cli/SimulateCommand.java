@@ -2,9 +2,11 @@ package io.dlmsgateway.cli;
 
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.sim.MeterSimulator;
+import io.dlmsgateway.dlms.sim.SimulatorControlChannel;
 import io.dlmsgateway.dlms.sim.SimulatorOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
@@ -75,6 +77,14 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Close connections idle this many seconds; 0 never (default ${DEFAULT-VALUE}).")
     long inactivitySeconds;
 
+    @Option(names = "--control-port", description = "Listen on this port of 127.0.0.1 for run-time fault control"
+            + " (0: any free port; lines 'fault <meter> <fault>', 'heal <meter>', 'faults'; see README). Off by default.")
+    Integer controlPort;
+
+    @Option(names = "--served-log", description = "Write every reading a meter serves to this file as"
+            + " 'meter,epochMillis' lines (the load harness's chaos soak counts lost readings against it).")
+    Path servedLog;
+
     @Override
     public Integer call() throws Exception {
         // Gurux logs through java.util.logging; keep its per-request chatter off the console
@@ -110,9 +120,42 @@ public final class SimulateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("simulate: " + e.getMessage() + limit);
             return 1;
         }
+        ServedReadingLog served = null;
+        SimulatorControlChannel control = null;
+        try {
+            if (servedLog != null) {
+                served = new ServedReadingLog(servedLog);
+                simulator.onReadingServed(served);
+            }
+            if (controlPort != null) {
+                control = SimulatorControlChannel.start(simulator, "127.0.0.1", controlPort);
+                // before the banner: whoever waits for the banner has this line already
+                spec.commandLine().getOut().println("Control channel on 127.0.0.1:" + control.address().getPort()
+                        + " (fault <meter> <fault>, heal <meter>, faults, served <meter>)");
+            }
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("simulate: " + e.getMessage());
+            simulator.close();
+            if (served != null) {
+                served.close();
+            }
+            return 1;
+        }
+        ServedReadingLog servedToClose = served;
+        SimulatorControlChannel controlToClose = control;
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            if (controlToClose != null) {
+                controlToClose.close();
+            }
             simulator.close();
+            if (servedToClose != null) {
+                try {
+                    servedToClose.close();
+                } catch (IOException e) {
+                    System.err.println("simulate: served log: " + e.getMessage());
+                }
+            }
             stopped.countDown();
         }, "dlms-sim-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

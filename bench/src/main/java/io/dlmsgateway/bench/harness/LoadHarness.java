@@ -136,6 +136,54 @@ public final class LoadHarness implements Callable<Integer> {
             + " target also when fewer readings reached the broker than it produced.")
     boolean assertNoLoss;
 
+    @Option(names = "--chaos", description = "Chaos soak of the gateway target (bench/README.md, 'Chaos soak'): over"
+            + " --duration, random meter faults, broker restarts and gateway kill -9 with restarts on the same spool;"
+            + " reports readings lost, duplicated, slots missed and heap over time. With --assert-no-loss it fails on"
+            + " any lost reading the gateway had received.")
+    boolean chaos;
+
+    @Option(names = "--chaos-seed", description = "Seed of the soak's random draws (default: a new one, reported).")
+    Long chaosSeed;
+
+    @Option(names = "--chaos-kill-every", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Mean time between gateway kill -9 (default ${DEFAULT-VALUE}).")
+    Duration chaosKillEvery;
+
+    @Option(names = "--chaos-broker-restart-every", defaultValue = "45s", converter = DurationConverter.class,
+            description = "Mean time between broker restarts (default ${DEFAULT-VALUE}).")
+    Duration chaosBrokerEvery;
+
+    @Option(names = "--chaos-fault-every", defaultValue = "2s", converter = DurationConverter.class,
+            description = "Mean time between meter faults set (default ${DEFAULT-VALUE}).")
+    Duration chaosFaultEvery;
+
+    @Option(names = "--chaos-fault-max", defaultValue = "20s", converter = DurationConverter.class,
+            description = "Longest meter fault; each lasts 1 s up to this (default ${DEFAULT-VALUE}).")
+    Duration chaosFaultMax;
+
+    @Option(names = "--chaos-down", defaultValue = "3s", converter = DurationConverter.class,
+            description = "Longest time the gateway or the broker stays down; each 0.5 s up to this"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration chaosDown;
+
+    @Option(names = "--chaos-kill-window", defaultValue = "50ms", converter = DurationConverter.class,
+            description = "Readings served this little before a kill may not have reached the gateway and are not"
+                    + " counted (default ${DEFAULT-VALUE}).")
+    Duration chaosKillWindow;
+
+    @Option(names = "--chaos-settle", defaultValue = "20s", converter = DurationConverter.class,
+            description = "After the chaos, time for the backlog to drain before the gateway is stopped"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration chaosSettle;
+
+    @Option(names = "--chaos-heap-every", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Interval of the gateway's heap samples (default ${DEFAULT-VALUE}).")
+    Duration chaosHeapEvery;
+
+    @Option(names = "--chaos-faults", split = ",", description = "Meter faults to draw from, by name (default: every"
+            + " fault the simulator knows but NONE).")
+    List<String> chaosFaults;
+
     private PrintStream progress;
 
     public static void main(String[] args) {
@@ -148,6 +196,12 @@ public final class LoadHarness implements Callable<Integer> {
         progress = System.err;
         List<Target> targets;
         try {
+            if (chaos) {
+                if (compare != null || target != null && !target.equals(Targets.GATEWAY)) {
+                    throw new IllegalArgumentException("--chaos runs the gateway target only");
+                }
+                target = Targets.GATEWAY;
+            }
             targets = targets();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -207,6 +261,9 @@ public final class LoadHarness implements Callable<Integer> {
             progress.println("[harness] ports still held by " + held + " after " + PORTS_FREE_TIMEOUT.toSeconds()
                     + " s; starting the simulators anyway");
         }
+        if (chaos) {
+            return chaos(jdk, jvmArgs, simulatorCount, logs, report, started, broker);
+        }
         List<LoadResult> results = new ArrayList<>();
         long ticks = ProcessSample.ticksPerSecond();
         String simulatorBanner;
@@ -247,6 +304,47 @@ public final class LoadHarness implements Callable<Integer> {
             }
             progress.println("[harness] no loss: every target did at least " + MIN_DONE_PERCENT
                     + " % of its polls, none failed");
+        }
+        return 0;
+    }
+
+    private int chaos(Path jdk, List<String> jvmArgs, int simulatorCount, Path logs, Path report, String started,
+            int broker) throws IOException, InterruptedException {
+        long seed = chaosSeed != null ? chaosSeed : new java.security.SecureRandom().nextLong();
+        ChaosSoak.Settings settings = new ChaosSoak.Settings(chaosKillEvery, chaosBrokerEvery, chaosFaultEvery,
+                chaosFaultMax, chaosDown, chaosKillWindow, chaosSettle, chaosHeapEvery,
+                chaosFaults == null ? List.of() : chaosFaults.stream().map(String::trim)
+                        .map(f -> f.toUpperCase(Locale.ROOT)).filter(f -> !f.isEmpty()).toList(), seed);
+        ChaosReport.Run run;
+        String simulatorBanner;
+        try (Simulators simulator = Simulators.start(Path.of(System.getProperty("java.home")), gatewayJar, meters,
+                simulatorCount, host, port, framing, logs, Duration.ofSeconds(60 + meters / 50), true)) {
+            simulatorBanner = simulator.banner();
+            progress.println("[harness] " + simulatorBanner);
+            TargetLaunch launch = new TargetLaunch(meters, host, port, framing, interval, warmup, duration, grace,
+                    jdk, jvmArgs, classpath(), logs, gatewayJar, broker);
+            try {
+                run = new ChaosSoak(settings, launch, simulator, progress).run();
+            } catch (IllegalArgumentException e) {
+                progress.println("load-harness: " + e.getMessage());
+                return EXIT_CANNOT_RUN;
+            }
+        }
+        ChaosReport chaosReport = new ChaosReport(commandLine(), started, MachineFacts.machine(),
+                new LoadReport.Settings(meters, framing.name(), interval.toMillis(), warmup.toMillis(),
+                        duration.toMillis(), port, simulatorBanner), run);
+        Path base = out != null ? report
+                : report.resolveSibling(report.getFileName().toString().replaceFirst("^load-", "chaos-"));
+        List<Path> written = chaosReport.write(base);
+        spec.commandLine().getOut().println(chaosReport.toMarkdown());
+        progress.println("[harness] wrote " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
+        if (assertNoLoss) {
+            List<String> losses = chaosReport.losses();
+            if (!losses.isEmpty()) {
+                losses.forEach(l -> progress.println("load-harness: LOSS: " + l));
+                return EXIT_LOSS;
+            }
+            progress.println("[harness] no loss: every reading the gateway had received reached the broker");
         }
         return 0;
     }

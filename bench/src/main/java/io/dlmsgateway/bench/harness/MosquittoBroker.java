@@ -50,6 +50,16 @@ final class MosquittoBroker implements AutoCloseable {
     }
 
     /**
+     * The chaos soak's configuration: as {@link #configuration(int)}, and persistent, so that a restart (SIGTERM,
+     * which saves the database, then start) keeps the subscriber's session and the messages queued for it: what
+     * the broker had acknowledged to the gateway must not be lost with the broker's process.
+     */
+    static String persistentConfiguration(int port, Path dataDir) {
+        return configuration(port).replace("persistence false\n", "persistence true\npersistence_location "
+                + dataDir.toAbsolutePath() + "/\nautosave_interval 1\n");
+    }
+
+    /**
      * Installs mosquitto when missing and this runs as root ({@code apt-get install -y mosquitto}); otherwise
      * throws with what to do.
      */
@@ -97,8 +107,27 @@ final class MosquittoBroker implements AutoCloseable {
         int port = freePort(preferredPort);
         Path conf = logDir.resolve("mosquitto.conf");
         Files.writeString(conf, configuration(port));
+        return start(conf, port, logDir, false);
+    }
+
+    /**
+     * Starts a persistent mosquitto on exactly {@code port} ({@link #persistentConfiguration}), its database under
+     * {@code logDir/mosquitto-data}, its log appended to; again on the same port after {@link #close()}.
+     */
+    static MosquittoBroker startPersistent(int port, Path logDir) throws IOException, InterruptedException {
+        ensureInstalled(logDir);
+        Path data = Files.createDirectories(logDir.resolve("mosquitto-data"));
+        Path conf = logDir.resolve("mosquitto.conf");
+        Files.writeString(conf, persistentConfiguration(port, data));
+        return start(conf, port, logDir, true);
+    }
+
+    private static MosquittoBroker start(Path conf, int port, Path logDir, boolean append)
+            throws IOException, InterruptedException {
+        java.io.File logFile = logDir.resolve("mosquitto.log").toFile();
         Process process = new ProcessBuilder(BINARY.toString(), "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(logDir.resolve("mosquitto.log").toFile()).start();
+                .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(logFile)
+                        : ProcessBuilder.Redirect.to(logFile)).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -119,6 +148,10 @@ final class MosquittoBroker implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     long pid() {

@@ -12,12 +12,17 @@ import java.util.concurrent.TimeUnit;
 /** The simulated meters, in their own JVM: {@code java -jar dlms-gateway.jar simulate ...}. */
 final class SimulatorProcess implements AutoCloseable {
 
+    /** The line {@code simulate --control-port} prints before its banner. */
+    static final String CONTROL_LINE = "Control channel on 127.0.0.1:";
+
     private final Process process;
     private final String banner;
+    private final int controlPort;
 
-    private SimulatorProcess(Process process, String banner) {
+    private SimulatorProcess(Process process, String banner, int controlPort) {
         this.process = process;
         this.banner = banner;
+        this.controlPort = controlPort;
     }
 
     /**
@@ -26,19 +31,49 @@ final class SimulatorProcess implements AutoCloseable {
      */
     static SimulatorProcess start(Path javaHome, Path gatewayJar, int meters, String host, int port, Framing framing,
             int physicalAddressBase, Path logFile, Duration timeout) throws IOException, InterruptedException {
+        return start(javaHome, gatewayJar, meters, host, port, framing, physicalAddressBase, logFile, timeout, null);
+    }
+
+    /**
+     * As above; with {@code servedLog} also a control channel on a free loopback port ({@link #controlPort()}) and
+     * every served reading written to {@code servedLog} (the chaos soak).
+     */
+    static SimulatorProcess start(Path javaHome, Path gatewayJar, int meters, String host, int port, Framing framing,
+            int physicalAddressBase, Path logFile, Duration timeout, Path servedLog)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "-jar",
                 gatewayJar.toString(), "simulate", "--meters", Integer.toString(meters), "--host", host,
                 "--port", Integer.toString(port), "--framing", framing.name().toLowerCase(Locale.ROOT),
                 "--physical-address", Integer.toString(physicalAddressBase)));
+        if (servedLog != null) {
+            cmd.addAll(List.of("--control-port", "0", "--served-log", servedLog.toAbsolutePath().toString()));
+        }
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         LineLog out = new LineLog(process.getInputStream(), logFile, "simulator-output");
+        int controlPort = -1;
+        if (servedLog != null) {
+            String control = out.await(line -> line.startsWith(CONTROL_LINE) || line.startsWith("Simulating"),
+                    timeout);
+            if (control == null || !control.startsWith(CONTROL_LINE)) {
+                process.destroy();
+                process.waitFor(10, TimeUnit.SECONDS);
+                throw new IOException("the simulator opened no control channel (" + String.join(" ", cmd) + "):\n"
+                        + out.tail());
+            }
+            controlPort = Integer.parseInt(control.substring(CONTROL_LINE.length()).split("\\D", 2)[0]);
+        }
         String banner = out.await(line -> line.startsWith("Simulating"), timeout);
         if (banner == null) {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
             throw new IOException("the simulator did not start (" + String.join(" ", cmd) + "):\n" + out.tail());
         }
-        return new SimulatorProcess(process, banner);
+        return new SimulatorProcess(process, banner, controlPort);
+    }
+
+    /** Port of its control channel on 127.0.0.1, or -1 when started without one. */
+    int controlPort() {
+        return controlPort;
     }
 
     long pid() {

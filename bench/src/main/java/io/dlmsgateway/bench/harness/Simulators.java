@@ -19,9 +19,11 @@ final class Simulators implements AutoCloseable {
     static final int DEFAULT_METERS_PER_SIMULATOR = 8_000;
 
     private final List<SimulatorProcess> processes;
+    private final int meters;
 
-    private Simulators(List<SimulatorProcess> processes) {
+    private Simulators(List<SimulatorProcess> processes, int meters) {
         this.processes = List.copyOf(processes);
+        this.meters = meters;
     }
 
     /** Simulators needed so that each holds at most {@link #DEFAULT_METERS_PER_SIMULATOR} meters. */
@@ -46,6 +48,16 @@ final class Simulators implements AutoCloseable {
     /** Starts {@code k} simulators one after another; closes those started when one fails. */
     static Simulators start(Path javaHome, Path gatewayJar, int meters, int k, String host, int port,
             Framing framing, Path logDir, Duration timeout) throws IOException, InterruptedException {
+        return start(javaHome, gatewayJar, meters, k, host, port, framing, logDir, timeout, false);
+    }
+
+    /**
+     * As above; with {@code control} each simulator also opens a control channel and logs the readings it serves to
+     * {@link #servedLog}{@code (j)} (the chaos soak).
+     */
+    static Simulators start(Path javaHome, Path gatewayJar, int meters, int k, String host, int port,
+            Framing framing, Path logDir, Duration timeout, boolean control)
+            throws IOException, InterruptedException {
         List<SimulatorProcess> started = new ArrayList<>();
         try {
             for (int j = 0; j < k; j++) {
@@ -53,13 +65,44 @@ final class Simulators implements AutoCloseable {
                 int count = first(meters, k, j + 1) - first;
                 Path log = logDir.resolve(k == 1 ? "simulator.log" : "simulator-" + j + ".log");
                 started.add(SimulatorProcess.start(javaHome, gatewayJar, count, host, port + first, framing,
-                        TargetLaunch.PHYSICAL_ADDRESS_BASE + first, log, timeout));
+                        TargetLaunch.PHYSICAL_ADDRESS_BASE + first, log, timeout,
+                        control ? servedLog(logDir, j) : null));
             }
-            return new Simulators(started);
+            return new Simulators(started, meters);
         } catch (IOException | InterruptedException | RuntimeException e) {
-            new Simulators(started).close();
+            new Simulators(started, meters).close();
             throw e;
         }
+    }
+
+    /** Where simulator {@code j} of a chaos soak logs the readings it serves. */
+    static Path servedLog(Path logDir, int j) {
+        return logDir.resolve("served-" + j + ".csv");
+    }
+
+    /** Simulator JVMs. */
+    int count() {
+        return processes.size();
+    }
+
+    /** First meter (global index) simulator {@code j} serves. */
+    int firstMeter(int j) {
+        return first(meters, processes.size(), j);
+    }
+
+    /** The simulator serving meter {@code meter} (global index). */
+    int simulatorOf(int meter) {
+        for (int j = processes.size() - 1; j >= 0; j--) {
+            if (meter >= firstMeter(j)) {
+                return j;
+            }
+        }
+        throw new IllegalArgumentException("no meter " + meter);
+    }
+
+    /** Control port of simulator {@code j}, -1 without one. */
+    int controlPort(int j) {
+        return processes.get(j).controlPort();
     }
 
     List<Long> pids() {

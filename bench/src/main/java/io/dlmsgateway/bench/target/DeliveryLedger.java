@@ -1,5 +1,9 @@
 package io.dlmsgateway.bench.target;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -27,6 +31,9 @@ public final class DeliveryLedger {
 
     /** A poll up to this much before its meter's estimated slot counts for that slot (timer jitter). */
     static final long EARLY_TOLERANCE_MILLIS = 100;
+
+    private static final JsonFactory TELEMETRY_JSON = new JsonFactory();
+    private static final String DEVICE_PREFIX = "meter-";
 
     private final int meters;
     private final long intervalMillis;
@@ -59,6 +66,75 @@ public final class DeliveryLedger {
         arrival[size] = arrivalMillis;
         values[size] = (short) Math.min(Short.MAX_VALUE, valueCount);
         size++;
+    }
+
+    /**
+     * Adds every entry of a {@code v1/gateway/telemetry} payload ({@code {"meter-i": [{"ts": .., "values": {..}}, ..],
+     * ..}}, parsed as a stream: no tree per message); devices not named {@code meter-i} count as meter -1.
+     *
+     * @return false when the payload is not such an object (what was read before the fault is kept)
+     */
+    public boolean addGatewayTelemetry(byte[] payload, long arrivalMillis) {
+        try (JsonParser p = TELEMETRY_JSON.createParser(payload)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String device = p.currentName();
+                int index = meterIndex(device);
+                if (p.nextToken() != JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    continue;
+                }
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    long ts = -1;
+                    int values = 0;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        JsonToken t = p.nextToken();
+                        if (field.equals("ts")) {
+                            ts = p.getLongValue();
+                        } else if (field.equals("values") && t == JsonToken.START_OBJECT) {
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                p.nextToken();
+                                p.skipChildren();
+                                values++;
+                            }
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    if (ts >= 0) {
+                        add(index, ts, arrivalMillis, values);
+                    }
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** {@code meter-i} is meter {@code i}; anything else -1. */
+    static int meterIndex(String device) {
+        if (!device.startsWith(DEVICE_PREFIX)) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(device.substring(DEVICE_PREFIX.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The meter of every entry received so far, in arrival order. */
+    public synchronized int[] entryMeters() {
+        return Arrays.copyOf(meter, size);
+    }
+
+    /** The ts of every entry received so far, in arrival order. */
+    public synchronized long[] entryTimestamps() {
+        return Arrays.copyOf(ts, size);
     }
 
     /** Entries received so far. */

@@ -1,8 +1,5 @@
 package io.dlmsgateway.bench.target;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;
@@ -51,7 +48,6 @@ public final class ThingsBoardSide implements Callable<Integer> {
     static final String TELEMETRY_TOPIC = "v1/gateway/telemetry";
     private static final String RPC_REQUEST = "v1/devices/me/rpc/request/";
     private static final String RPC_RESPONSE = "v1/devices/me/rpc/response/";
-    private static final String DEVICE_PREFIX = "meter-";
     private static final long RPC_TIMEOUT_SECONDS = 5;
     private static final long QUIET_MILLIS = 1_000;
 
@@ -67,7 +63,6 @@ public final class ThingsBoardSide implements Callable<Integer> {
     @Option(names = "--entries-csv", description = "Where to write every entry received (meter,ts,arrival) at the end.")
     java.nio.file.Path entriesCsv;
 
-    private final JsonFactory json = new JsonFactory();
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<Integer, CompletableFuture<JsonNode>> rpcs = new ConcurrentHashMap<>();
     private final AtomicLong lastArrival = new AtomicLong();
@@ -173,55 +168,11 @@ public final class ThingsBoardSide implements Callable<Integer> {
         return 0;
     }
 
-    /** Parses {@code {"meter-i": [{"ts": .., "values": {..}}, ..], ..}} as a stream: no tree per message. */
     private void onTelemetry(Mqtt3Publish publish) {
         long arrival = System.currentTimeMillis();
         lastArrival.set(arrival);
-        try (JsonParser p = json.createParser(publish.getPayloadAsBytes())) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                unreadable.incrementAndGet();
-                return;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String device = p.currentName();
-                int index = device.startsWith(DEVICE_PREFIX) ? parseIndex(device) : -1;
-                if (p.nextToken() != JsonToken.START_ARRAY) {
-                    p.skipChildren();
-                    continue;
-                }
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                    long ts = -1;
-                    int values = 0;
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
-                        JsonToken t = p.nextToken();
-                        if (field.equals("ts")) {
-                            ts = p.getLongValue();
-                        } else if (field.equals("values") && t == JsonToken.START_OBJECT) {
-                            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                p.nextToken();
-                                p.skipChildren();
-                                values++;
-                            }
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                    if (ts >= 0) {
-                        ledger.add(index, ts, arrival, values);
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
+        if (!ledger.addGatewayTelemetry(publish.getPayloadAsBytes(), arrival)) {
             unreadable.incrementAndGet();
-        }
-    }
-
-    private static int parseIndex(String device) {
-        try {
-            return Integer.parseInt(device.substring(DEVICE_PREFIX.length()));
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 

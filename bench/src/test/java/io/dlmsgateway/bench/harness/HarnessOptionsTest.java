@@ -78,4 +78,23 @@ class HarnessOptionsTest {
         assertThat(LoadHarness.brokerPort(23883, 21000, 1000)).isEqualTo(23883);
         assertThat(LoadHarness.brokerPort(23883, 21000, 5000)).isEqualTo(26000);
     }
+
+    @Test
+    void theChaosSoakRunsTheGatewayTargetOnly() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(new LoadHarness()).setErr(new java.io.PrintWriter(err));
+        assertThat(cli.execute("--chaos", "--compare", "fleet,gateway")).isEqualTo(2);
+        assertThat(err.toString()).contains("--chaos runs the gateway target only");
+        err.getBuffer().setLength(0);
+        assertThat(cli.execute("--chaos", "--target", "fleet")).isEqualTo(2);
+        assertThat(err.toString()).contains("--chaos runs the gateway target only");
+    }
+
+    @Test
+    void theChaosSoaksBrokerKeepsSessionsAndQueuedMessagesAcrossARestart() {
+        String conf = MosquittoBroker.persistentConfiguration(23883, Path.of("/tmp/soak/mosquitto-data"));
+        assertThat(conf).contains("listener 23883 127.0.0.1\n", "persistence true\n",
+                "persistence_location /tmp/soak/mosquitto-data/\n", "max_queued_messages 0\n")
+                .doesNotContain("persistence false");
+    }
 }

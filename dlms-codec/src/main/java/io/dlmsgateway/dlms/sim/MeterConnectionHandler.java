@@ -122,8 +122,9 @@ final class MeterConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         meter.invocationCounterUsed(server.getCiphering().getInvocationCounter());
+        boolean servesReading = server.takeRegisterValueRead();
         if (reply != null && reply.length > 0) {
-            reply(ctx, reply);
+            reply(ctx, reply, servesReading);
         }
     }
 
@@ -179,19 +180,27 @@ final class MeterConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void reply(ChannelHandlerContext ctx, byte[] reply) {
+        reply(ctx, reply, false);
+    }
+
+    private void reply(ChannelHandlerContext ctx, byte[] reply, boolean servesReading) {
         long delay = meter.latencyNanos();
         if (delay <= 0) {
-            write(ctx, reply);
+            write(ctx, reply, servesReading);
         } else {
-            ctx.executor().schedule(() -> write(ctx, reply), delay, TimeUnit.NANOSECONDS);
+            ctx.executor().schedule(() -> write(ctx, reply, servesReading), delay, TimeUnit.NANOSECONDS);
         }
     }
 
-    private static void write(ChannelHandlerContext ctx, byte[] reply) {
+    private void write(ChannelHandlerContext ctx, byte[] reply, boolean servesReading) {
         if (ctx.channel().isActive()) {
             ByteBuf out = ctx.alloc().buffer(reply.length);
             out.writeBytes(reply);
             ctx.writeAndFlush(out, ctx.voidPromise());
+            if (servesReading) {
+                // counted once handed to the socket: a reply to a connection already closed was never served
+                meter.readingServed(options.clock().millis());
+            }
         }
     }
 

@@ -210,6 +210,15 @@ public final class MeterSimulator implements AutoCloseable {
         return meters.get(index);
     }
 
+    /**
+     * Tells {@code listener} of every reply carrying register values any meter writes from now on; replaces the
+     * previous listener ({@link ReadingServedListener#NONE} to stop).
+     */
+    public void onReadingServed(ReadingServedListener listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        meters.forEach(m -> m.servedListener(listener));
+    }
+
     /** All meters, by index. */
     public List<SimulatedMeter> meters() {
         return meters;

@@ -70,6 +70,8 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
     private final GXDLMSClock meterClock;
     private final GXDLMSData invocationCounter;
     private boolean associationAccepted;
+    /** Set while the request being handled reads a register's value: its reply is a served reading. */
+    private boolean readingRegisterValue;
 
     SimulatedCosemServer(SimulatedMeter meter, SimulatorOptions options, MeterAddressing addressing) {
         this(new GXDLMSAssociationLogicalName(ASSOCIATION_LN), meter, options, addressing);
@@ -118,6 +120,16 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         d.setDataType(2, type);
         d.setValue(value);
         return d;
+    }
+
+    /**
+     * True when the request just handled read a register's value (so its reply, once written, is a served reading);
+     * clears the mark.
+     */
+    boolean takeRegisterValueRead() {
+        boolean read = readingRegisterValue;
+        readingRegisterValue = false;
+        return read;
     }
 
     /** True once an AARQ passed authentication on this connection (HIGH_GMAC: before its challenge step). */
@@ -183,6 +195,7 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
                 continue;
             }
             if (target instanceof SimulatedRegister r) {
+                readingRegisterValue = true;
                 r.setValue(SimulatedMeasurements.raw(r.measurement, meter.index(), clock.millis()));
             } else if (target == meterClock) {
                 meterClock.setTime(new GXDateTime(new Date(clock.millis())));

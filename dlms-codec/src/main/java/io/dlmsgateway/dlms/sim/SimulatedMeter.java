@@ -21,6 +21,8 @@ public final class SimulatedMeter {
     private volatile MeterFault fault = MeterFault.NONE;
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong readingsServed = new AtomicLong();
+    private volatile ReadingServedListener servedListener = ReadingServedListener.NONE;
     /** Highest frame counter the meter has used in ciphered replies, kept across connections as real meters do. */
     private final AtomicLong invocationCounter = new AtomicLong();
 
@@ -84,6 +86,20 @@ public final class SimulatedMeter {
     /** Requests (complete frames) received since start, including those a fault swallowed. */
     public long requestCount() {
         return requests.get();
+    }
+
+    /** Replies carrying register values this meter has written since start (see {@link ReadingServedListener}). */
+    public long readingsServed() {
+        return readingsServed.get();
+    }
+
+    void servedListener(ReadingServedListener listener) {
+        this.servedListener = listener;
+    }
+
+    void readingServed(long epochMillis) {
+        readingsServed.incrementAndGet();
+        servedListener.readingServed(index, epochMillis);
     }
 
     void connectionOpened() {
