@@ -93,6 +93,32 @@ class MeterFleetHostileMetersTest {
         assertThat(stats(2).lastError().orElseThrow()).contains("bytes (the most this read may need");
     }
 
+    /**
+     * A flooding meter associates fine every time and breaks the protocol right after: its violations are one run of
+     * failures, so its reconnects back off (50, 100, 200, 400, 800 ms... without jitter) instead of starting over at
+     * the shortest delay after each association.
+     */
+    @Test
+    void aMeterThatViolatesAfterEveryAssociationBacksOffFurtherEachTime() throws Exception {
+        simulator = MeterSimulator.start(SimulatorOptions.builder().host("127.0.0.1").basePort(0)
+                .meterCount(1).framing(Framing.WRAPPER).build());
+        simulator.meter(0).fault(MeterFault.FLOOD_DATA_NOTIFICATION);
+        fleet = MeterFleet.create(SimulatedDevices.all(simulator, INTERVAL, Duration.ofMillis(1_000)),
+                FleetOptions.builder()
+                        .reconnectBackoff(Duration.ofMillis(50), Duration.ofSeconds(30))
+                        .backoffJitter(0)
+                        .releaseTimeout(Duration.ofSeconds(1))
+                        .build());
+        subscription = fleet.readings().subscribe();
+
+        awaitTrue(Duration.ofSeconds(15), () -> stats(0).protocolViolations() >= 1);
+        Thread.sleep(3_000);
+        // backing off: at most 50 + 100 + 200 + 400 + 800 + 1600 ms of delays fit in 3 s, so at most 7 connects;
+        // starting over each time (the bug) it reconnected every ~50 ms plus an association, dozens of times
+        assertThat(stats(0).connects()).as("connects of the flooding meter in ~3 s").isLessThanOrEqualTo(7);
+        assertThat(stats(0).protocolViolations()).isGreaterThanOrEqualTo(2);
+    }
+
     private DeviceStatistics stats(int index) {
         return fleet.deviceStatistics("meter-" + index).orElseThrow();
     }

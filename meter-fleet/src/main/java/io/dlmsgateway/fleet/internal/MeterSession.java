@@ -48,6 +48,8 @@ import reactor.util.retry.Retry;
 public final class MeterSession {
 
     private static final Logger log = LoggerFactory.getLogger("io.dlmsgateway.fleet.DLMSDevice");
+    /** An association that ends in a protocol violation sooner than this after it began continues a run of them. */
+    static final Duration VIOLATION_MEMORY = Duration.ofMinutes(10);
 
     private final Meter meter;
     private final MeterConnector connector;
@@ -70,6 +72,11 @@ public final class MeterSession {
 
     // the chain's own state, on the session's timer thread only
     private int scheduledRunsInFlight;
+    // A meter that breaks the protocol right after every association (floods, endless blocks) would start its
+    // backoff over each time, since the association itself worked: violations of associations that ended within
+    // VIOLATION_MEMORY of their start count as one run of failures, so its reconnects slow down and it logs once.
+    private int violationsInARow;
+    private long associatedAtMillis;
     private volatile long retiredBytesReceived;
     private volatile long retiredBytesSent;
 
@@ -229,6 +236,7 @@ public final class MeterSession {
 
     private void associated(MeterAssociation current) {
         association = current;
+        associatedAtMillis = now();
         connects++;
         reconnectRequested = false;
         if (state != DeviceState.UP) {
@@ -275,21 +283,23 @@ public final class MeterSession {
 
     private Mono<Long> retryDelay(Retry.RetrySignal signal) {
         Throwable error = signal.failure();
+        long attempt = signal.totalRetriesInARow();
+        boolean first = attempt == 0 || state == DeviceState.UP;
         if (error instanceof DlmsProtocolViolationException) {
             protocolViolations++; // the one writer: the session's retry, one signal at a time
+            violationsInARow = now() - associatedAtMillis < VIOLATION_MEMORY.toMillis() ? violationsInARow + 1 : 1;
+            attempt = Math.max(attempt, violationsInARow - 1);
+            first = violationsInARow == 1;
         }
-        boolean firstInARow = signal.totalRetriesInARow() == 0;
         lastError = reason(error);
-        boolean wasUp = state == DeviceState.UP;
         enter(DeviceState.DOWN);
-        Duration delay = reconnectRequested ? Duration.ZERO : backoff.delay(signal.totalRetriesInARow());
+        Duration delay = reconnectRequested ? Duration.ZERO : backoff.delay(attempt);
         if (!(error instanceof DlmsException)) {
             log.error("{}Unexpected failure; reconnecting in {} ms", logPrefix(), delay.toMillis(), error);
         } else {
             // logged once per run of failures, and summarized with other meters' when many fail at once
             failureLog.failed(logPrefix(), LogText.escape(meter.name()), LogText.escape(lastError),
-                    wasUp || firstInARow, delay,
-                    signal.totalRetriesInARow() + 1);
+                    first, delay, attempt + 1);
         }
         return sleepUntil(now() + delay.toMillis(), sink -> backoffSleeper = sink).thenReturn(0L);
     }
