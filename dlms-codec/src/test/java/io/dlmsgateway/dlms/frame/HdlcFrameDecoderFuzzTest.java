@@ -19,7 +19,7 @@ import java.util.List;
  */
 class HdlcFrameDecoderFuzzTest {
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "10s")
     void decode(byte[] input) {
         if (input.length < 1) {
             return;

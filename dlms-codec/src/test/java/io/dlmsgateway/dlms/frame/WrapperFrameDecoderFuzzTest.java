@@ -21,7 +21,7 @@ import java.util.List;
  */
 class WrapperFrameDecoderFuzzTest {
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "10s")
     void decode(byte[] input) {
         if (input.length < 2) {
             return;
