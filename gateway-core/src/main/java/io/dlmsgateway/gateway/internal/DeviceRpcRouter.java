@@ -23,8 +23,8 @@ import reactor.core.publisher.Mono;
  *   <li>{@code read}: reads now, outside the schedule. Params: a list of measurement names or OBIS codes
  *       ({@code ["voltage_l1","1.0.14.7.0.255"]}), an object {@code {"measurements":[...]}}, a comma-separated string,
  *       or nothing for the device's configured measurements; at most {@link #MAX_OBJECTS_PER_READ}, else the
- *       request is refused with the reason ({@code {"error":..,"code":400}}) and nothing is read. Reply: {@code {"voltage_l1":{"value":230.1,"unit":"V"},
- *       ...}}, refused objects as {@code {"error":"object-undefined","result":4}}.</li>
+ *       request is refused with the reason ({@code {"error":..,"code":400}}) and nothing is read.
+ *       Reply: {@code {"voltage_l1":{"value":230.1,"unit":"V"},...}}, refused objects as {@code {"error":"object-undefined","result":4}}.</li>
  *   <li>{@code reconnect}: drops the association and reconnects at once. Reply {@code {"result":"reconnecting"}}.</li>
  *   <li>{@code getStatistics}: the device's counters.</li>
  * </ul>

@@ -3,7 +3,7 @@ package io.dlmsgateway.thingsboard.internal;
 /**
  * Text from the network made safe for one log line: a device name or method chosen by whoever sends RPCs must not
  * break a line in two (and forge the next one), nor fill the log. Control characters become {@code \n}, {@code \r},
- * {@code \t} or a four-digit hex escape, and the text is cut after {@link #MAX_CHARS} characters with its full length said.
+ * {@code \t} or a four-digit hex escape, and the text is cut after {@link #MAX_CHARS} characters, its length said.
  *
  * <p>Threading: stateless.
  */

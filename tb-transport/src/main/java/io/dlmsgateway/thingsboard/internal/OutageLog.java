@@ -72,11 +72,11 @@ final class OutageLog {
             // the first failure of a lost connection is the loss itself, not a failed attempt
             failures = everConnected ? 0 : 1;
             if (everConnected) {
-                LOG.warn("Connection to ThingsBoard at {}:{} lost ({}); reconnecting, at most {} s apart",
-                        settings.host(), settings.port(), reason, settings.reconnectMaxDelay().toSeconds());
+                LOG.warn("Connection to ThingsBoard at {}:{} lost ({}); reconnecting, at most {} apart",
+                        settings.host(), settings.port(), reason, seconds(settings.reconnectMaxDelay().toNanos()));
             } else {
-                LOG.warn("Cannot connect to ThingsBoard at {}:{} ({}); retrying, at most {} s apart",
-                        settings.host(), settings.port(), reason, settings.reconnectMaxDelay().toSeconds());
+                LOG.warn("Cannot connect to ThingsBoard at {}:{} ({}); retrying, at most {} apart",
+                        settings.host(), settings.port(), reason, seconds(settings.reconnectMaxDelay().toNanos()));
             }
             return;
         }
