@@ -1,7 +1,9 @@
 package io.dlmsgateway.config;
 
+import io.dlmsgateway.config.internal.ConfigRules;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.fleet.Meter;
+import io.dlmsgateway.gateway.DeviceInputRules;
 import io.dlmsgateway.gateway.GatewayDevice;
 import io.dlmsgateway.gateway.GatewaySettings;
 import io.dlmsgateway.spool.SpoolOptions;
@@ -29,7 +31,16 @@ public final class ConfigBinding {
     public static GatewaySettings gatewaySettings(GatewayConfig config) {
         ThingsBoardConfig tb = config.thingsBoard();
         return new GatewaySettings(config.enabledDevices().stream().map(ConfigBinding::device).toList(),
-                thingsBoard(tb).build(), spool(config.storage()), tb.statsSendPeriod(), tb.minPackSendDelay());
+                thingsBoard(tb).build(), spool(config.storage()), tb.statsSendPeriod(), tb.minPackSendDelay(),
+                inputRules());
+    }
+
+    /**
+     * The configuration's rules for values that arrive at run time (shared attributes such as
+     * {@code pollingInterval}): the same methods that check the files, so that every way in keeps one rule.
+     */
+    public static DeviceInputRules inputRules() {
+        return new ConfigRules();
     }
 
     /** A configured device as the gateway sees it. */
@@ -73,7 +84,8 @@ public final class ConfigBinding {
                 .host(tb.host())
                 .port(tb.port())
                 .qos(tb.qos())
-                .maxPayloadSize(tb.maxPayloadSize());
+                .maxPayloadSize(tb.maxPayloadSize())
+                .reconnectDelay(tb.initialReconnectDelay(), tb.maxReconnectDelay());
         ThingsBoardSecurity security = tb.security();
         if (security instanceof ThingsBoardSecurity.AccessToken token) {
             b.credentials(Credentials.accessToken(token.accessToken()));

@@ -88,4 +88,28 @@ class ThingsBoardSectionTest {
         assertThat(tb.security().toString()).doesNotContain("TOKEN");
         assertThat(Optional.of(tb.security().type())).hasValue("tlsAccessToken");
     }
+
+    @Test
+    void reconnectDelaysDefaultToOneAndTenSecondsAndBindOntoTheTransport() throws Exception {
+        ThingsBoardConfig tb = load(withThingsBoard(""));
+        assertThat(tb.initialReconnectDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(tb.maxReconnectDelay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ConfigBinding.thingsBoard(tb).build().reconnectMaxDelay()).isEqualTo(Duration.ofSeconds(10));
+
+        ThingsBoardConfig quick = load(withThingsBoard("  initialReconnectDelayMS: 200\n  maxReconnectDelayMS: 3000\n"));
+        assertThat(ConfigBinding.thingsBoard(quick).build().reconnectInitialDelay()).isEqualTo(Duration.ofMillis(200));
+        assertThat(ConfigBinding.thingsBoard(quick).build().reconnectMaxDelay()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void reconnectDelaysOutOfRangeOrInTheWrongOrderAreReported() {
+        assertThat(problems(withThingsBoard("  initialReconnectDelayMS: 0\n  maxReconnectDelayMS: 7200000\n")))
+                .extracting(p -> p.path() + ": " + p.message() + " (line " + p.line() + ")")
+                .containsExactly(
+                        "thingsboard.initialReconnectDelayMS: 0 is out of range 10..60000 (line 8)",
+                        "thingsboard.maxReconnectDelayMS: 7200000 is out of range 100..3600000 (line 9)");
+        assertThat(problems(withThingsBoard("  initialReconnectDelayMS: 5000\n  maxReconnectDelayMS: 1000\n")))
+                .extracting(ConfigProblem::message)
+                .containsExactly("maxReconnectDelayMS (1000) is below initialReconnectDelayMS (5000)");
+    }
 }

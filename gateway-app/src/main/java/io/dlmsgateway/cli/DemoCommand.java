@@ -155,7 +155,9 @@ public final class DemoCommand implements Callable<Integer> {
         ThingsBoardSettings tb = ThingsBoardSettings.builder().host(broker.host()).port(broker.port())
                 .accessToken("DEMO_GATEWAY_TOKEN").qos(1).build();
         return new GatewaySettings(devices, tb, SpoolOptions.file(spool).withMaxBytes(64L << 20),
-                Optional.of(Duration.ofSeconds(10)), GatewaySettings.DEFAULT_PACK_DELAY);
+                Optional.of(Duration.ofSeconds(10)), GatewaySettings.DEFAULT_PACK_DELAY,
+                // shared attributes keep the configuration's rules, as with run
+                io.dlmsgateway.config.ConfigBinding.inputRules());
     }
 
     private void printStatus(PrintWriter out, DlmsGateway gateway, ThingsBoardSide thingsBoard, long startedNanos) {

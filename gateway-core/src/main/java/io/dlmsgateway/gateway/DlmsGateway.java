@@ -7,6 +7,7 @@ import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.MeterFleet;
 import io.dlmsgateway.fleet.MeterReading;
 import io.dlmsgateway.gateway.internal.DeviceRpcRouter;
+import io.dlmsgateway.gateway.internal.LogLine;
 import io.dlmsgateway.gateway.internal.TelemetryMapping;
 import io.dlmsgateway.resources.GatewayResources;
 import io.dlmsgateway.spool.Spool;
@@ -15,6 +16,7 @@ import io.dlmsgateway.spool.SpoolStatistics;
 import io.dlmsgateway.spool.SpoolRecord;
 import io.dlmsgateway.spool.SpooledBatch;
 import io.dlmsgateway.thingsboard.AttributeUpdate;
+import io.dlmsgateway.thingsboard.RpcRefusedException;
 import io.dlmsgateway.thingsboard.TelemetryAck;
 import io.dlmsgateway.thingsboard.TelemetryBatch;
 import io.dlmsgateway.thingsboard.ThingsBoardTransport;
@@ -70,6 +72,11 @@ public final class DlmsGateway implements AutoCloseable {
     private static final String KNOWN_DEVICES_FILE = "devices.txt";
     /** Longest a graceful stop waits for the backlog to be published. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Bytes of a {@code gateway_devices} reply besides its devices: the response topic with ThingsBoard's request id,
+     * the MQTT publish's fields, {@code code}, {@code total}, {@code offset} and {@code next}.
+     */
+    private static final int DEVICES_REPLY_OVERHEAD = 256;
 
     private final GatewaySettings settings;
     private final GatewayOptions options;
@@ -127,7 +134,7 @@ public final class DlmsGateway implements AutoCloseable {
 
     private void run() {
         transport.onDeviceRpc(new DeviceRpcRouter(fleet));
-        transport.onGatewayRpc("gateway_devices", params -> Mono.fromCallable(this::devicesReply));
+        transport.onGatewayRpc("gateway_devices", params -> Mono.fromCallable(() -> devicesReply(params)));
         transport.onGatewayRpc("gateway_stats", params -> Mono.fromCallable(
                 () -> JsonNodeFactory.instance.pojoNode(statistics().asTelemetry())));
         transport.start();
@@ -264,28 +271,68 @@ public final class DlmsGateway implements AutoCloseable {
                 });
     }
 
-    /** Shared attributes from ThingsBoard: {@code pollingInterval} (milliseconds, as in the connector file). */
+    /**
+     * Shared attributes from ThingsBoard: {@code pollingInterval} (milliseconds, as in the connector file), under
+     * the same rule as in the file ({@link GatewaySettings#inputRules()}); a refused value is logged with the reason
+     * and the meter keeps its interval.
+     */
     private void applyAttributeUpdate(AttributeUpdate update) {
         JsonNode interval = update.values().get("pollingInterval");
         if (interval == null) {
             return;
         }
         if (!devices.containsKey(update.device())) {
-            log.warn("[DLMSConnector] pollingInterval for unknown device '{}' ignored", update.device());
+            log.warn("[DLMSConnector] pollingInterval for unknown device '{}' ignored", LogLine.text(update.device()));
             return;
         }
-        if (!interval.canConvertToLong() || interval.asLong() < 100) {
-            log.warn("[DLMSConnector] pollingInterval {} for '{}' ignored: milliseconds of at least 100 expected",
-                    interval, update.device());
+        Duration accepted;
+        try {
+            accepted = settings.inputRules().pollingInterval(interval);
+        } catch (IllegalArgumentException e) {
+            log.warn("[DLMSConnector] shared attribute pollingInterval of '{}' refused: {}; the meter keeps polling"
+                    + " every {} ms", update.device(), LogLine.text(e.getMessage()),
+                    devices.get(update.device()).meter().pollingInterval().toMillis());
             return;
         }
-        fleet.pollingInterval(update.device(), Duration.ofMillis(interval.asLong()));
+        fleet.pollingInterval(update.device(), accepted);
     }
 
-    private JsonNode devicesReply() {
-        ObjectNode reply = JsonNodeFactory.instance.objectNode();
-        for (DeviceStatistics s : fleet.deviceStatistics()) {
-            reply.put(s.device(), s.state().name());
+    /**
+     * {@code gateway_devices}: every meter and its state, in pages that each fit ThingsBoard's payload limit. Params
+     * {@code {"offset":N}} (default 0) ask for the page starting at the N-th meter (configuration order); the reply
+     * says {@code total} and, unless it is the last page, the {@code next} offset to ask for.
+     */
+    private JsonNode devicesReply(JsonNode params) {
+        JsonNode offsetNode = params == null ? null : params.get("offset");
+        long offset = 0;
+        if (offsetNode != null && !offsetNode.isNull()) {
+            if (!offsetNode.isIntegralNumber() || !offsetNode.canConvertToLong() || offsetNode.longValue() < 0) {
+                throw new RpcRefusedException("gateway_devices: offset must be a whole number of at least 0, got "
+                        + offsetNode);
+            }
+            offset = offsetNode.longValue();
+        }
+        List<DeviceStatistics> all = fleet.deviceStatistics();
+        // what the reply may take: the payload limit in force less the topic, the envelope and the paging fields
+        int budget = transport.statistics().maxPayloadSize() - DEVICES_REPLY_OVERHEAD;
+        ObjectNode page = JsonNodeFactory.instance.objectNode();
+        int used = 0;
+        long index = offset;
+        for (; index < all.size(); index++) {
+            DeviceStatistics s = all.get((int) index);
+            // "name":"STATE", with the name as JSON escapes it (at most 6 bytes per UTF-16 unit)
+            int cost = s.device().length() * 6 + s.state().name().length() + 6;
+            if (used + cost > budget && page.size() > 0) {
+                break;
+            }
+            page.put(s.device(), s.state().name());
+            used += cost;
+        }
+        ObjectNode reply = JsonNodeFactory.instance.objectNode().put("code", 200);
+        reply.set("resp", page);
+        reply.put("total", all.size()).put("offset", offset);
+        if (index < all.size()) {
+            reply.put("next", index);
         }
         return reply;
     }

@@ -19,9 +19,11 @@ import java.util.Optional;
  * @param statisticsPeriod how often the gateway publishes its own statistics; empty for never
  * @param packDelay       longest a stored reading waits for others to fill a telemetry batch (ThingsBoard IoT
  *                        gateway's {@code minPackSendDelayMS}); publishing only: readings go to the spool at once
+ * @param inputRules      the rules shared attributes keep before they change a meter: the configuration's own when
+ *                        bound from files, {@link DeviceInputRules#standard()} (the same ranges) unless given
  */
 public record GatewaySettings(List<GatewayDevice> devices, ThingsBoardSettings thingsBoard, SpoolOptions spool,
-                              Optional<Duration> statisticsPeriod, Duration packDelay) {
+                              Optional<Duration> statisticsPeriod, Duration packDelay, DeviceInputRules inputRules) {
 
     /** Statistics period unless set: one minute, as the ThingsBoard IoT gateway's. */
     public static final Duration DEFAULT_STATISTICS_PERIOD = Duration.ofSeconds(60);
@@ -34,9 +36,16 @@ public record GatewaySettings(List<GatewayDevice> devices, ThingsBoardSettings t
         Objects.requireNonNull(spool, "spool");
         Objects.requireNonNull(statisticsPeriod, "statisticsPeriod");
         Objects.requireNonNull(packDelay, "packDelay");
+        Objects.requireNonNull(inputRules, "inputRules");
         if (packDelay.isNegative()) {
             throw new IllegalArgumentException("packDelay must not be negative: " + packDelay);
         }
+    }
+
+    /** With the standard ranges for shared attributes ({@link DeviceInputRules#standard()}). */
+    public GatewaySettings(List<GatewayDevice> devices, ThingsBoardSettings thingsBoard, SpoolOptions spool,
+            Optional<Duration> statisticsPeriod, Duration packDelay) {
+        this(devices, thingsBoard, spool, statisticsPeriod, packDelay, DeviceInputRules.standard());
     }
 
     /** These devices, ThingsBoard and spool, with statistics every minute and the default pack delay. */

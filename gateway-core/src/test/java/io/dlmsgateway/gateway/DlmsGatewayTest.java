@@ -176,7 +176,8 @@ class DlmsGatewayTest {
 
         thingsBoard.send("v1/devices/me/rpc/request/8", "{\"method\":\"gateway_devices\",\"params\":{}}");
         assertThat(thingsBoard.await("v1/devices/me/rpc/response/8", json -> true, Duration.ofSeconds(5)).json())
-                .isEqualTo(ThingsBoardStandIn.parse("{\"meter-0\":\"UP\",\"meter-1\":\"UP\",\"meter-2\":\"UP\"}"));
+                .isEqualTo(ThingsBoardStandIn.parse("{\"code\":200,\"resp\":{\"meter-0\":\"UP\",\"meter-1\":\"UP\","
+                        + "\"meter-2\":\"UP\"},\"total\":3,\"offset\":0}"));
 
         thingsBoard.send("v1/devices/me/rpc/request/9", "{\"method\":\"gateway_stats\",\"params\":{}}");
         assertThat(thingsBoard.await("v1/devices/me/rpc/response/9", json -> true, Duration.ofSeconds(5)).json()

@@ -21,6 +21,13 @@ public final class ThingsBoardSettings {
 
     /** ThingsBoard's default maximum MQTT payload size. */
     public static final int DEFAULT_MAX_PAYLOAD_SIZE = 65_536;
+    /** First reconnect delay unless set. */
+    public static final Duration DEFAULT_RECONNECT_INITIAL_DELAY = Duration.ofSeconds(1);
+    /**
+     * Longest reconnect delay unless set: a broker back after an outage is reached within about this long (plus the
+     * client's jitter of up to a quarter), while a gateway fleet retrying together stays spread out.
+     */
+    public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(10);
 
     private final String host;
     private final int port;
@@ -204,8 +211,8 @@ public final class ThingsBoardSettings {
         private int maxInflight = 100;
         private int maxPendingBatches = 16;
         private Duration rpcTimeout = Duration.ofSeconds(10);
-        private Duration reconnectInitialDelay = Duration.ofSeconds(1);
-        private Duration reconnectMaxDelay = Duration.ofSeconds(60);
+        private Duration reconnectInitialDelay = DEFAULT_RECONNECT_INITIAL_DELAY;
+        private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX_DELAY;
         private Duration sessionLimitsTimeout = Duration.ofSeconds(5);
         private Duration closeTimeout = Duration.ofSeconds(10);
         private GatewayResources resources;
@@ -277,7 +284,10 @@ public final class ThingsBoardSettings {
             return this;
         }
 
-        /** First reconnect delay; doubles on every failed attempt up to {@code max}, with jitter. */
+        /**
+         * First reconnect delay; doubles on every failed attempt up to {@code max}; the HiveMQ client adds a jitter
+         * of up to ±25 % to each. Defaults 1 s and 10 s.
+         */
         public Builder reconnectDelay(Duration initial, Duration max) {
             this.reconnectInitialDelay = positive("initial reconnect delay", initial);
             this.reconnectMaxDelay = positive("maximum reconnect delay", max);

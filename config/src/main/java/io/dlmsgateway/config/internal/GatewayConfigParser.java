@@ -15,6 +15,7 @@ import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
+import io.dlmsgateway.gateway.DeviceInputRules;
 import io.dlmsgateway.gateway.ValueTemplate;
 import io.dlmsgateway.spool.CorruptSpoolAction;
 import io.dlmsgateway.spool.SpoolDurability;
@@ -193,9 +194,24 @@ public final class GatewayConfigParser {
         OptionalLong minPackSendDelayMs = node.has("minPackSendDelayMS")
                 ? node.integer("minPackSendDelayMS", 0, 60_000)
                 : OptionalLong.of(ThingsBoardConfig.DEFAULT_MIN_PACK_SEND_DELAY.toMillis());
+        // a broker back after an outage should be reached within seconds: the cap is an hour at most, the first
+        // delay at least 10 ms so that a broker refusing at once is not hammered
+        OptionalLong initialReconnectMs = node.has("initialReconnectDelayMS")
+                ? node.integer("initialReconnectDelayMS", 10, 60_000)
+                : OptionalLong.of(ThingsBoardConfig.DEFAULT_INITIAL_RECONNECT_DELAY.toMillis());
+        OptionalLong maxReconnectMs = node.has("maxReconnectDelayMS")
+                ? node.integer("maxReconnectDelayMS", 100, 3_600_000)
+                : OptionalLong.of(ThingsBoardConfig.DEFAULT_MAX_RECONNECT_DELAY.toMillis());
+        boolean reconnectOk = initialReconnectMs.isPresent() && maxReconnectMs.isPresent();
+        if (reconnectOk && maxReconnectMs.getAsLong() < initialReconnectMs.getAsLong()) {
+            node.problem(node.has("maxReconnectDelayMS") ? "maxReconnectDelayMS" : "initialReconnectDelayMS",
+                    "maxReconnectDelayMS (" + maxReconnectMs.getAsLong() + ") is below initialReconnectDelayMS ("
+                            + initialReconnectMs.getAsLong() + ")");
+            reconnectOk = false;
+        }
         node.reportUnknownFields();
         if (host.isEmpty() || security.isEmpty() || qos.isEmpty() || !statisticsOk || maxPayloadSize.isEmpty()
-                || minPackSendDelayMs.isEmpty()) {
+                || minPackSendDelayMs.isEmpty() || !reconnectOk) {
             return null;
         }
         boolean tls = security.get() instanceof ThingsBoardSecurity.Tls
@@ -203,7 +219,8 @@ public final class GatewayConfigParser {
         int defaultPort = tls ? ThingsBoardConfig.DEFAULT_TLS_PORT : ThingsBoardConfig.DEFAULT_PORT;
         return new ThingsBoardConfig(host.get(), (int) port.orElse(defaultPort), security.get(),
                 (int) qos.getAsLong(), statsSendPeriod, (int) maxPayloadSize.getAsLong(),
-                Duration.ofMillis(minPackSendDelayMs.getAsLong()));
+                Duration.ofMillis(minPackSendDelayMs.getAsLong()), Duration.ofMillis(initialReconnectMs.getAsLong()),
+                Duration.ofMillis(maxReconnectMs.getAsLong()));
     }
 
     private Optional<ThingsBoardSecurity> thingsBoardSecurity(ConfigNode node) {
@@ -344,8 +361,7 @@ public final class GatewayConfigParser {
         String deviceType = shared(deviceTypeText.orElse(DeviceConfig.DEFAULT_DEVICE_TYPE));
         Optional<String> host = printable(node, "host", node.requiredString("host"));
         OptionalLong port = node.requiredInteger("port", 1, 65535);
-        Duration pollingInterval = shared(millis(node, "pollingInterval", 100)
-                .orElse(DeviceConfig.DEFAULT_POLLING_INTERVAL));
+        Duration pollingInterval = shared(pollingInterval(node).orElse(DeviceConfig.DEFAULT_POLLING_INTERVAL));
         Duration connectTimeout = shared(millis(node, "connectTimeout", 1).orElse(DeviceConfig.DEFAULT_CONNECT_TIMEOUT));
         Duration requestTimeout = shared(millis(node, "requestTimeout", 1).orElse(DeviceConfig.DEFAULT_REQUEST_TIMEOUT));
         // below one largest APDU a meter could not answer at all; above 2^31 - 1 the gateway could not hold it
@@ -412,6 +428,16 @@ public final class GatewayConfigParser {
             }
         }
         return text;
+    }
+
+    /**
+     * A device's {@code pollingInterval}: whole milliseconds from 100 to one day. The one rule for it, whether it
+     * comes from a connector file or, at run time, as a shared attribute ({@link ConfigRules}).
+     */
+    static Optional<Duration> pollingInterval(ConfigNode node) {
+        OptionalLong ms = node.integer("pollingInterval", DeviceInputRules.MIN_POLLING_INTERVAL.toMillis(),
+                DeviceInputRules.MAX_POLLING_INTERVAL.toMillis());
+        return ms.isPresent() ? Optional.of(Duration.ofMillis(ms.getAsLong())) : Optional.empty();
     }
 
     private static Optional<Duration> millis(ConfigNode node, String field, long min) {

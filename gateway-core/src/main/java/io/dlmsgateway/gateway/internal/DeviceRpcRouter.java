@@ -10,9 +10,11 @@ import io.dlmsgateway.gateway.MeasurementJson;
 import io.dlmsgateway.thingsboard.DeviceRpcHandler;
 import io.dlmsgateway.thingsboard.DeviceRpcRequest;
 import io.dlmsgateway.thingsboard.RpcMethodNotFoundException;
-import java.util.ArrayList;
-import java.util.Arrays;
+import io.dlmsgateway.thingsboard.RpcRefusedException;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /**
@@ -20,14 +22,24 @@ import reactor.core.publisher.Mono;
  * <ul>
  *   <li>{@code read}: reads now, outside the schedule. Params: a list of measurement names or OBIS codes
  *       ({@code ["voltage_l1","1.0.14.7.0.255"]}), an object {@code {"measurements":[...]}}, a comma-separated string,
- *       or nothing for the device's configured measurements. Reply: {@code {"voltage_l1":{"value":230.1,"unit":"V"},
- *       ...}}, refused objects as {@code {"error":"object-undefined","result":4}}.</li>
+ *       or nothing for the device's configured measurements; at most {@link #MAX_OBJECTS_PER_READ}, else the
+ *       request is refused with the reason ({@code {"error":..,"code":400}}) and nothing is read.
+ *       Reply: {@code {"voltage_l1":{"value":230.1,"unit":"V"},...}}, refused objects as {@code {"error":"object-undefined","result":4}}.</li>
  *   <li>{@code reconnect}: drops the association and reconnects at once. Reply {@code {"result":"reconnecting"}}.</li>
  *   <li>{@code getStatistics}: the device's counters.</li>
  * </ul>
  * Other methods are answered "Method not found"; failures (meter down, unknown OBIS) with the reason.
  */
 public final class DeviceRpcRouter implements DeviceRpcHandler {
+
+    /**
+     * Most objects one {@code read} may ask for. The largest real meters expose a few hundred objects (the
+     * association's object list of a polyphase industrial meter); a thousand covers any of them in one read and
+     * keeps a request's work and its reply (a few dozen bytes per object) bounded.
+     */
+    public static final int MAX_OBJECTS_PER_READ = 1000;
+    /** Longest entry: a measurement name (as a ThingsBoard key, at most 255) or {@code CLASS/OBIS/ATTRIBUTE}. */
+    public static final int MAX_ENTRY_CHARS = 255;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -40,7 +52,9 @@ public final class DeviceRpcRouter implements DeviceRpcHandler {
     @Override
     public Mono<JsonNode> handle(DeviceRpcRequest request) {
         return switch (request.method()) {
-            case "read" -> fleet.readNow(request.device(), entries(request.params())).map(DeviceRpcRouter::reply);
+            // the params are checked here, on the transport's lane, before the fleet sees them
+            case "read" -> Mono.defer(() -> fleet.readNow(request.device(), entries(request.params())))
+                    .map(DeviceRpcRouter::reply);
             case "reconnect" -> fleet.reconnect(request.device())
                     .thenReturn(NODES.objectNode().put("result", "reconnecting"));
             case "getStatistics" -> Mono.fromCallable(() -> statistics(fleet.deviceStatistics(request.device())
@@ -49,15 +63,74 @@ public final class DeviceRpcRouter implements DeviceRpcHandler {
         };
     }
 
+    /**
+     * The entries a {@code read} asks for, checked and bounded before anything of them reaches a meter's session:
+     * at most {@link #MAX_OBJECTS_PER_READ}, each a string of at most {@link #MAX_ENTRY_CHARS} characters, duplicates
+     * read once. Linear in the size of the params, whatever they hold; the refusal names the bound.
+     *
+     * @throws RpcRefusedException with the reason, answered {@code {"error":..,"code":400}}
+     */
     static List<String> entries(JsonNode params) {
-        JsonNode list = params.isObject() && params.has("measurements") ? params.get("measurements") : params;
-        List<String> entries = new ArrayList<>();
-        if (list.isArray()) {
-            list.forEach(e -> entries.add(e.asText().trim()));
-        } else if (list.isTextual() && !list.asText().isBlank()) {
-            Arrays.stream(list.asText().split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(entries::add);
+        if (params == null || params.isMissingNode() || params.isNull()) {
+            return List.of();
         }
-        return entries;
+        JsonNode list = params;
+        if (params.isObject()) {
+            list = params.path("measurements");
+            if (list.isMissingNode() || list.isNull()) {
+                throw new RpcRefusedException("read: expected params as a list of measurement names or OBIS codes,"
+                        + " or {\"measurements\":[...]}");
+            }
+        }
+        Set<String> entries = new LinkedHashSet<>();
+        if (list.isArray()) {
+            requireWithinBound(list.size());
+            for (JsonNode e : list) {
+                if (!e.isTextual()) {
+                    throw new RpcRefusedException("read: every entry must be a string (a measurement name or an"
+                            + " OBIS code), got " + e.getNodeType().name().toLowerCase(Locale.ROOT));
+                }
+                add(entries, e.textValue());
+            }
+        } else if (list.isTextual()) {
+            String text = list.textValue();
+            // a comma-separated string: bounded in length before it is split, so no split of megabytes happens
+            if (text.length() > (long) MAX_OBJECTS_PER_READ * (MAX_ENTRY_CHARS + 1)) {
+                throw new RpcRefusedException("read: " + text.length() + " characters of entries is more than "
+                        + MAX_OBJECTS_PER_READ + " entries can take; at most " + MAX_OBJECTS_PER_READ
+                        + " objects per read");
+            }
+            String[] parts = text.split(",");
+            requireWithinBound(parts.length);
+            for (String part : parts) {
+                if (!part.isBlank()) {
+                    add(entries, part);
+                }
+            }
+        } else {
+            throw new RpcRefusedException("read: expected params as a list of measurement names or OBIS codes, got "
+                    + list.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        return List.copyOf(entries);
+    }
+
+    private static void requireWithinBound(int count) {
+        if (count > MAX_OBJECTS_PER_READ) {
+            throw new RpcRefusedException("read: " + count + " objects asked for; at most " + MAX_OBJECTS_PER_READ
+                    + " objects per read (split the request)");
+        }
+    }
+
+    private static void add(Set<String> entries, String entry) {
+        String trimmed = entry.trim();
+        if (trimmed.isEmpty()) {
+            throw new RpcRefusedException("read: an entry is blank");
+        }
+        if (trimmed.length() > MAX_ENTRY_CHARS) {
+            throw new RpcRefusedException("read: an entry of " + trimmed.length() + " characters; at most "
+                    + MAX_ENTRY_CHARS + " (a measurement name or an OBIS code)");
+        }
+        entries.add(trimmed);
     }
 
     static ObjectNode reply(MeterReading reading) {

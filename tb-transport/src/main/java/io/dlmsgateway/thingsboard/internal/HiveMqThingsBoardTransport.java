@@ -69,9 +69,11 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
         this.announcer = new DeviceAnnouncer(publishes, encoder, threads);
         this.clientRpc = new ClientSideRpc(publishes, encoder, threads);
         this.limits = new SessionLimits(settings, clientRpc, window);
-        this.rpc = new RpcDispatcher(publishes, encoder, counters, threads, clientRpc, settings.rpcTimeout());
+        this.rpc = new RpcDispatcher(publishes, encoder, counters, threads, clientRpc, limits,
+                settings.rpcTimeout());
         rpc.registerBuiltIns(mapper, this::devices, this::statistics);
-        this.incoming = new IncomingMessages(mapper, counters, rpc, clientRpc);
+        this.incoming = new IncomingMessages(new IncomingJson(mapper, settings.maxPayloadSize()), counters, rpc,
+                clientRpc);
         this.telemetry = new TelemetryPublisher(encoder, counters, publishes, lifecycle, announcer, limits,
                 settings.maxPendingBatches());
     }

@@ -1,12 +1,8 @@
 package io.dlmsgateway.thingsboard.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import io.dlmsgateway.thingsboard.AttributeUpdate;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -24,15 +20,15 @@ final class IncomingMessages {
     /** Updates kept for slow subscribers of the hot flux before they are dropped and counted. */
     private static final int ATTRIBUTE_UPDATE_BUFFER = 1024;
 
-    private final ObjectMapper mapper;
+    private final IncomingJson json;
     private final TransportCounters counters;
     private final RpcDispatcher rpc;
     private final ClientSideRpc clientRpc;
     private final Sinks.Many<AttributeUpdate> attributeUpdates =
             Sinks.many().multicast().onBackpressureBuffer(ATTRIBUTE_UPDATE_BUFFER, false);
 
-    IncomingMessages(ObjectMapper mapper, TransportCounters counters, RpcDispatcher rpc, ClientSideRpc clientRpc) {
-        this.mapper = mapper;
+    IncomingMessages(IncomingJson json, TransportCounters counters, RpcDispatcher rpc, ClientSideRpc clientRpc) {
+        this.json = json;
         this.counters = counters;
         this.rpc = rpc;
         this.clientRpc = clientRpc;
@@ -47,55 +43,50 @@ final class IncomingMessages {
         attributeUpdates.tryEmitComplete();
     }
 
-    /** On the lane. */
+    /**
+     * On the lane. The size bound comes first, before any parsing: the lane runs on an event loop shared with the
+     * meters, and nothing ThingsBoard sends may hold it longer than reading a message of ThingsBoard's own size limit.
+     */
     void dispatch(Mqtt3Publish publish) {
         counters.messagesReceived.increment();
         String topic = publish.getTopic().toString();
-        JsonNode json;
-        try {
-            json = mapper.readTree(publish.getPayloadAsBytes());
-        } catch (Exception e) {
-            LOG.warn("Ignored a message on {} that is not JSON: {}", topic, e.getMessage());
-            return;
-        }
-        if (json == null) {
-            return;
-        }
+        byte[] payload = publish.getPayloadAsBytes();
         try {
             if (topic.equals(Topics.GATEWAY_RPC)) {
-                rpc.onDeviceRpcMessage(json);
+                rpc.onDeviceRpcMessage(json.deviceRpc(payload));
             } else if (topic.equals(Topics.GATEWAY_ATTRIBUTES)) {
-                onAttributeMessage(json);
+                onAttributeMessage(json.attributes(payload));
             } else if (topic.startsWith(Topics.ME_RPC_REQUEST_PREFIX)) {
-                rpc.onGatewayRpcMessage(topic.substring(Topics.ME_RPC_REQUEST_PREFIX.length()), json);
+                rpc.onGatewayRpcMessage(topic.substring(Topics.ME_RPC_REQUEST_PREFIX.length()),
+                        json.gatewayRpc(payload));
             } else if (topic.startsWith(Topics.ME_RPC_RESPONSE_PREFIX)) {
-                clientRpc.onResponse(topic.substring(Topics.ME_RPC_RESPONSE_PREFIX.length()), json);
+                JsonNode tree = payload.length <= json.maxBytes() ? json.tree(payload) : null;
+                if (tree == null) {
+                    LOG.warn("Ignored an answer on {} that is not JSON or larger than {} bytes ({} bytes)",
+                            LogText.of(topic), json.maxBytes(), payload.length);
+                    return;
+                }
+                clientRpc.onResponse(topic.substring(Topics.ME_RPC_RESPONSE_PREFIX.length()), tree);
             }
         } catch (RuntimeException e) {
-            LOG.warn("Failed to handle a message on {}", topic, e);
+            LOG.warn("Failed to handle a message on {}", LogText.of(topic), e);
         }
     }
 
-    /** {@code {"device":..,"data":{..}}}; ignores our own uploads ({@code {"dev":{..}}}) echoed by a plain broker. */
-    private void onAttributeMessage(JsonNode json) {
-        JsonNode data = json.path("data");
-        if (!json.path("device").isTextual() || !data.isObject()) {
-            LOG.debug("Ignored message on {} that is no attribute update: {}", Topics.GATEWAY_ATTRIBUTES, json);
+    private void onAttributeMessage(IncomingJson.Attributes message) {
+        if (message instanceof IncomingJson.Ignored ignored) {
+            LOG.debug("Ignored message on {}: {}", Topics.GATEWAY_ATTRIBUTES, ignored.reason());
             return;
         }
-        ObjectNode values = ((ObjectNode) data).deepCopy();
-        List<String> deleted = new ArrayList<>();
-        JsonNode deletedNode = values.remove("deleted");
-        if (deletedNode != null && deletedNode.isArray()) {
-            deletedNode.forEach(k -> deleted.add(k.asText()));
-        } else if (deletedNode != null) {
-            values.set("deleted", deletedNode);
+        if (message instanceof IncomingJson.Malformed malformed) {
+            LOG.warn("Ignored a shared attribute update: {}", malformed.reason());
+            return;
         }
-        Sinks.EmitResult result = attributeUpdates.tryEmitNext(
-                new AttributeUpdate(json.get("device").asText(), values, deleted));
+        AttributeUpdate update = ((IncomingJson.Update) message).update();
+        Sinks.EmitResult result = attributeUpdates.tryEmitNext(update);
         if (result.isFailure()) {
             counters.droppedAttributeUpdates.increment();
-            LOG.warn("Dropped an attribute update of {} ({})", json.get("device").asText(), result);
+            LOG.warn("Dropped an attribute update of '{}' ({})", LogText.of(update.device()), result);
         }
     }
 }

@@ -1,27 +1,42 @@
 package io.dlmsgateway.thingsboard.internal;
 
 import io.dlmsgateway.thingsboard.ThingsBoardSettings;
+import java.time.Duration;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 
 /**
- * Logs connects and outages so that an operator sees one warning per outage, saying why in one line, and the retries
- * only at debug level. Not from the reconnector's attempt count: a lost connection reports attempt 0, but the first
- * failure of the first connect already attempt 1.
+ * Logs connects and outages so that an operator sees one warning when an outage begins, saying why in one line, then
+ * one line a minute while it lasts (with the number of attempts, so a reconnect loop is visibly alive) and the end
+ * with the outage's length; every attempt in between only at debug level. Not from the reconnector's attempt count:
+ * a lost connection reports attempt 0, but the first failure of the first connect already attempt 1.
  *
  * <p>Threading: confined to the lane.
  */
 final class OutageLog {
 
     private static final Logger LOG = HiveMqThingsBoardTransport.LOG;
+    /** How often a lasting outage is reported again. */
+    static final Duration SUMMARY_INTERVAL = Duration.ofMinutes(1);
 
     private final ThingsBoardSettings settings;
+    private final LongSupplier nanoTime;
     private boolean everConnected;
     /** Whether the current outage (or failing first connect) was logged at warning level already. */
     private boolean outageReported;
+    /** Failed attempts in the current outage, and when it began and was last summarized (nanoTime). */
+    private long failures;
+    private long outageStart;
+    private long lastSummary;
 
     OutageLog(ThingsBoardSettings settings) {
+        this(settings, System::nanoTime);
+    }
+
+    OutageLog(ThingsBoardSettings settings, LongSupplier nanoTime) {
         this.settings = settings;
+        this.nanoTime = nanoTime;
     }
 
     boolean everConnected() {
@@ -30,36 +45,53 @@ final class OutageLog {
 
     /** A connect succeeded; whether it was a reconnect. */
     boolean connected(int knownDevices) {
-        outageReported = false;
         boolean reconnect = everConnected;
+        String outage = outageReported ? " after " + failures + " failed attempts in "
+                + seconds(nanoTime.getAsLong() - outageStart) : "";
         if (reconnect) {
-            LOG.info("Reconnected to ThingsBoard at {}:{}; announcing {} devices again", settings.host(),
-                    settings.port(), knownDevices);
+            LOG.info("Reconnected to ThingsBoard at {}:{}{}; announcing {} devices again", settings.host(),
+                    settings.port(), outage, knownDevices);
         } else {
-            LOG.info("Connected to ThingsBoard at {}:{}", settings.host(), settings.port());
+            LOG.info("Connected to ThingsBoard at {}:{}{}", settings.host(), settings.port(), outage);
         }
+        outageReported = false;
+        failures = 0;
         everConnected = true;
         return reconnect;
     }
 
     /** A connect attempt failed or the connection was lost; the next attempt is due in {@code delayMillis}. */
     void failed(Throwable cause, long delayMillis) {
+        long now = nanoTime.getAsLong();
         boolean firstFailure = !outageReported;
-        outageReported = true;
         String reason = reason(cause);
-        if (everConnected) {
-            if (firstFailure) {
-                LOG.warn("Connection to ThingsBoard at {}:{} lost ({}); reconnecting", settings.host(),
-                        settings.port(), reason);
+        if (firstFailure) {
+            outageReported = true;
+            outageStart = now;
+            lastSummary = now;
+            // the first failure of a lost connection is the loss itself, not a failed attempt
+            failures = everConnected ? 0 : 1;
+            if (everConnected) {
+                LOG.warn("Connection to ThingsBoard at {}:{} lost ({}); reconnecting, at most {} apart",
+                        settings.host(), settings.port(), reason, seconds(settings.reconnectMaxDelay().toNanos()));
             } else {
-                LOG.debug("Reconnect to ThingsBoard failed ({}); retrying in {} ms", reason, delayMillis);
+                LOG.warn("Cannot connect to ThingsBoard at {}:{} ({}); retrying, at most {} apart",
+                        settings.host(), settings.port(), reason, seconds(settings.reconnectMaxDelay().toNanos()));
             }
-        } else if (firstFailure) {
-            LOG.warn("Cannot connect to ThingsBoard at {}:{} ({}); retrying with backoff", settings.host(),
-                    settings.port(), reason);
+            return;
+        }
+        failures++;
+        if (now - lastSummary >= SUMMARY_INTERVAL.toNanos()) {
+            lastSummary = now;
+            LOG.warn("Still no connection to ThingsBoard at {}:{}: {} attempts failed in {} (last: {}); next in {} ms",
+                    settings.host(), settings.port(), failures, seconds(now - outageStart), reason, delayMillis);
         } else {
             LOG.debug("Connecting to ThingsBoard failed ({}); retrying in {} ms", reason, delayMillis);
         }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
     }
 
     /**

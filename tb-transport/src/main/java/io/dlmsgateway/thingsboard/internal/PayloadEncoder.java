@@ -115,12 +115,13 @@ final class PayloadEncoder {
         return connect(device, null);
     }
 
-    /** Device RPC reply {@code {"device":..,"id":..,"data":..}}. */
-    byte[] deviceRpcReply(String device, int id, JsonNode data) {
+    /** Device RPC reply {@code {"device":..,"id":..,"data":..}}; the id as the request had it (number or string). */
+    byte[] deviceRpcReply(String device, JsonNode id, JsonNode data) {
         return new PieceWriter().write(g -> {
             g.writeStartObject();
             g.writeStringField("device", device);
-            g.writeNumberField("id", id);
+            g.writeFieldName("id");
+            g.writeTree(id);
             g.writeFieldName("data");
             g.writeTree(data);
             g.writeEndObject();

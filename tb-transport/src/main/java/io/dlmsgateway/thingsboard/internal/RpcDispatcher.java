@@ -8,11 +8,13 @@ import io.dlmsgateway.thingsboard.DeviceRpcHandler;
 import io.dlmsgateway.thingsboard.DeviceRpcRequest;
 import io.dlmsgateway.thingsboard.GatewayRpcHandler;
 import io.dlmsgateway.thingsboard.RpcMethodNotFoundException;
+import io.dlmsgateway.thingsboard.RpcRefusedException;
 import io.dlmsgateway.thingsboard.TransportStatistics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import reactor.core.publisher.Mono;
@@ -38,18 +40,20 @@ final class RpcDispatcher {
     private final TransportCounters counters;
     private final TransportThreads threads;
     private final ClientSideRpc clientRpc;
+    private final SessionLimits limits;
     private final Duration timeout;
     private DeviceRpcHandler deviceHandler;
     /** Gateway RPC handlers by method name without the {@code gateway_} prefix. */
     private final Map<String, GatewayRpcHandler> gatewayHandlers = new HashMap<>();
 
     RpcDispatcher(OutgoingPublishes publishes, PayloadEncoder encoder, TransportCounters counters,
-            TransportThreads threads, ClientSideRpc clientRpc, Duration timeout) {
+            TransportThreads threads, ClientSideRpc clientRpc, SessionLimits limits, Duration timeout) {
         this.publishes = publishes;
         this.encoder = encoder;
         this.counters = counters;
         this.threads = threads;
         this.clientRpc = clientRpc;
+        this.limits = limits;
         this.timeout = timeout;
     }
 
@@ -82,50 +86,98 @@ final class RpcDispatcher {
     }
 
     /**
-     * On the lane: {@code {"device":..,"data":{"id":..,"method":..,"params":..}}}. A message with a top-level
-     * {@code id} is a reply, seen only when a plain MQTT broker stands in for ThingsBoard and echoes our own
-     * publishes: ignored.
+     * On the lane: a message on {@code v1/gateway/rpc}, read and checked by {@link IncomingJson}. A request is handed
+     * to the handler; one that can be answered but not served gets its refusal; one without a device or a usable id
+     * cannot be answered at all and is logged, as ThingsBoard will time it out.
      */
-    void onDeviceRpcMessage(JsonNode json) {
-        JsonNode data = json.path("data");
-        if (!json.path("device").isTextual() || json.has("id") || !data.path("method").isTextual()
-                || !data.path("id").canConvertToInt()) {
-            LOG.debug("Ignored message on {} that is no device RPC request: {}", Topics.GATEWAY_RPC, json);
+    void onDeviceRpcMessage(IncomingJson.DeviceRpc message) {
+        if (message instanceof IncomingJson.Ignored ignored) {
+            LOG.debug("Ignored message on {} that is no device RPC request: {}", Topics.GATEWAY_RPC, ignored.reason());
             return;
         }
         counters.rpcRequests.increment();
-        DeviceRpcRequest request = new DeviceRpcRequest(json.get("device").asText(), data.get("id").asInt(),
-                data.get("method").asText(), data.path("params"));
+        if (message instanceof IncomingJson.Unanswerable unanswerable) {
+            LOG.warn("Device RPC not answered: {}", unanswerable.reason());
+            return;
+        }
+        if (message instanceof IncomingJson.Refused refused) {
+            LOG.warn("Device RPC {} {} to '{}' refused: {}", LogText.of(refused.id().toString()),
+                    LogText.of(refused.method()), LogText.of(refused.device()), refused.reason());
+            replyToDevice(refused.device(), refused.id(), Mono.just(error(refused.reason(), refused.code())));
+            return;
+        }
+        DeviceRpcRequest request = ((IncomingJson.Request) message).request();
         DeviceRpcHandler handler = deviceHandler;
         Mono<JsonNode> handled = handler == null
                 ? Mono.error(new RpcMethodNotFoundException(request.method()))
                 : Mono.defer(() -> handler.handle(request));
-        answer(handled, request.method())
-                .flatMap(reply -> publishes.publishNow(Topics.GATEWAY_RPC,
-                        encoder.deviceRpcReply(request.device(), request.id(), reply)))
-                .subscribe(null, e -> LOG.warn("Could not reply to RPC {} of device {}", request.id(),
-                        request.device(), e));
+        replyToDevice(request.device(), request.id(), answer(handled, request.method()));
     }
 
-    /** On the lane: {@code {"method":..,"params":..}} on {@code v1/devices/me/rpc/request/{requestId}}. */
-    void onGatewayRpcMessage(String requestId, JsonNode json) {
-        if (!json.path("method").isTextual()) {
+    private void replyToDevice(String device, JsonNode id, Mono<JsonNode> reply) {
+        String topic = Topics.GATEWAY_RPC;
+        reply.map(data -> withinLimit(topic, encoder.deviceRpcReply(device, id, data),
+                        tooLarge -> encoder.deviceRpcReply(device, id, tooLarge)))
+                .flatMap(payload -> publishes.publishNow(topic, payload))
+                .subscribe(null, e -> LOG.warn("Could not reply to RPC {} of device '{}'", LogText.of(id.toString()),
+                        LogText.of(device), e));
+    }
+
+    /** On the lane: a message on {@code v1/devices/me/rpc/request/{requestId}}, read by {@link IncomingJson}. */
+    void onGatewayRpcMessage(String requestId, IncomingJson.GatewayRpc message) {
+        if (message instanceof IncomingJson.Ignored) {
             return;
         }
-        String method = json.get("method").asText();
+        if (message instanceof IncomingJson.GatewayRefused refused) {
+            if (refused.method() != null && clientRpc.isOwnRequest(requestId, refused.method())) {
+                return;
+            }
+            counters.rpcRequests.increment();
+            LOG.warn("Gateway RPC {} {} refused: {}", LogText.of(requestId), LogText.of(refused.method()),
+                    refused.reason());
+            replyToGateway(requestId, Mono.just(error(refused.reason(), refused.code())));
+            return;
+        }
+        IncomingJson.GatewayRequest request = (IncomingJson.GatewayRequest) message;
+        String method = request.method();
         if (clientRpc.isOwnRequest(requestId, method)) {
             // our own client-side RPC request, echoed by a plain broker standing in for ThingsBoard
             return;
         }
         counters.rpcRequests.increment();
         GatewayRpcHandler handler = gatewayHandlers.get(stripGatewayPrefix(method));
-        JsonNode params = json.path("params");
+        JsonNode params = request.params();
         Mono<JsonNode> handled = handler == null
                 ? Mono.error(new RpcMethodNotFoundException(method))
                 : Mono.defer(() -> handler.handle(params));
-        answer(handled, method)
-                .flatMap(reply -> publishes.publishNow(Topics.ME_RPC_RESPONSE_PREFIX + requestId, encoder.json(reply)))
-                .subscribe(null, e -> LOG.warn("Could not reply to gateway RPC {}", requestId, e));
+        replyToGateway(requestId, answer(handled, method));
+    }
+
+    private void replyToGateway(String requestId, Mono<JsonNode> reply) {
+        String topic = Topics.ME_RPC_RESPONSE_PREFIX + requestId;
+        reply.map(data -> withinLimit(topic, encoder.json(data), encoder::json))
+                .flatMap(payload -> publishes.publishNow(topic, payload))
+                .subscribe(null, e -> LOG.warn("Could not reply to gateway RPC {}", LogText.of(requestId), e));
+    }
+
+    /**
+     * The reply as encoded when it fits ThingsBoard's payload limit in force, else a refusal saying so: a reply
+     * ThingsBoard would drop (or close the connection over) is no answer at all. Replies with a natural split page
+     * themselves (see {@code gateway_devices}); the rest are bounded by what was asked.
+     */
+    private byte[] withinLimit(String topic, byte[] payload, Function<JsonNode, byte[]> encode) {
+        int budget = limits.payloadBudget(topic);
+        if (payload.length <= budget) {
+            return payload;
+        }
+        String reason = "reply of " + payload.length + " bytes is larger than the " + budget + " bytes ThingsBoard"
+                + " takes in one message (maxPayloadSizeBytes, or 80 % of its session limit); ask for less";
+        LOG.warn("RPC reply on {} refused: {}", LogText.of(topic), reason);
+        return encode.apply(error(reason, IncomingJson.TOO_LARGE));
+    }
+
+    private static ObjectNode error(String reason, int code) {
+        return JsonNodeFactory.instance.objectNode().put("error", reason).put("code", code);
     }
 
     /** Applies the RPC timeout and turns outcomes into the ThingsBoard IoT Gateway's reply shapes. */
@@ -137,12 +189,15 @@ final class RpcDispatcher {
                     ObjectNode error = JsonNodeFactory.instance.objectNode();
                     if (e instanceof TimeoutException) {
                         counters.rpcTimeouts.increment();
-                        LOG.warn("RPC {} timed out after {}", method, timeout);
+                        LOG.warn("RPC {} timed out after {}", LogText.of(method), timeout);
                         error.put("error", "Request timeout").put("code", 408);
                     } else if (e instanceof RpcMethodNotFoundException) {
                         error.put("error", "Method not found").put("code", 404);
+                    } else if (e instanceof RpcRefusedException) {
+                        LOG.info("RPC {} refused: {}", LogText.of(method), e.getMessage());
+                        error.put("error", e.getMessage()).put("code", RpcRefusedException.CODE);
                     } else {
-                        LOG.debug("RPC {} failed", method, e);
+                        LOG.debug("RPC {} failed", LogText.of(method), e);
                         error.put("error", e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
                     }
                     return Mono.just(error);
