@@ -36,7 +36,7 @@ class ConfigParserFuzzTest {
             """;
     private static final Path DIR = directory();
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void loadsOrReportsProblems(byte[] input) throws IOException {
         String text = new String(input, StandardCharsets.UTF_8);
         String main;

@@ -19,7 +19,7 @@ class SharedAttributeRulesFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DeviceInputRules RULES = ConfigBinding.inputRules();
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "5s")
     void pollingInterval(byte[] input) {
         JsonNode value;
         try {

@@ -34,7 +34,7 @@ class DlmsConnectionRepliesFuzzTest {
             Measurement.parse("8/0.0.1.0.0.255/2"),
             Measurement.parse("1/0.0.96.1.0.255/2"));
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void replies(byte[] input) {
         if (input.length < 1) {
             return;

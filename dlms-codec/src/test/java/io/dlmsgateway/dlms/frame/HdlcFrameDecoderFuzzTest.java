@@ -19,7 +19,7 @@ import java.util.List;
  */
 class HdlcFrameDecoderFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void decode(byte[] input) {
         if (input.length < 1) {
             return;

@@ -21,7 +21,7 @@ import java.util.List;
  */
 class WrapperFrameDecoderFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void decode(byte[] input) {
         if (input.length < 2) {
             return;

@@ -18,7 +18,7 @@ class ReadParamsFuzzTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "5s")
     void readParams(byte[] input) {
         JsonNode params;
         try {

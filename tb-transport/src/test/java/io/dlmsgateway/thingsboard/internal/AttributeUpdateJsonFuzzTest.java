@@ -15,7 +15,7 @@ class AttributeUpdateJsonFuzzTest {
 
     private static final IncomingJson JSON = new IncomingJson(new ObjectMapper(), 512);
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "5s")
     void attributeUpdates(byte[] payload) {
         IncomingJson.Attributes result = JSON.attributes(payload);
         assertThat(result).isNotNull();

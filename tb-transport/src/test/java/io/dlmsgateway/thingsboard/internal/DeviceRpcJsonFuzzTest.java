@@ -16,7 +16,7 @@ class DeviceRpcJsonFuzzTest {
 
     private static final IncomingJson JSON = new IncomingJson(new ObjectMapper(), 512);
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "5s")
     void rpcRequests(byte[] payload) {
         IncomingJson.DeviceRpc device = JSON.deviceRpc(payload);
         assertThat(device).isNotNull();
