@@ -7,13 +7,13 @@ import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.MeterFleet;
 import io.dlmsgateway.fleet.MeterReading;
 import io.dlmsgateway.gateway.internal.DeviceRpcRouter;
-import io.dlmsgateway.gateway.internal.LogLine;
 import io.dlmsgateway.gateway.internal.TelemetryMapping;
 import io.dlmsgateway.resources.GatewayResources;
+import io.dlmsgateway.resources.LogText;
 import io.dlmsgateway.spool.Spool;
 import io.dlmsgateway.spool.SpoolException;
-import io.dlmsgateway.spool.SpoolStatistics;
 import io.dlmsgateway.spool.SpoolRecord;
+import io.dlmsgateway.spool.SpoolStatistics;
 import io.dlmsgateway.spool.SpooledBatch;
 import io.dlmsgateway.thingsboard.AttributeUpdate;
 import io.dlmsgateway.thingsboard.RpcRefusedException;
@@ -282,7 +282,7 @@ public final class DlmsGateway implements AutoCloseable {
             return;
         }
         if (!devices.containsKey(update.device())) {
-            log.warn("[DLMSConnector] pollingInterval for unknown device '{}' ignored", LogLine.text(update.device()));
+            log.warn("[DLMSConnector] pollingInterval for unknown device '{}' ignored", LogText.remote(update.device()));
             return;
         }
         Duration accepted;
@@ -290,7 +290,7 @@ public final class DlmsGateway implements AutoCloseable {
             accepted = settings.inputRules().pollingInterval(interval);
         } catch (IllegalArgumentException e) {
             log.warn("[DLMSConnector] shared attribute pollingInterval of '{}' refused: {}; the meter keeps polling"
-                    + " every {} ms", update.device(), LogLine.text(e.getMessage()),
+                    + " every {} ms", LogText.escape(update.device()), LogText.remote(e.getMessage()),
                     devices.get(update.device()).meter().pollingInterval().toMillis());
             return;
         }

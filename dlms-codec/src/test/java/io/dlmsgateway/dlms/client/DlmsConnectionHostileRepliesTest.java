@@ -86,6 +86,20 @@ class DlmsConnectionHostileRepliesTest {
     }
 
     @Test
+    void dataAfterAResultChoiceThatIsNotDataIsCheckedAsWellSinceGuruxReadsIt() {
+        // found by DlmsConnectionRepliesFuzzTest in CI: result choice 0xD5, then a data-access-result of 0, then the
+        // same empty compact-array rows; Gurux takes the bytes after a "success" error as data and looped on them
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        byte[] request = request();
+        ByteArrayOutputStream apdu = new ByteArrayOutputStream();
+        apdu.writeBytes(new byte[] {(byte) 0xC4, 0x01, request[10], (byte) 0xD5, 0x00});
+        apdu.writeBytes(HexFormat.of().parseHex("0101130201000901"));
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> reply(apdu.toByteArray()));
+
+        assertViolation(read, Bound.CLAIMED_LENGTH, "compact-array of elements that take no bytes");
+    }
+
+    @Test
     void aClockWhoseDeviationNoZoneCanHaveComesAsItsBytes() {
         // found by DlmsConnectionRepliesFuzzTest: a deviation of -23:28 made java.time throw out of the read
         CompletableFuture<Object> read = connection.readAttribute(ObisCode.parse("0.0.1.0.0.255"), 8, 2);

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,6 +40,7 @@ class DlmsConnectionRepliesFuzzTest {
         if (input.length < 1) {
             return;
         }
+        long startNanos = System.nanoTime();
         EmbeddedChannel channel = new EmbeddedChannel(new WrapperFrameDecoder());
         DlmsConnection connection = DlmsConnection.unassociated(channel, DlmsClientSettings.builder()
                 .maxReplyBytes(DlmsClientSettings.MIN_MAX_REPLY_BYTES).build(), "fuzzed");
@@ -75,6 +77,10 @@ class DlmsConnectionRepliesFuzzTest {
             channel.close();
             channel.runPendingTasks();
             assertThat(read).as("every read ends once the connection is closed").isDone();
+            // a hang bound, not a speed goal: an input of a few KiB that holds the loop for seconds is Gurux looping
+            // on a reply (libFuzzer only notes it as a "slow unit"), which would hold every meter of that loop
+            assertThat(Duration.ofNanos(System.nanoTime() - startNanos)).as("time the replies held the loop")
+                    .isLessThan(Duration.ofSeconds(5));
             try {
                 read.join();
             } catch (CompletionException e) {

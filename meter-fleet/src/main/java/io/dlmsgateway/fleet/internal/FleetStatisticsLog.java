@@ -3,6 +3,7 @@ package io.dlmsgateway.fleet.internal;
 import io.dlmsgateway.fleet.DeviceState;
 import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.FleetStatistics;
+import io.dlmsgateway.resources.LogText;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;

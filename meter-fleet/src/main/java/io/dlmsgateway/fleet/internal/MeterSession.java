@@ -11,6 +11,7 @@ import io.dlmsgateway.fleet.DeviceState;
 import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.fleet.MeterReading;
+import io.dlmsgateway.resources.LogText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

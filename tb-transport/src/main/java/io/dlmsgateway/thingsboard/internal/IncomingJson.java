@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dlmsgateway.resources.LogText;
 import io.dlmsgateway.thingsboard.AttributeUpdate;
 import io.dlmsgateway.thingsboard.DeviceRpcRequest;
 import java.io.IOException;
@@ -121,7 +122,7 @@ final class IncomingJson {
         }
         String name = device.textValue();
         if (!data.isObject()) {
-            return new Unanswerable("no data object in the RPC to '" + LogText.of(name) + "'");
+            return new Unanswerable("no data object in the RPC to '" + LogText.remote(name) + "'");
         }
         JsonNode id = data.path("id");
         JsonNode method = data.path("method");
@@ -129,7 +130,7 @@ final class IncomingJson {
         if (!usableId(id)) {
             return new Unanswerable((id.isMissingNode() ? "no id" : "an id that is neither a whole number nor a"
                     + " string of 1.." + MAX_ID_CHARS + " characters") + " in the RPC "
-                    + (methodText == null ? "" : LogText.of(methodText) + " ") + "to '" + LogText.of(name)
+                    + (methodText == null ? "" : LogText.remote(methodText) + " ") + "to '" + LogText.remote(name)
                     + "', so it cannot be answered");
         }
         if (methodText == null || methodText.isEmpty() || methodText.length() > MAX_NAME_CHARS) {
@@ -189,7 +190,7 @@ final class IncomingJson {
         }
         JsonNode data = json.path("data");
         if (!data.isObject()) {
-            return new Malformed("no data object in the update of '" + LogText.of(device.textValue()) + "'");
+            return new Malformed("no data object in the update of '" + LogText.remote(device.textValue()) + "'");
         }
         ObjectNode values = ((ObjectNode) data).deepCopy();
         List<String> deleted = new ArrayList<>();

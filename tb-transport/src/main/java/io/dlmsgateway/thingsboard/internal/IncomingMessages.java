@@ -2,6 +2,7 @@ package io.dlmsgateway.thingsboard.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import io.dlmsgateway.resources.LogText;
 import io.dlmsgateway.thingsboard.AttributeUpdate;
 import org.slf4j.Logger;
 import reactor.core.publisher.Flux;
@@ -63,13 +64,13 @@ final class IncomingMessages {
                 JsonNode tree = payload.length <= json.maxBytes() ? json.tree(payload) : null;
                 if (tree == null) {
                     LOG.warn("Ignored an answer on {} that is not JSON or larger than {} bytes ({} bytes)",
-                            LogText.of(topic), json.maxBytes(), payload.length);
+                            LogText.remote(topic), json.maxBytes(), payload.length);
                     return;
                 }
                 clientRpc.onResponse(topic.substring(Topics.ME_RPC_RESPONSE_PREFIX.length()), tree);
             }
         } catch (RuntimeException e) {
-            LOG.warn("Failed to handle a message on {}", LogText.of(topic), e);
+            LOG.warn("Failed to handle a message on {}", LogText.remote(topic), e);
         }
     }
 
@@ -86,7 +87,7 @@ final class IncomingMessages {
         Sinks.EmitResult result = attributeUpdates.tryEmitNext(update);
         if (result.isFailure()) {
             counters.droppedAttributeUpdates.increment();
-            LOG.warn("Dropped an attribute update of '{}' ({})", LogText.of(update.device()), result);
+            LOG.warn("Dropped an attribute update of '{}' ({})", LogText.remote(update.device()), result);
         }
     }
 }

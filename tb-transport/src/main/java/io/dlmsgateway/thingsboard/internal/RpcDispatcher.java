@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dlmsgateway.resources.LogText;
 import io.dlmsgateway.thingsboard.DeviceRpcHandler;
 import io.dlmsgateway.thingsboard.DeviceRpcRequest;
 import io.dlmsgateway.thingsboard.GatewayRpcHandler;
@@ -101,8 +102,8 @@ final class RpcDispatcher {
             return;
         }
         if (message instanceof IncomingJson.Refused refused) {
-            LOG.warn("Device RPC {} {} to '{}' refused: {}", LogText.of(refused.id().toString()),
-                    LogText.of(refused.method()), LogText.of(refused.device()), refused.reason());
+            LOG.warn("Device RPC {} {} to '{}' refused: {}", LogText.remote(refused.id().toString()),
+                    LogText.remote(refused.method()), LogText.remote(refused.device()), refused.reason());
             replyToDevice(refused.device(), refused.id(), Mono.just(error(refused.reason(), refused.code())));
             return;
         }
@@ -119,8 +120,8 @@ final class RpcDispatcher {
         reply.map(data -> withinLimit(topic, encoder.deviceRpcReply(device, id, data),
                         tooLarge -> encoder.deviceRpcReply(device, id, tooLarge)))
                 .flatMap(payload -> publishes.publishNow(topic, payload))
-                .subscribe(null, e -> LOG.warn("Could not reply to RPC {} of device '{}'", LogText.of(id.toString()),
-                        LogText.of(device), e));
+                .subscribe(null, e -> LOG.warn("Could not reply to RPC {} of device '{}'", LogText.remote(id.toString()),
+                        LogText.remote(device), e));
     }
 
     /** On the lane: a message on {@code v1/devices/me/rpc/request/{requestId}}, read by {@link IncomingJson}. */
@@ -133,7 +134,7 @@ final class RpcDispatcher {
                 return;
             }
             counters.rpcRequests.increment();
-            LOG.warn("Gateway RPC {} {} refused: {}", LogText.of(requestId), LogText.of(refused.method()),
+            LOG.warn("Gateway RPC {} {} refused: {}", LogText.remote(requestId), LogText.remote(refused.method()),
                     refused.reason());
             replyToGateway(requestId, Mono.just(error(refused.reason(), refused.code())));
             return;
@@ -157,7 +158,7 @@ final class RpcDispatcher {
         String topic = Topics.ME_RPC_RESPONSE_PREFIX + requestId;
         reply.map(data -> withinLimit(topic, encoder.json(data), encoder::json))
                 .flatMap(payload -> publishes.publishNow(topic, payload))
-                .subscribe(null, e -> LOG.warn("Could not reply to gateway RPC {}", LogText.of(requestId), e));
+                .subscribe(null, e -> LOG.warn("Could not reply to gateway RPC {}", LogText.remote(requestId), e));
     }
 
     /**
@@ -172,7 +173,7 @@ final class RpcDispatcher {
         }
         String reason = "reply of " + payload.length + " bytes is larger than the " + budget + " bytes ThingsBoard"
                 + " takes in one message (maxPayloadSizeBytes, or 80 % of its session limit); ask for less";
-        LOG.warn("RPC reply on {} refused: {}", LogText.of(topic), reason);
+        LOG.warn("RPC reply on {} refused: {}", LogText.remote(topic), reason);
         return encode.apply(error(reason, IncomingJson.TOO_LARGE));
     }
 
@@ -189,15 +190,15 @@ final class RpcDispatcher {
                     ObjectNode error = JsonNodeFactory.instance.objectNode();
                     if (e instanceof TimeoutException) {
                         counters.rpcTimeouts.increment();
-                        LOG.warn("RPC {} timed out after {}", LogText.of(method), timeout);
+                        LOG.warn("RPC {} timed out after {}", LogText.remote(method), timeout);
                         error.put("error", "Request timeout").put("code", 408);
                     } else if (e instanceof RpcMethodNotFoundException) {
                         error.put("error", "Method not found").put("code", 404);
                     } else if (e instanceof RpcRefusedException) {
-                        LOG.info("RPC {} refused: {}", LogText.of(method), e.getMessage());
+                        LOG.info("RPC {} refused: {}", LogText.remote(method), e.getMessage());
                         error.put("error", e.getMessage()).put("code", RpcRefusedException.CODE);
                     } else {
-                        LOG.debug("RPC {} failed", LogText.of(method), e);
+                        LOG.debug("RPC {} failed", LogText.remote(method), e);
                         error.put("error", e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
                     }
                     return Mono.just(error);

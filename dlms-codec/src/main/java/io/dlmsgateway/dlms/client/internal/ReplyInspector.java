@@ -86,18 +86,26 @@ final class ReplyInspector {
         int pos = from + 3; // after tag, type and invoke-id
         switch (type) {
             case NORMAL -> {
-                return (a[pos] & 0xFF) == 0 ? AxdrBounds.check(a, pos + 1, to, 1) : null;
+                // result choice 0 and the data, or a data-access-result. Gurux reads whatever follows a
+                // data-access-result of 0 as data too, whatever the choice byte said, so that is checked as well
+                int choice = a[pos] & 0xFF;
+                int data = choice == 0 ? pos + 1 : pos + 2;
+                return choice == 0 || data < to ? AxdrBounds.check(a, data, to, 1) : null;
             }
             case WITH_LIST -> {
                 return list(a, pos, to);
             }
             case DATA_BLOCK -> {
-                // last-block (1), block-number (4), result choice (1): 0 and raw-data, or 1 and an error
-                if (to - pos < 7 || (a[pos + 5] & 0xFF) != 0) {
+                // last-block (1), block-number (4), result choice (1): 0 and raw-data, or 1 and an error. As
+                // above, Gurux takes what follows an error byte as raw-data as well
+                if (to - pos < 7) {
                     return null;
                 }
                 boolean last = a[pos] != 0;
-                pos += 6;
+                pos += (a[pos + 5] & 0xFF) == 0 ? 6 : 7;
+                if (pos >= to) {
+                    return null;
+                }
                 long n = AxdrBounds.length(a, pos, to);
                 if (n < 0) {
                     return null;
