@@ -100,6 +100,27 @@ class DlmsConnectionHostileRepliesTest {
     }
 
     @Test
+    void aCompactArrayWhoseLastRowIsCutShortIsRefusedBeforeGuruxLoopsOnIt() {
+        // found by DlmsConnectionRepliesFuzzTest: Gurux counts a row it cannot finish as read and stays where it is
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        ByteArrayOutputStream apdu = getResponseNormal(request());
+        apdu.writeBytes(HexFormat.of().parseHex("1302021111" + "03" + "010203")); // rows of two bytes, three bytes
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> reply(apdu.toByteArray()));
+
+        assertViolation(read, Bound.CLAIMED_LENGTH, "compact-array rows do not fill its contents");
+    }
+
+    @Test
+    void aCompactArrayWhoseRowsFillItsContentsIsRead() {
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        ByteArrayOutputStream apdu = getResponseNormal(request());
+        apdu.writeBytes(HexFormat.of().parseHex("1302021109" + "08" + "07024142" + "08024344")); // {u8, octets}
+        reply(apdu.toByteArray());
+
+        assertThat(read.join()).asString().contains("7").contains("8");
+    }
+
+    @Test
     void aClockWhoseDeviationNoZoneCanHaveComesAsItsBytes() {
         // found by DlmsConnectionRepliesFuzzTest: a deviation of -23:28 made java.time throw out of the read
         CompletableFuture<Object> read = connection.readAttribute(ObisCode.parse("0.0.1.0.0.255"), 8, 2);

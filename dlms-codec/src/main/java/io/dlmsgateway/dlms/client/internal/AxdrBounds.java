@@ -115,6 +115,7 @@ public final class AxdrBounds {
                         // Gurux reads such rows without end: each takes no byte of the contents
                         return "compact-array of elements that take no bytes";
                     }
+                    int description = pos;
                     pos = end;
                     long n = length(data, pos, to);
                     if (n < 0) {
@@ -124,6 +125,12 @@ public final class AxdrBounds {
                     if (n > to - pos) {
                         return "compact-array claims " + n + " bytes, only " + (to - pos) + " left";
                     }
+                    if ((data[description] & 0xFF) == STRUCTURE) {
+                        String why = rows(data, description, pos, pos + (int) n);
+                        if (why != null) {
+                            return why;
+                        }
+                    }
                     pos += (int) n;
                 }
                 default -> {
@@ -131,6 +138,82 @@ public final class AxdrBounds {
                 }
             }
         }
+    }
+
+    /**
+     * Walks a compact-array of structures row by row and says why not when its rows do not fill its contents exactly.
+     * Gurux reads rows while its position is short of the contents' end, and a row it cannot finish (the bytes run
+     * out) still counts as read without moving on: a last row cut short holds it in that loop for good. Only the
+     * types Gurux reads with a size of their own are accepted in the rows: fixed-size ones, and octet- and
+     * visible-strings with their length; it would read any other (utf8, bit-string) to the end of the buffer.
+     */
+    private static String rows(byte[] data, int description, int from, int to) {
+        // cursor[0]: where in the description, cursor[1]: where in the contents, cursor[2]: values visited
+        int[] cursor = {description, from, 0};
+        long budget = 16L * (to - from) + 1024; // values per row may take no byte (null-data): bound the walk
+        while (cursor[1] < to) {
+            cursor[0] = description;
+            String why = value(data, cursor, to, 0, budget);
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
+    }
+
+    /** Consumes one value as the description at {@code cursor[0]} says (depth bounded by {@link #MAX_DEPTH}). */
+    private static String value(byte[] data, int[] cursor, int to, int depth, long budget) {
+        if (depth > MAX_DEPTH) {
+            return "compact-array type nests more than " + MAX_DEPTH + " levels";
+        }
+        if (++cursor[2] > budget) {
+            return "compact-array rows take more values than their bytes allow";
+        }
+        int tag = data[cursor[0]++] & 0xFF;
+        if (tag == ARRAY) {
+            int count = (data[cursor[0]] & 0xFF) << 8 | data[cursor[0] + 1] & 0xFF;
+            if (count == 0) {
+                // the Blue Book gives the element type even then; Gurux reads none, so the two part ways here
+                return "compact-array type holds an array of no elements";
+            }
+            int element = cursor[0] + 2;
+            for (int i = 0; i < count; i++) {
+                cursor[0] = element;
+                String why = value(data, cursor, to, depth + 1, budget);
+                if (why != null) {
+                    return why;
+                }
+            }
+            return null;
+        }
+        if (tag == STRUCTURE) {
+            long n = length(data, cursor[0], to);
+            cursor[0] += lengthSize(data[cursor[0]]);
+            for (long i = 0; i < n; i++) {
+                String why = value(data, cursor, to, depth + 1, budget);
+                if (why != null) {
+                    return why;
+                }
+            }
+            return null;
+        }
+        int size = fixedSize(tag);
+        if (size < 0 && tag != 9 && tag != 10) {
+            return "compact-array of type " + tag + ", which has no size of its own in a row";
+        }
+        if (size < 0) {
+            long n = length(data, cursor[1], to);
+            if (n < 0) {
+                return "compact-array row cut short in a string length";
+            }
+            cursor[1] += lengthSize(data[cursor[1]]);
+            size = (int) Math.min(Integer.MAX_VALUE, n);
+        }
+        if (size > to - cursor[1]) {
+            return "compact-array rows do not fill its contents: the last is cut short";
+        }
+        cursor[1] += size;
+        return null;
     }
 
     /** How deep the nesting goes from here, following first elements that are themselves arrays or structures. */
