@@ -80,11 +80,17 @@ public final class MeasurementJson {
         return node;
     }
 
-    /** {@code {"error":"object-undefined","result":4}}, with {@code "attribute":3} for a refused scaler_unit. */
+    /**
+     * {@code {"error":"object-undefined","result":4}}, with {@code "attribute":3} for a refused scaler_unit, and
+     * {@code "reason"} when the gateway refused what the meter sent ({@code "scaler 127 outside -20..20"}).
+     */
     public static ObjectNode refusal(Refusal refusal) {
         ObjectNode node = NODES.objectNode().put("error", refusal.resultName()).put("result", refusal.result());
         if (refusal.isScalerUnit()) {
             node.put("attribute", refusal.attributeIndex());
+        }
+        if (refusal.reason() != null) {
+            node.put("reason", refusal.reason());
         }
         return node;
     }

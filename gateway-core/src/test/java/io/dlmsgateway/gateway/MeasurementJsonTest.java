@@ -45,4 +45,12 @@ class MeasurementJsonTest {
         assertThat(json).isEqualTo("{\"active_power\":{\"value\":3047,\"unit\":\"W\"},"
                 + "\"1.0.99.99.0.255\":{\"error\":\"object-undefined\",\"result\":4}}");
     }
+
+    @Test
+    void aValueTheGatewayRefusedSaysWhy() {
+        String json = MeasurementJson.read(List.of(),
+                List.of(Refusal.implausible(VOLTAGE, "scaler 127 outside -20..20"))).toString();
+        assertThat(json).isEqualTo("{\"voltage_l1\":{\"error\":\"other-reason\",\"result\":250,"
+                + "\"reason\":\"scaler 127 outside -20..20\"}}");
+    }
 }
