@@ -125,14 +125,8 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
             result.complete(List.of());
             return result;
         }
-        current = new Exchange(packets, description, result, Math.min(replyLimit, maxReplyBytes));
-        Exchange ex = current;
-        ex.deadline = ctx.executor().schedule(() -> {
-            if (current == ex) {
-                violation(Bound.EXCHANGE_DEADLINE, ex.description + " still unfinished after "
-                        + exchangeTimeout.toMillis() + " ms (exchange deadline; " + ex.bytes + " bytes received)");
-            }
-        }, exchangeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        current = new Exchange(packets, description, result, Math.min(replyLimit, maxReplyBytes),
+                System.nanoTime() + exchangeTimeout.toNanos());
         sendNextPacket();
         return result;
     }
@@ -150,7 +144,10 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         if (ex.timeout != null) {
             ex.timeout.cancel(false);
         }
-        ex.timeout = ctx.executor().schedule(this::onTimeout, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        // one timer per packet, as before the deadline existed (thousands of meters keep the loop's timer queue
+        // busy enough): due at the request timeout, or at the exchange's deadline when that comes first
+        long wait = Math.min(requestTimeout.toNanos(), ex.deadlineNanos - System.nanoTime());
+        ex.timeout = ctx.executor().schedule(this::onTimeout, Math.max(0, wait), TimeUnit.NANOSECONDS);
         bytesSent += bytes.length;
         ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(f -> {
             if (!f.isSuccess()) {
@@ -259,7 +256,13 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
 
     private void onTimeout() {
         Exchange ex = current;
-        if (ex != null) {
+        if (ex == null) {
+            return;
+        }
+        if (System.nanoTime() - ex.deadlineNanos >= 0) {
+            violation(Bound.EXCHANGE_DEADLINE, ex.description + " still unfinished after "
+                    + exchangeTimeout.toMillis() + " ms (exchange deadline; " + ex.bytes + " bytes received)");
+        } else {
             fail(new DlmsTimeoutException(meter, ex.description, requestTimeout), true);
         }
     }
@@ -300,26 +303,25 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         final CompletableFuture<List<GXReplyData>> result;
         final List<GXReplyData> replies;
         final int replyLimit;
+        /** System.nanoTime() by which the whole exchange must be done; GET-next does not move it. */
+        final long deadlineNanos;
         int next;
         long bytes;
         ScheduledFuture<?> timeout;
-        ScheduledFuture<?> deadline;
 
         Exchange(byte[][] packets, String description, CompletableFuture<List<GXReplyData>> result,
-                int replyLimit) {
+                int replyLimit, long deadlineNanos) {
             this.packets = packets;
             this.description = description;
             this.result = result;
             this.replies = new ArrayList<>(packets.length);
             this.replyLimit = replyLimit;
+            this.deadlineNanos = deadlineNanos;
         }
 
         void cancelTimeout() {
             if (timeout != null) {
                 timeout.cancel(false);
-            }
-            if (deadline != null) {
-                deadline.cancel(false);
             }
         }
     }
