@@ -2,6 +2,7 @@ package io.dlmsgateway.cli;
 
 import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.dlmsgateway.resources.LogText;
 
 /**
  * {@code %safeMsg} in logback.xml: the message with line breaks and other control characters escaped
@@ -20,42 +21,8 @@ public final class EscapedMessageConverter extends MessageConverter {
         return escape(super.convert(event));
     }
 
-    /** {@code text} with every control, line or paragraph separator and bidirectional override character escaped. */
+    /** {@code text} escaped as {@link LogText#escape} does; null stays null (logback's "no message"). */
     static String escape(String text) {
-        if (text == null) {
-            return null;
-        }
-        int i = 0;
-        while (i < text.length() && !needsEscape(text.charAt(i))) {
-            i++;
-        }
-        if (i == text.length()) {
-            return text; // the common case: nothing to copy
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16).append(text, 0, i);
-        for (; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!needsEscape(c)) {
-                out.append(c);
-            } else if (c == '\n') {
-                out.append("\\n");
-            } else if (c == '\r') {
-                out.append("\\r");
-            } else if (c == '\t') {
-                out.append("\\t");
-            } else {
-                out.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return out.toString();
-    }
-
-    private static boolean needsEscape(char c) {
-        if (c >= 0x20 && c < 0x7F) {
-            return false;
-        }
-        int type = Character.getType(c);
-        return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-                || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+        return text == null ? null : LogText.escape(text);
     }
 }

@@ -14,10 +14,7 @@ import io.dlmsgateway.gateway.ThingsBoardStandIn;
 import io.dlmsgateway.spool.Spool;
 import io.dlmsgateway.spool.SpoolOptions;
 import io.dlmsgateway.thingsboard.broker.EmbeddedBroker;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,10 +25,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,15 +70,14 @@ class GatewayCrashTest {
                     """);
             Process first = new ProcessBuilder(javaCommand("-Dlogback.configurationFile=" + logback, "run",
                     "--config", main.toString())).redirectErrorStream(true).start();
-            List<String> output = new ArrayList<>();
-            Thread reader = drain(first, output);
-            awaitTrue(Duration.ofSeconds(60), () -> snapshot(output).stream()
+            ChildOutput output = ChildOutput.of(first);
+            awaitTrue(Duration.ofSeconds(60), () -> output.lines().stream()
                     .anyMatch(l -> l.contains("Connected 20/20 devices")), "first gateway polling every meter");
             // two polls a second per meter go to disk while ThingsBoard is unreachable
             Thread.sleep(3_000);
-            assertThat(first.isAlive()).as("first gateway running; its output: %s", snapshot(output)).isTrue();
+            assertThat(first.isAlive()).as("first gateway running; its output: %s", output.lines()).isTrue();
             first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            reader.join(5_000);
+            output.awaitEnd(5_000);
 
             long onDisk;
             try (Spool spool = Spool.open(SpoolOptions.file(dir.resolve("data/spool")))) {
@@ -139,21 +135,20 @@ class GatewayCrashTest {
             for (int kill = 1; kill <= KILLS; kill++) {
                 Process gateway = new ProcessBuilder(javaCommand("-Dlogback.configurationFile=" + logback, "run",
                         "--config", main.toString())).redirectErrorStream(true).start();
-                List<String> output = new ArrayList<>();
-                Thread reader = drain(gateway, output);
-                awaitTrue(Duration.ofSeconds(60), () -> snapshot(output).stream()
+                ChildOutput output = ChildOutput.of(gateway);
+                awaitTrue(Duration.ofSeconds(60), () -> output.lines().stream()
                         .anyMatch(l -> l.contains("Connected " + METERS_UNDER_LOAD + "/" + METERS_UNDER_LOAD)),
                         "gateway " + kill + " polling every meter");
                 // under load for a while, the kill at no particular moment of the pack delay or the polls
                 Thread.sleep(1_000 + random.nextInt(1_000));
-                assertThat(gateway.isAlive()).as("gateway %d running; its output: %s", kill, snapshot(output))
+                assertThat(gateway.isAlive()).as("gateway %d running; its output: %s", kill, output.lines())
                         .isTrue();
                 long killedAt = System.currentTimeMillis();
                 gateway.destroyForcibly(); // SIGKILL
                 assertThat(gateway.waitFor(10, TimeUnit.SECONDS)).isTrue();
-                reader.join(5_000);
+                output.awaitEnd(5_000);
                 kills.add(killedAt);
-                for (String line : snapshot(output)) {
+                for (String line : output.lines()) {
                     Matcher m = RECEIVED.matcher(line);
                     if (m.matches()) {
                         long loggedAt = OffsetDateTime.parse(m.group(1)).toInstant().toEpochMilli();
@@ -236,30 +231,6 @@ class GatewayCrashTest {
                 "io.dlmsgateway.cli.DlmsGatewayCommand"));
         command.addAll(List.of(args));
         return command;
-    }
-
-    private static List<String> snapshot(List<String> lines) {
-        synchronized (lines) {
-            return List.copyOf(lines);
-        }
-    }
-
-    private static Thread drain(Process process, List<String> lines) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    synchronized (lines) {
-                        lines.add(line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process was killed
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private static int freePort() throws IOException {

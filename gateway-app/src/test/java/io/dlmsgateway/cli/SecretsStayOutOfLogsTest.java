@@ -8,9 +8,7 @@ import io.dlmsgateway.dlms.sim.MeterSimulator;
 import io.dlmsgateway.dlms.sim.SimulatorOptions;
 import io.dlmsgateway.gateway.ThingsBoardStandIn;
 import io.dlmsgateway.thingsboard.broker.EmbeddedBroker;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,8 +83,7 @@ class SecretsStayOutOfLogsTest {
             command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                     "io.dlmsgateway.cli.DlmsGatewayCommand", "run", "--config", main.toString()));
             Process gateway = new ProcessBuilder(command).redirectErrorStream(true).start();
-            List<String> output = new ArrayList<>();
-            Thread reader = drain(gateway, output);
+            ChildOutput output = ChildOutput.of(gateway);
             try {
                 awaitTrue(Duration.ofSeconds(60), () -> !thingsBoard.telemetry("gmac-meter").isEmpty()
                         && !thingsBoard.telemetry("low-meter").isEmpty(), "readings of both secured meters");
@@ -97,9 +94,9 @@ class SecretsStayOutOfLogsTest {
                 if (!gateway.waitFor(20, TimeUnit.SECONDS)) {
                     gateway.destroyForcibly();
                 }
-                reader.join(5_000);
+                output.awaitEnd(5_000);
             }
-            List<String> lines = snapshot(output);
+            List<String> lines = output.lines();
             // the run really logged at TRACE (else a quiet log would pass for a safe one)
             assertThat(lines).as("gateway output").anyMatch(l -> l.contains("TRACE") || l.contains("DEBUG"));
             return lines;
@@ -160,29 +157,5 @@ class SecretsStayOutOfLogsTest {
                   type: file
                   path: data/spool
                 """.formatted(brokerPort, ACCESS_TOKEN));
-    }
-
-    private static List<String> snapshot(List<String> lines) {
-        synchronized (lines) {
-            return List.copyOf(lines);
-        }
-    }
-
-    private static Thread drain(Process process, List<String> lines) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    synchronized (lines) {
-                        lines.add(line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }

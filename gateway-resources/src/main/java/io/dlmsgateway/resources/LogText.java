@@ -17,8 +17,9 @@ public final class LogText {
     }
 
     /**
-     * {@code text} with line breaks and other control characters escaped ({@code \n}, {@code \r}, {@code \t},
-     * {@code \\u001b}); {@code "null"} for null. Text without any comes back as it is, without a copy.
+     * {@code text} with line breaks, other control characters and bidirectional overrides escaped ({@code \n},
+     * {@code \r}, {@code \t}, {@code \\u001b}); {@code "null"} for null. Text without any comes back as it is,
+     * without a copy.
      */
     public static String escape(String text) {
         if (text == null) {
@@ -64,8 +65,16 @@ public final class LogText {
         return out;
     }
 
+    /**
+     * Control characters, line and paragraph separators, and the bidirectional overrides and isolates (which make a
+     * terminal show a line other than the one written).
+     */
     private static boolean isControl(char c) {
+        if (c >= 0x20 && c < 0x7F) {
+            return false; // the common case, decided without a table lookup
+        }
         int type = Character.getType(c);
-        return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+        return type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
     }
 }

@@ -396,18 +396,7 @@ final class ChaosSoak {
     }
 
     private String jcmd(long pid, String command) {
-        try {
-            Process p = new ProcessBuilder(launch.javaHome().resolve("bin/jcmd").toString(), Long.toString(pid),
-                    command).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            p.waitFor(30, TimeUnit.SECONDS);
-            return new String(out, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return launch.jcmd(pid, command);
     }
 
     private ChaosAccounting.Result account(long chaosStart, long chaosEnd) throws IOException {

@@ -300,19 +300,7 @@ final class GatewayTarget implements Target {
         }
 
         private String jcmd(String command) {
-            Path jcmd = launch.javaHome().resolve("bin/jcmd");
-            try {
-                Process p = new ProcessBuilder(jcmd.toString(), Long.toString(gateway.pid()), command)
-                        .redirectErrorStream(true).start();
-                byte[] out = p.getInputStream().readAllBytes();
-                p.waitFor(60, TimeUnit.SECONDS);
-                return new String(out, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "";
-            }
+            return launch.jcmd(gateway.pid(), command);
         }
 
         @Override

@@ -1,9 +1,12 @@
 package io.dlmsgateway.bench.harness;
 
 import io.dlmsgateway.dlms.Framing;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Everything a target needs to start against the running simulator.
@@ -40,5 +43,24 @@ public record TargetLaunch(int meters, String host, int port, Framing framing, D
                 "--port", Integer.toString(port), "--framing", framing.name(),
                 "--interval-ms", Long.toString(interval.toMillis()), "--warmup-ms", Long.toString(warmup.toMillis()),
                 "--measure-ms", Long.toString(measure.toMillis()), "--grace-ms", Long.toString(grace.toMillis()));
+    }
+
+    /**
+     * Runs {@code jcmd <pid> <command>} of the target's JDK and returns what it printed; empty when it could not run.
+     * Waits for the output, then at most a minute for the tool to exit.
+     */
+    String jcmd(long pid, String command) {
+        try {
+            Process p = new ProcessBuilder(javaHome.resolve("bin/jcmd").toString(), Long.toString(pid), command)
+                    .redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            p.waitFor(60, TimeUnit.SECONDS);
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 }

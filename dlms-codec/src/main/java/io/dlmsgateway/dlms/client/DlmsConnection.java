@@ -136,13 +136,7 @@ public final class DlmsConnection implements AutoCloseable {
     public static CompletableFuture<DlmsConnection> open(Bootstrap bootstrap, InetSocketAddress address,
             DlmsClientSettings settings, String meter) {
         CompletableFuture<DlmsConnection> result = new CompletableFuture<>();
-        GXDLMSClient client = GuruxClients.create(settings.framing(), settings.clientAddress(),
-                GuruxClients.serverAddress(settings.framing(), settings.logicalAddress(), settings.physicalAddress()),
-                settings.authentication(), settings.password(), settings.blockCipherKey(),
-                settings.authenticationKey(), settings.clientSystemTitle(), settings.invocationCounter(),
-                settings.maxPduSize());
-        DlmsClientHandler handler = new DlmsClientHandler(client, meter, settings.requestTimeout(),
-                settings.exchangeTimeout(), settings.maxReplyBytes(), settings.framing() == Framing.HDLC);
+        DlmsClientHandler handler = newHandler(settings, meter);
         Bootstrap b = bootstrap.clone()
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .option(ChannelOption.MAX_MESSAGES_PER_READ, MESSAGES_PER_READ)
@@ -187,15 +181,20 @@ public final class DlmsConnection implements AutoCloseable {
      * connection on an {@code EmbeddedChannel}.
      */
     static DlmsConnection unassociated(Channel channel, DlmsClientSettings settings, String meter) {
+        DlmsClientHandler handler = newHandler(settings, meter);
+        channel.pipeline().addLast("dlms", handler);
+        return new DlmsConnection(channel, handler, settings, meter);
+    }
+
+    /** The Gurux client for these settings and the handler that runs its exchanges. */
+    private static DlmsClientHandler newHandler(DlmsClientSettings settings, String meter) {
         GXDLMSClient client = GuruxClients.create(settings.framing(), settings.clientAddress(),
                 GuruxClients.serverAddress(settings.framing(), settings.logicalAddress(), settings.physicalAddress()),
                 settings.authentication(), settings.password(), settings.blockCipherKey(),
                 settings.authenticationKey(), settings.clientSystemTitle(), settings.invocationCounter(),
                 settings.maxPduSize());
-        DlmsClientHandler handler = new DlmsClientHandler(client, meter, settings.requestTimeout(),
-                settings.exchangeTimeout(), settings.maxReplyBytes(), settings.framing() == Framing.HDLC);
-        channel.pipeline().addLast("dlms", handler);
-        return new DlmsConnection(channel, handler, settings, meter);
+        return new DlmsClientHandler(client, meter, settings.requestTimeout(), settings.exchangeTimeout(),
+                settings.maxReplyBytes(), settings.framing() == Framing.HDLC);
     }
 
     /** Name of the meter, as it appears in every error. */
