@@ -89,9 +89,10 @@ public final class SimulateCommand implements Callable<Integer> {
             + " 'meter,epochMillis' lines (the load harness's chaos soak counts lost readings against it).")
     Path servedLog;
 
-    @Option(names = "--profile-period", paramLabel = "S", defaultValue = "900",
-            description = "Capture period of the load profile in seconds (default ${DEFAULT-VALUE}).")
-    long profilePeriodSeconds;
+    @Option(names = "--profile-period", paramLabel = "S", defaultValue = "900", converter = SecondsConverter.class,
+            description = "Capture period of the load profile: seconds, or a duration such as 15m"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration profilePeriod;
 
     @Option(names = "--profile-history", paramLabel = "D", defaultValue = "7d", converter = DurationConverter.class,
             description = "How far back the load profile and the event log reach, e.g. 7d or 36h"
@@ -186,7 +187,7 @@ public final class SimulateCommand implements Callable<Integer> {
                     .blockCipherKey(hex(blockCipherKey, "--block-cipher-key"))
                     .authenticationKey(hex(authenticationKey, "--authentication-key"))
                     .physicalAddress(physicalAddress, !samePhysicalAddress)
-                    .profilePeriod(Duration.ofSeconds(profilePeriodSeconds))
+                    .profilePeriod(profilePeriod)
                     .profileHistory(profileHistory)
                     .rangeAccess(!noRangeAccess)
                     .compressedProfile(compressedProfile)
@@ -237,6 +238,18 @@ public final class SimulateCommand implements Callable<Integer> {
             return HexFormat.of().parseHex(text.replace(" ", ""));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + ": not hex: " + text);
+        }
+    }
+
+    /** A number of seconds ({@code 900}) or a duration as {@link DurationConverter} takes it ({@code 15m}). */
+    static final class SecondsConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String text = value.trim();
+            if (text.matches("\\d{1,9}")) {
+                return Duration.ofSeconds(Long.parseLong(text));
+            }
+            return new DurationConverter().convert(text);
         }
     }
 

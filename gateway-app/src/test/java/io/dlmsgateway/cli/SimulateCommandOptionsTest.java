@@ -42,6 +42,10 @@ class SimulateCommandOptionsTest {
         assertThat(o.deviationSign()).isEqualTo(DeviationSign.INVERTED);
         assertThat(o.utcOffset()).isEqualTo(ZoneOffset.ofHours(1));
         assertThat(options("--profile-history", "7d").profileHistory()).isEqualTo(Duration.ofDays(7));
+        // as the load harness passes them
+        assertThat(options("--profile-period", "900s", "--profile-history", "605700s").profilePeriod())
+                .isEqualTo(Duration.ofMinutes(15));
+        assertThat(options("--profile-period", "15m").profilePeriod()).isEqualTo(Duration.ofMinutes(15));
     }
 
     @Test
