@@ -16,8 +16,19 @@ public final class DlmsAccessException extends DlmsException {
     private final int result;
 
     public DlmsAccessException(String meter, ObisCode obis, int classId, int attributeIndex, int result) {
+        this(meter, obis, classId, attributeIndex, result, null);
+    }
+
+    /**
+     * A refusal that came as an exception-response or a confirmed-service-error rather than a data-access-result
+     * (older meters refusing selective access do): {@code result} is then other-reason, and {@code cause} says what
+     * the meter sent.
+     */
+    public DlmsAccessException(String meter, ObisCode obis, int classId, int attributeIndex, int result,
+            Throwable cause) {
         super(meter, "GET " + obis + " class " + classId + " attribute " + attributeIndex + " refused: "
-                + DataAccessResults.describe(result) + " (data-access-result " + result + ")");
+                + DataAccessResults.describe(result) + " (data-access-result " + result + ")"
+                + (cause == null ? "" : "; the meter answered: " + cause.getMessage()), cause);
         this.obis = obis;
         this.classId = classId;
         this.attributeIndex = attributeIndex;
