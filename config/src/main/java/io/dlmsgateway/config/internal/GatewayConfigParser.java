@@ -483,9 +483,10 @@ public final class GatewayConfigParser {
         Optional<List<JsonNode>> entries = node.array("profiles");
         Map<ObisCode, String> seen = new HashMap<>();
         for (int i = 0; entries.isPresent() && i < entries.get().size(); i++) {
+            int index = i;
             node.element("profiles", i, entries.get().get(i)).flatMap(this::profile).ifPresent(p -> {
                 if (seen.putIfAbsent(p.obis(), "") != null) {
-                    problem(node, node.pathOf("profiles") + "[" + profiles.size() + "]",
+                    problem(node, node.pathOf("profiles") + "[" + index + "]",
                             "profile " + p.obis() + " is listed twice");
                 } else {
                     profiles.add(p);
