@@ -12,6 +12,7 @@ import io.dlmsgateway.dlms.CosemDateTime;
 import io.dlmsgateway.dlms.CosemUnit;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.internal.CosemValues;
 import io.dlmsgateway.dlms.client.internal.DlmsClientHandler;
@@ -370,7 +371,8 @@ public final class DlmsConnection implements AutoCloseable {
      *
      * <p>A meter that refuses selective access by range (a data-access-result, an exception-response) fails the future
      * with {@link DlmsAccessException}, and the association stays usable: read by entry instead. A profile without a
-     * clock column fails with {@link DlmsProtocolException} (not connection-lost). A reply that is not an array of
+     * clock column, or whose clock column is another object than the clock {@code 0.0.1.0.0.255} (the one a range
+     * request here can name), fails with {@link DlmsProtocolException} (not connection-lost): read it by entry. A reply that is not an array of
      * structures of the column count fails with {@link DlmsProtocolException} naming the meter and the profile.
      */
     public CompletableFuture<ProfileRows> readProfileRange(ObisCode profile, Instant from, Instant to,
@@ -391,6 +393,12 @@ public final class DlmsConnection implements AutoCloseable {
                     if (shape.clockColumn() < 0) {
                         throw new DlmsProtocolException(meter, "profile " + profile
                                 + " has no clock column to read a range on; read it by entry", null, false);
+                    }
+                    if (!shape.clock().source().obis().equals(MeasurementCatalog.CLOCK)) {
+                        // Gurux's range request always names the clock 0.0.1.0.0.255 as restricting object
+                        throw new DlmsProtocolException(meter, "profile " + profile + " keeps its time in "
+                                + shape.clock().source() + ", not in the clock " + MeasurementCatalog.CLOCK
+                                + " a range request can name; read it by entry", null, false);
                     }
                     return readRowsOnLoop(x, shape, what, () -> client.readRowsByRange(
                             ProfileBuffers.requestObject(shape), ProfileBuffers.toGurux(fromSent),

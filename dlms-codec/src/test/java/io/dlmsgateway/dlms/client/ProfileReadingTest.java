@@ -284,6 +284,27 @@ class ProfileReadingTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"WRAPPER, LOW", "WRAPPER, HIGH_GMAC", "HDLC, LOW", "HDLC, HIGH_GMAC"})
+    void securedAssociationsReadProfilesAlike(Framing framing, Authentication auth) {
+        MeterSimulator sim = simulator(framing, b -> b);
+        DlmsConnection meter = open(sim, framing, b -> {
+            b.authentication(auth).clientAddress(sim.addressing().clientAddress(auth));
+            return auth == Authentication.LOW ? b.password(SimulatorOptions.DEFAULT_PASSWORD) : b;
+        });
+        try {
+            Instant from = NOW.minus(Duration.ofHours(3));
+            ProfileRows read = meter.readProfileRange(SimulatedProfiles.LOAD_PROFILE, from, NOW, Priority.SCHEDULED)
+                    .join();
+            assertExactRows(read.rows(), expectedTimes(from, NOW), false);
+            ProfileRows all = meter.readProfileEntries(SimulatedProfiles.LOAD_PROFILE, 1, 0, Priority.SCHEDULED)
+                    .join();
+            assertExactRows(all.rows(), SimulatedProfiles.captureTimes(NOW, PERIOD, HISTORY), false);
+        } finally {
+            meter.release().join();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Framing.class)
     void theEventLogIsReadByRangeAndByEntry(Framing framing) {
