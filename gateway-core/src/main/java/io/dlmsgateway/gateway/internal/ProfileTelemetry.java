@@ -106,6 +106,24 @@ public final class ProfileTelemetry {
         return source.obis().toString();
     }
 
+    /**
+     * The column a placeholder names: by its key, else by its capture object's OBIS code or
+     * {@code CLASS/OBIS/ATTRIBUTE}, so that a mapping may name a catalogue register either way; -1 for none.
+     */
+    private static int column(ProfileShape shape, List<String> keys, String name) {
+        int i = keys.indexOf(name);
+        if (i >= 0) {
+            return i;
+        }
+        for (int c = 0; c < shape.columns().size(); c++) {
+            CaptureObject source = shape.columns().get(c).source();
+            if (source.obis().toString().equals(name) || source.toString().equals(name)) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
     private static Map<String, Object> values(GatewayDevice device, ProfileShape shape, List<String> keys,
             Map<String, ValueTemplate> mapping, ProfileRow row) {
         Map<String, Object> values = new LinkedHashMap<>();
@@ -124,7 +142,7 @@ public final class ProfileTelemetry {
             case "name" -> device.name();
             case "deviceType" -> device.deviceType();
             default -> {
-                int i = keys.indexOf(name);
+                int i = column(shape, keys, name);
                 yield i < 0 ? null : row.values().get(i);
             }
         };
