@@ -3,6 +3,7 @@ package io.dlmsgateway.gateway;
 import static io.dlmsgateway.gateway.ThingsBoardStandIn.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
@@ -19,11 +20,13 @@ import io.dlmsgateway.thingsboard.broker.EmbeddedBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,14 +50,25 @@ class ProfileBackfillTest {
 
     private final ThingsBoardStandIn thingsBoard = new ThingsBoardStandIn();
 
-    /** First contact: the backfill window then every row as it is captured, by range or (meters that refuse it) by entry. */
-    @ParameterizedTest(name = "{0}, range access {1}")
-    @CsvSource({"WRAPPER, true", "WRAPPER, false", "HDLC, true", "HDLC, false"})
-    void backfillThenEveryNewRowWithTheMetersTimestamps(Framing framing, boolean rangeAccess) throws Exception {
-        try (MeterSimulator simulator = simulator(3, framing, rangeAccess);
+    /**
+     * First contact: the backfill window then every row as it is captured, by range or (meters that refuse it) by
+     * entry; rows of a compressed profile (null clocks) and of meters keeping local time with either deviation sign
+     * arrive with the same UTC timestamps.
+     */
+    @ParameterizedTest(name = "{0}, range access {1}, compressed {2}, deviation {3} at {4}")
+    @CsvSource({"WRAPPER, true, false, STANDARD, Z", "WRAPPER, false, false, STANDARD, Z",
+            "HDLC, true, false, STANDARD, Z", "HDLC, false, false, STANDARD, Z",
+            "WRAPPER, true, true, INVERTED, +01:00", "HDLC, false, true, STANDARD, -05:30"})
+    void backfillThenEveryNewRowWithTheMetersTimestamps(Framing framing, boolean rangeAccess, boolean compressed,
+            DeviationSign sign, String offset) throws Exception {
+        ZoneOffset utcOffset = ZoneOffset.of(offset);
+        try (MeterSimulator simulator = MeterSimulator.start(SimulatorOptions.builder().host("127.0.0.1")
+                .basePort(0).meterCount(3).framing(framing).workerThreads(1).profilePeriod(PERIOD)
+                .profileHistory(Duration.ofMinutes(2)).rangeAccess(rangeAccess).compressedProfile(compressed)
+                .deviationSign(sign).utcOffset(utcOffset).build());
              EmbeddedBroker broker = thingsBoard.start()) {
             Instant start = Instant.now();
-            DlmsGateway gateway = start(simulator, broker.port());
+            DlmsGateway gateway = start(simulator, broker.port(), b -> b.deviationSign(sign).clockOffset(utcOffset));
             Thread.sleep(5_000);
             gateway.close();
             Instant end = Instant.now();
@@ -157,6 +171,11 @@ class ProfileBackfillTest {
 
     /** Meters {@code meter-<i>} polling frequency every second, and reading the load profile every second. */
     private DlmsGateway start(MeterSimulator simulator, int brokerPort) {
+        return start(simulator, brokerPort, b -> { });
+    }
+
+    /** As {@link #start(MeterSimulator, int)}, with the meters' client settings changed by {@code client}. */
+    private DlmsGateway start(MeterSimulator simulator, int brokerPort, Consumer<DlmsClientSettings.Builder> clientSettings) {
         Map<String, ValueTemplate> mapping = new LinkedHashMap<>();
         mapping.put("lp_energy", ValueTemplate.parse("${active_energy}"));
         mapping.put("lp_voltage", ValueTemplate.parse("${voltage_l1}"));
@@ -167,6 +186,7 @@ class ProfileBackfillTest {
             if (simulator.options().framing() == Framing.HDLC) {
                 client.physicalAddress(simulator.addressing().physicalAddress(i));
             }
+            clientSettings.accept(client);
             Meter meter = Meter.builder("meter-" + i, "127.0.0.1", simulator.addresses().get(i).getPort())
                     .client(client.build())
                     .pollingInterval(Duration.ofSeconds(1))
