@@ -193,6 +193,39 @@ class MeterFleetProfileTest {
         }
     }
 
+    /**
+     * The meter comes back with a buffer that was reset (entries_in_use far below what it was): the job says so and
+     * goes on from its mark, by entry as before, with no row lost or repeated.
+     */
+    @Test
+    void aBufferThatWasResetIsLoggedAndReadOnFromTheMark() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        RecordingStore store = new RecordingStore(null);
+        SimulatorOptions.Builder options = SimulatorOptions.builder().host("127.0.0.1").basePort(port).meterCount(1)
+                .framing(Framing.WRAPPER).workerThreads(1).profilePeriod(PERIOD).rangeAccess(false);
+        MeterSimulator before = MeterSimulator.start(options.profileHistory(Duration.ofMinutes(5)).build());
+        Meter meter = meters(before, ProfileSchedule.of(LOAD).withInterval(Duration.ofSeconds(1))
+                .withBackfill(Duration.ofSeconds(30)).withMaxRowsPerRead(10)).get(0);
+        try (MeterFleet fleet = MeterFleet.create(List.of(meter), FleetOptions.builder().profileStore(store)
+                .reconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(200))
+                .statisticsLogInterval(Duration.ZERO).build())) {
+            await(Duration.ofSeconds(20), () -> store.rows.size() >= 31, "rows before the reset");
+            before.close();
+            try (MeterSimulator after = MeterSimulator.start(options.profileHistory(Duration.ofSeconds(20)).build())) {
+                int rowsAtReset = store.rows.size();
+                await(Duration.ofSeconds(20), () -> store.rows.size() >= rowsAtReset + 5, "rows after the reset");
+            }
+        } finally {
+            before.close();
+        }
+        checkedRows(0, store.rows);
+        assertThat(messages()).anyMatch(m -> m.contains("entries_in_use fell from 300 to 20: the meter's buffer was"
+                + " reset"));
+    }
+
     /** A store that fails a chunk: the slot ends, the next one reads again from the mark, and no row is lost. */
     @Test
     void aChunkTheStoreRefusedIsReadAgain() throws Exception {
