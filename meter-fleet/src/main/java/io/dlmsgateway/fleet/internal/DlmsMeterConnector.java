@@ -1,5 +1,6 @@
 package io.dlmsgateway.fleet.internal;
 
+import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.DlmsAccessException;
@@ -17,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -100,12 +102,18 @@ public final class DlmsMeterConnector implements MeterConnector {
 
         @Override
         public Mono<Instant> meterTime(Priority priority) {
-            // the client renders a clock's date-time as ISO-8601 with the meter's offset; anything else (the bytes in
-            // hex, a date-time with fields not specified) says the meter has no usable clock
+            // The client renders a clock's date-time as ISO-8601 with the offset the deviation means by the standard's
+            // sign (UTC = local + deviation); a meter of the other sign (DeviationSign.INVERTED) means the opposite
+            // offset for the same local time. Anything else (the bytes in hex, a date-time with fields not specified)
+            // says the meter has no usable clock. (Issue 11's readClock, with the settings applied, can replace this.)
+            boolean inverted = meter.client().deviationSign() == DeviationSign.INVERTED;
             return FutureMono.cancellable(() -> connection.read(CLOCK, priority))
                     .flatMap(value -> {
                         try {
-                            return Mono.just(OffsetDateTime.parse(String.valueOf(value.value())).toInstant());
+                            OffsetDateTime time = OffsetDateTime.parse(String.valueOf(value.value()));
+                            return Mono.just(inverted ? time.toLocalDateTime().toInstant(
+                                    ZoneOffset.ofTotalSeconds(-time.getOffset().getTotalSeconds()))
+                                    : time.toInstant());
                         } catch (DateTimeParseException e) {
                             return Mono.empty();
                         }
