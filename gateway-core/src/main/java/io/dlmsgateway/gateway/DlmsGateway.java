@@ -344,11 +344,13 @@ public final class DlmsGateway implements AutoCloseable {
     private void logStatus() {
         GatewayStatistics s = statistics();
         SpoolStatistics spooled = s.spool();
-        String line = "[DLMSConnector] ThingsBoard {}; meters up {}/{}; readings spooled {}, published {}, backlog {},"
+        String line = "[DLMSConnector] ThingsBoard {}; meters up {}/{}; readings spooled {}{}, published {}, backlog {},"
                 + " dropped {}{}";
         Object[] arguments = {s.connected() ? "connected" : "unreachable", s.fleet().devicesUp(),
-                s.fleet().devicesTotal(), readingsSpooled.sum(), readingsPublished.sum(), spooled.backlogRecords(),
-                spooled.dropped(), GatewayStatistics.spoolSummary(spooled)};
+                s.fleet().devicesTotal(), readingsSpooled.sum(),
+                s.profileRowsSpooled() == 0 ? "" : " (and " + s.profileRowsSpooled() + " profile rows)",
+                readingsPublished.sum(), spooled.backlogRecords(), spooled.dropped(),
+                GatewayStatistics.spoolSummary(spooled)};
         // a failing spool is what a person must see in the minute summary, not one more INFO line
         if (spooled.failing()) {
             log.warn(line, arguments);
