@@ -1,8 +1,13 @@
 package io.dlmsgateway.fleet.internal;
 
+import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.ObisCode;
+import io.dlmsgateway.dlms.client.DlmsAccessException;
 import io.dlmsgateway.dlms.client.DlmsConnection;
 import io.dlmsgateway.dlms.client.Priority;
+import io.dlmsgateway.dlms.client.ProfileRows;
+import io.dlmsgateway.dlms.client.ProfileShape;
 import io.dlmsgateway.dlms.client.ReadResult;
 import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.resources.SocketTransport;
@@ -11,6 +16,10 @@ import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
@@ -25,6 +34,8 @@ import reactor.core.scheduler.Schedulers;
  * channel factory's reflective constructor).
  */
 public final class DlmsMeterConnector implements MeterConnector {
+
+    private static final Measurement CLOCK = new Measurement("clock", ObisCode.parse("0.0.1.0.0.255"), 8, 2);
 
     private final Meter meter;
     private final Bootstrap bootstrap;
@@ -87,6 +98,43 @@ public final class DlmsMeterConnector implements MeterConnector {
         @Override
         public Mono<ReadResult> read(List<Measurement> measurements, Priority priority) {
             return FutureMono.cancellable(() -> connection.read(measurements, priority));
+        }
+
+        @Override
+        public Mono<Instant> meterTime(Priority priority) {
+            // The client renders a clock's date-time as ISO-8601 with the offset the deviation means by the standard's
+            // sign (UTC = local + deviation); a meter of the other sign (DeviationSign.INVERTED) means the opposite
+            // offset for the same local time. Anything else (the bytes in hex, a date-time with fields not specified)
+            // says the meter has no usable clock. (Issue 11's readClock, with the settings applied, can replace this.)
+            boolean inverted = meter.client().deviationSign() == DeviationSign.INVERTED;
+            return FutureMono.cancellable(() -> connection.read(CLOCK, priority))
+                    .flatMap(value -> {
+                        try {
+                            OffsetDateTime time = OffsetDateTime.parse(String.valueOf(value.value()));
+                            return Mono.just(inverted ? time.toLocalDateTime().toInstant(
+                                    ZoneOffset.ofTotalSeconds(-time.getOffset().getTotalSeconds()))
+                                    : time.toInstant());
+                        } catch (DateTimeParseException e) {
+                            return Mono.empty();
+                        }
+                    })
+                    .onErrorResume(DlmsAccessException.class, e -> Mono.empty());
+        }
+
+        @Override
+        public Mono<ProfileShape> readProfileShape(ObisCode profile, Priority priority) {
+            return FutureMono.cancellable(() -> connection.readProfileShape(profile, priority));
+        }
+
+        @Override
+        public Mono<ProfileRows> readProfileRange(ObisCode profile, Instant from, Instant to, Priority priority) {
+            return FutureMono.cancellable(() -> connection.readProfileRange(profile, from, to, priority));
+        }
+
+        @Override
+        public Mono<ProfileRows> readProfileEntries(ObisCode profile, long fromEntry, long toEntry,
+                Priority priority) {
+            return FutureMono.cancellable(() -> connection.readProfileEntries(profile, fromEntry, toEntry, priority));
         }
 
         @Override
