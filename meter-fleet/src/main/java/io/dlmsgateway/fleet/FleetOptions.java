@@ -52,6 +52,7 @@ public final class FleetOptions {
     private final Duration releaseTimeout;
     private final Duration scheduleResolution;
     private final Duration failureSummaryInterval;
+    private final InvocationCounterStore invocationCounterStore;
 
     private FleetOptions(Builder b) {
         this.resources = b.resources;
@@ -65,6 +66,8 @@ public final class FleetOptions {
         this.releaseTimeout = b.releaseTimeout;
         this.scheduleResolution = b.scheduleResolution;
         this.failureSummaryInterval = b.failureSummaryInterval;
+        this.invocationCounterStore = b.invocationCounterStore != null ? b.invocationCounterStore
+                : InvocationCounterStore.inMemory();
     }
 
     /** The defaults. */
@@ -90,6 +93,7 @@ public final class FleetOptions {
         b.releaseTimeout = releaseTimeout;
         b.scheduleResolution = scheduleResolution;
         b.failureSummaryInterval = failureSummaryInterval;
+        b.invocationCounterStore = invocationCounterStore;
         return b;
     }
 
@@ -139,6 +143,14 @@ public final class FleetOptions {
         return failureSummaryInterval;
     }
 
+    /**
+     * Where HIGH_GMAC invocation counters are reserved, per meter and client: an in-memory store of these options
+     * unless set (it survives reconnects, not a restart).
+     */
+    public InvocationCounterStore invocationCounterStore() {
+        return invocationCounterStore;
+    }
+
     public static final class Builder {
 
         private GatewayResources resources;
@@ -152,8 +164,18 @@ public final class FleetOptions {
         private Duration failureSummaryInterval = DEFAULT_FAILURE_SUMMARY_INTERVAL;
         private Duration releaseTimeout = DEFAULT_RELEASE_TIMEOUT;
         private Duration scheduleResolution = DEFAULT_SCHEDULE_RESOLUTION;
+        private InvocationCounterStore invocationCounterStore;
 
         private Builder() {
+        }
+
+        /**
+         * Keeps HIGH_GMAC invocation counters in this store, so that no counter is used twice (see
+         * {@link InvocationCounterStore}); a durable one makes that hold across restarts and crashes.
+         */
+        public Builder invocationCounterStore(InvocationCounterStore store) {
+            this.invocationCounterStore = Objects.requireNonNull(store, "invocationCounterStore");
+            return this;
         }
 
         /**

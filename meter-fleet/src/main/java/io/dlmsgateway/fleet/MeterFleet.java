@@ -133,7 +133,8 @@ public final class MeterFleet implements AutoCloseable {
             // a meter's socket and its timers share one thread, so a session never hops threads
             Scheduler timer = resources.timer(loop);
             Duration phase = meter.pollingInterval().multipliedBy(i).dividedBy(total);
-            MeterSession session = new MeterSession(meter, new DlmsMeterConnector(meter, bootstrap, openAssociations),
+            MeterSession session = new MeterSession(meter, new DlmsMeterConnector(meter, bootstrap, openAssociations,
+                            options.invocationCounterStore()),
                     limiter, buffer, backoff, failureLog, timer, phase, options.scheduleResolution(), firstOutcome);
             sessions.put(meter.name(), session);
         }

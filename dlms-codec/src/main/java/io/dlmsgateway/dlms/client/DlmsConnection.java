@@ -80,6 +80,7 @@ public final class DlmsConnection implements AutoCloseable {
     /** Gurux and most meters handle at most ten attributes in one GET-with-list. */
     private static final int GET_WITH_LIST_CHUNK = 10;
     private static final int SCALER_UNIT_ATTRIBUTE = 3;
+    private static final int DATA_CLASS = 1;
 
     /**
      * Most measurements one {@link #read(List)} may ask for. A meter has a few hundred objects at most; a read of
@@ -135,6 +136,41 @@ public final class DlmsConnection implements AutoCloseable {
      */
     public static CompletableFuture<DlmsConnection> open(Bootstrap bootstrap, InetSocketAddress address,
             DlmsClientSettings settings, String meter) {
+        if (settings.authentication() == Authentication.HIGH_GMAC && settings.invocationCounterObject().isPresent()) {
+            return readFrameCounter(bootstrap, address, settings, meter)
+                    .thenCompose(counter -> connectAndAssociate(bootstrap, address,
+                            settings.toBuilder().invocationCounter(counter).build(), meter));
+        }
+        return connectAndAssociate(bootstrap, address, settings, meter);
+    }
+
+    /**
+     * Associates as the public client (16, no security, same framing and server address), reads the frame-counter
+     * object, releases, and gives the counter the ciphered association is to start from: the last one the meter
+     * accepted plus one (Gurux's reader does the same), or the configured one when that is higher.
+     */
+    private static CompletableFuture<Long> readFrameCounter(Bootstrap bootstrap, InetSocketAddress address,
+            DlmsClientSettings settings, String meter) {
+        io.dlmsgateway.dlms.ObisCode object = settings.invocationCounterObject().orElseThrow();
+        DlmsClientSettings publicClient = settings.toBuilder().authentication(Authentication.NONE)
+                .clientAddress(DlmsClientSettings.PUBLIC_CLIENT_ADDRESS).invocationCounterObject(null).build();
+        return connectAndAssociate(bootstrap, address, publicClient, meter)
+                .thenCompose(c -> c.readAttribute(object, DATA_CLASS, 2, Priority.ON_DEMAND)
+                        .whenComplete((v, e) -> c.release()))
+                .thenApply(value -> {
+                    if (!(value instanceof Number n) || n.longValue() < 0 || n.longValue() >= 0xFFFFFFFFL) {
+                        throw new DlmsProtocolException(meter, "frame counter " + object + " is not a counter "
+                                + "below 4294967295: " + value, null, false);
+                    }
+                    long next = n.longValue() + 1;
+                    log.debug("[{}] frame counter {} = {}; association starts at {}", meter, object, n,
+                            Math.max(next, settings.invocationCounter()));
+                    return Math.max(next, settings.invocationCounter());
+                });
+    }
+
+    private static CompletableFuture<DlmsConnection> connectAndAssociate(Bootstrap bootstrap,
+            InetSocketAddress address, DlmsClientSettings settings, String meter) {
         CompletableFuture<DlmsConnection> result = new CompletableFuture<>();
         DlmsClientHandler handler = newHandler(settings, meter);
         Bootstrap b = bootstrap.clone()
@@ -244,6 +280,16 @@ public final class DlmsConnection implements AutoCloseable {
     public long invocationCounter() {
         return client instanceof GXDLMSSecureClient secure ? secure.getCiphering().getInvocationCounter()
                 : settings.invocationCounter();
+    }
+
+    /**
+     * From now on no ciphered APDU with an invocation counter at or above {@code exclusiveEnd} is sent: the operation
+     * fails with a {@link DlmsConnectionException} and the connection closes instead (HIGH_GMAC; a meter refuses a
+     * counter it has seen, so whoever keeps counters durably reserves them ahead and sets the end of the reservation
+     * here). Unlimited unless set. Any thread.
+     */
+    public void invocationCounterLimit(long exclusiveEnd) {
+        handler.invocationCounterLimit(exclusiveEnd);
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.dlmsgateway.fleet.internal;
 
+import io.dlmsgateway.dlms.Authentication;
 import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.dlms.client.DlmsConnection;
 import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.dlms.client.ReadResult;
+import io.dlmsgateway.fleet.InvocationCounterStore;
 import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.resources.SocketTransport;
 import io.netty.bootstrap.Bootstrap;
@@ -31,14 +34,28 @@ public final class DlmsMeterConnector implements MeterConnector {
     // resolved once when the host is an IP literal; a host name is looked up before every attempt, off the loop
     private final InetSocketAddress literalAddress;
     private final OpenAssociations openAssociations;
+    /** HIGH_GMAC only: where each association's invocation counter starts and how far it is reserved. */
+    private final InvocationCounterReservation counters;
 
     /**
      * @param bootstrap the bootstrap of the event loop this meter's socket and timers live on, from
      *                  {@link #bootstrapFor}
      */
     public DlmsMeterConnector(Meter meter, Bootstrap bootstrap, OpenAssociations openAssociations) {
+        this(meter, bootstrap, openAssociations, InvocationCounterStore.inMemory());
+    }
+
+    /**
+     * @param counterStore where HIGH_GMAC invocation counters are reserved (unused for other meters)
+     */
+    public DlmsMeterConnector(Meter meter, Bootstrap bootstrap, OpenAssociations openAssociations,
+            InvocationCounterStore counterStore) {
         this.meter = meter;
         this.openAssociations = openAssociations;
+        DlmsClientSettings client = meter.client();
+        this.counters = client.authentication() != Authentication.HIGH_GMAC ? null
+                : new InvocationCounterReservation(counterStore, meter.name(), client.clientAddress(),
+                        client.invocationCounter());
         this.bootstrap = bootstrap;
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(meter.host());
         InetSocketAddress resolved = null;
@@ -66,7 +83,21 @@ public final class DlmsMeterConnector implements MeterConnector {
     }
 
     private Mono<MeterAssociation> open(InetSocketAddress address) {
-        return FutureMono.of(() -> DlmsConnection.open(bootstrap, address, meter.client(), meter.name()),
+        if (counters == null) {
+            return open(address, meter.client());
+        }
+        return counters.beforeAssociation()
+                .flatMap(start -> open(address, meter.client().toBuilder().invocationCounter(start).build()))
+                .flatMap(association -> counters.associated(((DlmsAssociation) association).connection)
+                        .thenReturn(association)
+                        .onErrorResume(e -> {
+                            association.abort();
+                            return Mono.error(e);
+                        }));
+    }
+
+    private Mono<MeterAssociation> open(InetSocketAddress address, DlmsClientSettings settings) {
+        return FutureMono.of(() -> DlmsConnection.open(bootstrap, address, settings, meter.name()),
                         DlmsConnection::close)
                 .map(connection -> (MeterAssociation) new DlmsAssociation(connection))
                 .doOnNext(openAssociations::add);
@@ -81,12 +112,27 @@ public final class DlmsMeterConnector implements MeterConnector {
         DlmsAssociation(DlmsConnection connection) {
             this.connection = connection;
             this.closed = connection.closeFuture();
-            closed.whenComplete((v, e) -> openAssociations.remove(this));
+            closed.whenComplete((v, e) -> {
+                openAssociations.remove(this);
+                if (counters != null) {
+                    counters.ended(connection);
+                }
+            });
+        }
+
+        /** Before each operation: HIGH_GMAC counters reserved ahead in time. */
+        private void beforeOperation() {
+            if (counters != null) {
+                counters.beforeOperation(connection);
+            }
         }
 
         @Override
         public Mono<ReadResult> read(List<Measurement> measurements, Priority priority) {
-            return FutureMono.cancellable(() -> connection.read(measurements, priority));
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.read(measurements, priority);
+            });
         }
 
         @Override
