@@ -1,11 +1,12 @@
 package io.dlmsgateway.spool;
 
 import io.dlmsgateway.spool.internal.SqliteSpool;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * A bounded, durable queue of records between the meters and the ThingsBoard publisher: records are written to
@@ -73,6 +74,24 @@ public interface Spool extends AutoCloseable {
      *         {@link SpoolException} if they were dropped from memory meanwhile or the spool closed first
      */
     Mono<Void> append(List<SpoolRecord> records);
+
+    /**
+     * Stores records as {@link #append(List)} does and, in the same transaction, sets the given marks: small named
+     * numbers that say how far the records go (the capture time of a profile's last row spooled, the invocation
+     * counters reserved for a meter). Records and marks become durable together, so after a crash a mark never
+     * claims records the spool lost, nor lags records it kept. Records may be empty, to set marks alone. A record
+     * dropped by the bound still sets its marks (the drop is counted like any other); an append dropped from memory
+     * while the store fails sets none.
+     *
+     * @param marks key (1..1024 characters) to value; a key's last value wins
+     */
+    Mono<Void> append(List<SpoolRecord> records, Map<String, Long> marks);
+
+    /** The committed value of a mark, as the last completed {@link #append(List, Map)} set it; cheap, any thread. */
+    OptionalLong mark(String key);
+
+    /** Every committed mark whose key starts with the prefix; a copy, cheap for a few thousand marks. */
+    Map<String, Long> marks(String keyPrefix);
 
     /**
      * The records not yet acknowledged and not in flight, oldest first, in batches of at most {@code maxRecords}

@@ -2,10 +2,11 @@ package io.dlmsgateway.spool;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Run in a child JVM by {@link SpoolCrashTest}: appends records, says so, then keeps appending until it is killed,
- * never closing the spool. Arguments: spool directory, number of records, records per append, durability.
+ * never closing the spool; the late appends each set a mark. Arguments: spool directory, number of records, records per append, durability.
  */
 public final class SpoolCrashChild {
 
@@ -23,9 +24,10 @@ public final class SpoolCrashChild {
         }
         System.out.println("appended");
         System.out.flush();
-        // more appends without waiting, so the kill may land while a write is under way
+        // more appends without waiting, so the kill may land while a write is under way; each moves a mark to the
+        // record it carries, as a profile read moves its mark to its last row
         for (int i = records; ; i++) {
-            spool.append(SpoolFixture.records("late", i, i + 1)).subscribe();
+            spool.append(SpoolFixture.records("late", i, i + 1), Map.of("late", (long) i)).subscribe();
             Thread.sleep(1);
         }
     }

@@ -56,7 +56,14 @@ class SpoolCrashTest {
 
             // every acknowledged append, in order; the appends still under way at the kill may or may not be there
             assertThat(survived.subList(0, RECORDS)).containsExactlyElementsOf(SpoolFixture.records("m", 0, RECORDS));
-            assertThat(survived.subList(RECORDS, survived.size())).allSatisfy(r -> assertThat(r.key()).isEqualTo("late"));
+            List<SpoolRecord> late = survived.subList(RECORDS, survived.size());
+            assertThat(late).allSatisfy(r -> assertThat(r.key()).isEqualTo("late"));
+            // a mark is written in the transaction of its records: it names exactly the last record that survived
+            if (late.isEmpty()) {
+                assertThat(spool.mark("late")).isEmpty();
+            } else {
+                assertThat(spool.mark("late")).hasValue(late.get(late.size() - 1).timestamp() - 1_700_000_000_000L);
+            }
             // and the sequence goes on after the highest one that survived
             spool.append(List.of(SpoolFixture.record("after", 0))).block(Duration.ofSeconds(10));
             assertThat(spool.batches(10, 1 << 20).blockFirst(Duration.ofSeconds(10)).records())

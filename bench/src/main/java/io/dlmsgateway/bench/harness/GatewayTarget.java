@@ -116,6 +116,12 @@ final class GatewayTarget implements Target {
             for (String name : List.of("voltage_l1", "current_l1", "active_power", "frequency")) {
                 m.add(name);
             }
+            if (launch.backfill() != null) {
+                ObjectNode profile = d.putArray("profiles").addObject();
+                profile.put("obis", TargetLaunch.Backfill.PROFILE);
+                profile.put("interval", launch.backfill().period().toMillis());
+                profile.put("backfill", launch.backfill().window().toMillis());
+            }
         }
         return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
@@ -142,6 +148,11 @@ final class GatewayTarget implements Target {
             sideCmd.addAll(launch.targetOptions(NAME));
             sideCmd.addAll(List.of("--broker-port", Integer.toString(broker.port()), "--entries-csv",
                     dir.resolve("entries.csv").toAbsolutePath().toString()));
+            if (launch.backfill() != null) {
+                sideCmd.addAll(List.of("--profile-key", TargetLaunch.Backfill.PROFILE_KEY, "--profile-period-ms",
+                        Long.toString(launch.backfill().period().toMillis()), "--backfill-ms",
+                        Long.toString(launch.backfill().window().toMillis())));
+            }
             Files.writeString(dir.resolve("thingsboard-side.command"), String.join(" ", sideCmd) + "\n");
             side = new ProcessBuilder(sideCmd).redirectError(dir.resolve("thingsboard-side.stderr.log").toFile())
                     .start();
@@ -182,6 +193,7 @@ final class GatewayTarget implements Target {
         private final Process side;
         private final LineLog sideOut;
         private final Process gateway;
+        private final Launch launched;
         private long committedAtEndBytes = -1;
         private String failure;
 
@@ -193,6 +205,18 @@ final class GatewayTarget implements Target {
             this.side = side;
             this.sideOut = sideOut;
             this.gateway = gateway;
+            Launch sample;
+            try {
+                sample = new Launch(ProcessSample.of(gateway.pid()), System.currentTimeMillis());
+            } catch (IOException e) {
+                sample = null; // gone already: the run fails on its own
+            }
+            this.launched = sample;
+        }
+
+        @Override
+        public Launch launch() {
+            return launched;
         }
 
         @Override

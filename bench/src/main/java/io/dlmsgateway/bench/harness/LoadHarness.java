@@ -184,6 +184,24 @@ public final class LoadHarness implements Callable<Integer> {
             + " fault the simulator knows but NONE).")
     List<String> chaosFaults;
 
+    @Option(names = "--backfill", converter = DurationConverter.class, description = "Backfill run of the gateway"
+            + " target (bench/README.md, 'Backfill'): every meter also has the simulator's load profile, read back"
+            + " this far on first contact (e.g. 7d); the window opens after the warm-up and closes once every meter's"
+            + " rows are at the broker (--duration is its limit).")
+    Duration backfill;
+
+    @Option(names = "--profile-period", defaultValue = "15m", converter = DurationConverter.class,
+            description = "Backfill run: the simulated profile's capture period (default ${DEFAULT-VALUE}).")
+    Duration profilePeriod;
+
+    @Option(names = "--backfill-tail", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Backfill run: the window of polls alone after the backfill, the CPU baseline (default"
+                    + " ${DEFAULT-VALUE}).")
+    Duration backfillTail;
+
+    /** A backfill run holds register polls to this on-time share while profiles backfill (issue 11). */
+    static final double MIN_ON_TIME_PERCENT_DURING_BACKFILL = 99.9;
+
     private PrintStream progress;
 
     public static void main(String[] args) {
@@ -199,6 +217,16 @@ public final class LoadHarness implements Callable<Integer> {
             if (chaos) {
                 if (compare != null || target != null && !target.equals(Targets.GATEWAY)) {
                     throw new IllegalArgumentException("--chaos runs the gateway target only");
+                }
+                target = Targets.GATEWAY;
+            }
+            if (backfill != null) {
+                if (chaos || compare != null || target != null && !target.equals(Targets.GATEWAY)) {
+                    throw new IllegalArgumentException("--backfill runs the gateway target only, without --chaos");
+                }
+                if (backfill.compareTo(profilePeriod) < 0 || profilePeriod.toSeconds() < 1) {
+                    throw new IllegalArgumentException("--backfill must be at least one --profile-period of 1 s or"
+                            + " more");
                 }
                 target = Targets.GATEWAY;
             }
@@ -267,12 +295,18 @@ public final class LoadHarness implements Callable<Integer> {
         List<LoadResult> results = new ArrayList<>();
         long ticks = ProcessSample.ticksPerSecond();
         String simulatorBanner;
+        // a backfill's meters hold one period more than is read back, so the window's oldest row is always there
+        List<String> simulatorArgs = backfill == null ? List.of()
+                : List.of("--profile-period", profilePeriod.toSeconds() + "s", "--profile-history",
+                        backfill.plus(profilePeriod).toSeconds() + "s");
         try (Simulators simulator = Simulators.start(Path.of(System.getProperty("java.home")), gatewayJar, meters,
-                simulatorCount, host, port, framing, logs, Duration.ofSeconds(60 + meters / 50))) {
+                simulatorCount, host, port, framing, logs, Duration.ofSeconds(60 + meters / 50), false,
+                simulatorArgs)) {
             simulatorBanner = simulator.banner();
             progress.println("[harness] " + simulatorBanner);
             TargetLaunch launch = new TargetLaunch(meters, host, port, framing, interval, warmup, duration, grace,
-                    jdk, jvmArgs, classpath(), logs, gatewayJar, broker);
+                    jdk, jvmArgs, classpath(), logs, gatewayJar, broker,
+                    backfill == null ? null : new TargetLaunch.Backfill(backfill, profilePeriod));
             for (int i = 0; i < targets.size(); i++) {
                 if (i > 0) {
                     // the previous target's connections close on the simulator side meanwhile
@@ -318,7 +352,7 @@ public final class LoadHarness implements Callable<Integer> {
         ChaosReport.Run run;
         String simulatorBanner;
         try (Simulators simulator = Simulators.start(Path.of(System.getProperty("java.home")), gatewayJar, meters,
-                simulatorCount, host, port, framing, logs, Duration.ofSeconds(60 + meters / 50), true)) {
+                simulatorCount, host, port, framing, logs, Duration.ofSeconds(60 + meters / 50), true, List.of())) {
             simulatorBanner = simulator.banner();
             progress.println("[harness] " + simulatorBanner);
             TargetLaunch launch = new TargetLaunch(meters, host, port, framing, interval, warmup, duration, grace,
@@ -367,20 +401,55 @@ public final class LoadHarness implements Callable<Integer> {
                         launch.jvmArgs(), sampleOrNull(running.measuredPid()));
             }
             ProcessSample end = ProcessSample.of(running.measuredPid());
+            long endMillis = System.currentTimeMillis();
             ProcessSample simEnd = simulator.sample();
             last = end;
+            double[] tail = launch.backfill() == null ? null : pollsAloneAfter(running, end, ticks);
             running.proceed();
             TargetSummary summary = running.awaitSummary(grace.plus(Duration.ofSeconds(120)));
             if (summary == null) {
                 return LoadResult.failed(t.name(), "after the window: " + running.failure(), home,
                         launch.jvmArgs(), end);
             }
-            return LoadResult.of(summary, home, launch.jvmArgs(), start, end,
+            LoadResult result = LoadResult.of(summary, home, launch.jvmArgs(), start, end,
                     simEnd == null ? null : simStart, simEnd, ticks);
+            return tail == null ? result : result.withBackfillCpu(backfillCpu(running.launch(), end, endMillis, tail,
+                    summary, ticks));
         } catch (IOException e) {
             return LoadResult.failed(t.name(), "target process vanished: " + e.getMessage(), home,
                     launch.jvmArgs(), last);
         }
+    }
+
+    /**
+     * The polls-alone window after a backfill: {@code --backfill-tail} of the same process with the profiles done.
+     * Returns {seconds, CPU seconds}, or null when the process is gone.
+     */
+    private double[] pollsAloneAfter(RunningTarget running, ProcessSample end, long ticks)
+            throws InterruptedException {
+        progress.printf("[harness] backfill done; %d s of polls alone for the CPU baseline%n",
+                backfillTail.toSeconds());
+        long from = System.nanoTime();
+        Thread.sleep(backfillTail.toMillis());
+        ProcessSample after = sampleOrNull(running.measuredPid());
+        double seconds = (System.nanoTime() - from) / 1e9;
+        return after == null ? null : new double[] {seconds, ProcessSample.cpuSeconds(end, after, ticks)};
+    }
+
+    private static LoadResult.BackfillCpu backfillCpu(RunningTarget.Launch launch, ProcessSample end, long endMillis,
+            double[] tail, TargetSummary summary, long ticks) {
+        if (launch == null) {
+            return null;
+        }
+        double seconds = (endMillis - launch.epochMillis()) / 1000.0;
+        double cpu = ProcessSample.cpuSeconds(launch.sample(), end, ticks);
+        double pollsRate = tail[1] / tail[0];
+        double backfillCpu = Math.max(0, cpu - pollsRate * seconds);
+        TargetSummary.Backfill rows = summary.delivery() == null ? null : summary.delivery().backfill();
+        Double per1000 = rows == null || rows.rowsUnique() == 0 ? null
+                : LoadResult.round(1000 * backfillCpu / rows.rowsUnique());
+        return new LoadResult.BackfillCpu(LoadResult.round(seconds), LoadResult.round(cpu),
+                LoadResult.round(tail[0]), LoadResult.round(pollsRate), LoadResult.round(backfillCpu), per1000);
     }
 
     private static ProcessSample sampleOrNull(long pid) {
@@ -521,6 +590,18 @@ public final class LoadHarness implements Callable<Integer> {
                 }
                 if (d.readingsDropped() > 0) {
                     losses.add(r.target() + "'s spool dropped " + d.readingsDropped() + " readings");
+                }
+                TargetSummary.Backfill b = d.backfill();
+                if (b != null) {
+                    if (b.metersComplete() < s.meters() || b.gaps() > 0 || b.duplicates() > 0) {
+                        losses.add(r.target() + "'s backfill: " + b.metersComplete() + " of " + s.meters()
+                                + " meters complete, " + b.gaps() + " gaps, " + b.duplicates() + " duplicate rows");
+                    }
+                    if (r.onTimePercent() == null || r.onTimePercent() < MIN_ON_TIME_PERCENT_DURING_BACKFILL) {
+                        losses.add(r.target() + "'s register polls were on time for " + r.onTimePercent()
+                                + " % of their slots during the backfill (at least "
+                                + MIN_ON_TIME_PERCENT_DURING_BACKFILL + " % expected)");
+                    }
                 }
             }
         }

@@ -201,6 +201,30 @@ public record LoadReport(String command, String started, Machine machine, Settin
             md.append('\n');
         }
 
+        if (results.stream().anyMatch(r -> r.backfillCpu() != null || backfill(r) != null)) {
+            md.append("Backfill (load-profile rows counted at the broker; the window is the backfill, the register polls'"
+                    + " on-time share above is theirs while it ran; CPU baseline: the same process's polls alone"
+                    + " right after):\n\n");
+            md.append("| | ").append(String.join(" | ", results.stream().map(LoadResult::target).toList()))
+                    .append(" |\n");
+            md.append("|---|").append("---|".repeat(results.size())).append('\n');
+            row(md, "profile period / read back", b(b -> b.periodMillis() / 1000 + " s / "
+                    + b.backfillMillis() / 3_600_000 + " h"));
+            row(md, "rows received / unique / duplicates / gaps", b(b -> b.rowsReceived() + " / " + b.rowsUnique()
+                    + " / " + b.duplicates() + " / " + b.gaps()));
+            row(md, "meters complete (rows each owes)", b(b -> b.metersComplete() + " (" + b.rowsOwedPerMeter()
+                    + ")"));
+            row(md, "launch → first / last row at the broker (s)", b(b -> num(b.launchToFirstRowMillis() / 1000.0,
+                    "%.1f") + " / " + num(b.launchToLastRowMillis() / 1000.0, "%.1f")));
+            row(md, "gateway CPU s launch → end / polls alone per s after", r -> r.backfillCpu() == null ? "–"
+                    : num(r.backfillCpu().cpuSecondsLaunchToLastRow(), "%.2f") + " / "
+                    + num(r.backfillCpu().pollsAloneCpuPerSecond(), "%.3f"));
+            row(md, "backfill CPU s / per 1 000 rows", r -> r.backfillCpu() == null ? "–"
+                    : num(r.backfillCpu().backfillCpuSeconds(), "%.2f") + " / "
+                    + num(r.backfillCpu().cpuSecondsPer1000Rows(), "%.3f"));
+            md.append('\n');
+        }
+
         if (ratios != null) {
             for (String reference : ratios.stream().map(Ratio::reference).distinct().toList()) {
                 md.append("Other ÷ ").append(reference).append(" (above 1: the ").append(reference)
@@ -235,6 +259,14 @@ public record LoadReport(String command, String started, Machine machine, Settin
             }
         }
         return md.toString();
+    }
+
+    private static TargetSummary.Backfill backfill(LoadResult r) {
+        return r.summary() == null || r.summary().delivery() == null ? null : r.summary().delivery().backfill();
+    }
+
+    private static Function<LoadResult, String> b(Function<TargetSummary.Backfill, String> cell) {
+        return r -> backfill(r) == null ? "–" : cell.apply(backfill(r));
     }
 
     private void row(StringBuilder md, String label, Function<LoadResult, String> cell) {

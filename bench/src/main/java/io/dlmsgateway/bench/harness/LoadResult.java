@@ -26,13 +26,37 @@ import java.util.List;
  * @param onTimePercent          polls started within 1 s of their slot as a share of the slots scheduled
  * @param simulatorCpuSeconds    CPU time the simulator spent over the same window (it shares the machine)
  * @param summary                the target's own summary
+ * @param backfillCpu            a backfill run only: the gateway's CPU from its launch to the last row; else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoadResult(String target, boolean ok, String failure, String javaHome, List<String> jvmArgs,
                          Double cpuSeconds, Double cpuPercentOfOneCore, Double cpuSecondsPer1000Polls,
                          Long rssBytes, Long rssPeakBytes, Double rssPerMeterKiB, Double heapPerMeterKiB,
                          Integer threads, Double pollsDonePercent, Double onTimePercent, Double simulatorCpuSeconds,
-                         TargetSummary summary) {
+                         TargetSummary summary, BackfillCpu backfillCpu) {
+
+    /**
+     * What a backfill cost the gateway. The polls' own share comes from the same process right after the backfill
+     * (a window of the polls alone, as long as {@code tailSeconds}), scaled to the backfill's duration: a baseline
+     * in the same run, on the same JIT-compiled code. Start-up (JVM, first associations) is in the backfill's share.
+     *
+     * @param secondsLaunchToLastRow   wall time from the gateway's launch to the last row at the broker
+     * @param cpuSecondsLaunchToLastRow the gateway's CPU over that time
+     * @param tailSeconds              length of the polls-alone window after it
+     * @param pollsAloneCpuPerSecond   the gateway's CPU per second in that window
+     * @param backfillCpuSeconds       CPU over the backfill minus the polls' share at that rate
+     * @param cpuSecondsPer1000Rows    that per thousand unique rows delivered
+     */
+    public record BackfillCpu(double secondsLaunchToLastRow, double cpuSecondsLaunchToLastRow, double tailSeconds,
+                              double pollsAloneCpuPerSecond, double backfillCpuSeconds, Double cpuSecondsPer1000Rows) {
+    }
+
+    /** This result with the backfill's CPU figures. */
+    LoadResult withBackfillCpu(BackfillCpu cpu) {
+        return new LoadResult(target, ok, failure, javaHome, jvmArgs, cpuSeconds, cpuPercentOfOneCore,
+                cpuSecondsPer1000Polls, rssBytes, rssPeakBytes, rssPerMeterKiB, heapPerMeterKiB, threads,
+                pollsDonePercent, onTimePercent, simulatorCpuSeconds, summary, cpu);
+    }
 
     /** A target that did not report. */
     static LoadResult failed(String target, String failure, String javaHome, List<String> jvmArgs,
@@ -40,7 +64,7 @@ public record LoadResult(String target, boolean ok, String failure, String javaH
         return new LoadResult(target, false, failure, javaHome, jvmArgs, null, null, null,
                 lastSample == null ? null : lastSample.rssKiB() * 1024,
                 lastSample == null ? null : lastSample.rssPeakKiB() * 1024, null, null,
-                lastSample == null ? null : lastSample.threads(), null, null, null, null);
+                lastSample == null ? null : lastSample.threads(), null, null, null, null, null);
     }
 
     /** Combines the target's summary with the samples taken at the window's edges. */
@@ -57,7 +81,7 @@ public record LoadResult(String target, boolean ok, String failure, String javaH
                 percent(s.pollsDone(), s.pollsScheduled()), percent(s.pollsOnTime(), s.pollsScheduled()),
                 simulatorStart == null ? null : round(ProcessSample.cpuSeconds(simulatorStart, simulatorEnd,
                         ticksPerSecond)),
-                s);
+                s, null);
     }
 
     private static Double percent(long part, long whole) {

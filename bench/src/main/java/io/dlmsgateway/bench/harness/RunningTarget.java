@@ -9,6 +9,15 @@ public interface RunningTarget extends AutoCloseable {
     /** The process whose CPU time, RSS and threads are the target's. */
     long measuredPid();
 
+    /** The measured process right after its launch, with its wall-clock time (epoch ms); null when not taken. */
+    default Launch launch() {
+        return null;
+    }
+
+    /** A sample of the measured process taken at {@code epochMillis}. */
+    record Launch(ProcessSample sample, long epochMillis) {
+    }
+
     /** Waits for the end of the warm-up; false when the target died or the time ran out. */
     boolean awaitMeasureStart(Duration timeout) throws InterruptedException;
 

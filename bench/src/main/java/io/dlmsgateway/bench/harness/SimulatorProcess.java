@@ -31,7 +31,8 @@ final class SimulatorProcess implements AutoCloseable {
      */
     static SimulatorProcess start(Path javaHome, Path gatewayJar, int meters, String host, int port, Framing framing,
             int physicalAddressBase, Path logFile, Duration timeout) throws IOException, InterruptedException {
-        return start(javaHome, gatewayJar, meters, host, port, framing, physicalAddressBase, logFile, timeout, null);
+        return start(javaHome, gatewayJar, meters, host, port, framing, physicalAddressBase, logFile, timeout, null,
+                List.of());
     }
 
     /**
@@ -39,12 +40,13 @@ final class SimulatorProcess implements AutoCloseable {
      * every served reading written to {@code servedLog} (the chaos soak).
      */
     static SimulatorProcess start(Path javaHome, Path gatewayJar, int meters, String host, int port, Framing framing,
-            int physicalAddressBase, Path logFile, Duration timeout, Path servedLog)
+            int physicalAddressBase, Path logFile, Duration timeout, Path servedLog, List<String> simulatorArgs)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "-jar",
                 gatewayJar.toString(), "simulate", "--meters", Integer.toString(meters), "--host", host,
                 "--port", Integer.toString(port), "--framing", framing.name().toLowerCase(Locale.ROOT),
                 "--physical-address", Integer.toString(physicalAddressBase)));
+        cmd.addAll(simulatorArgs);
         if (servedLog != null) {
             cmd.addAll(List.of("--control-port", "0", "--served-log", servedLog.toAbsolutePath().toString()));
         }

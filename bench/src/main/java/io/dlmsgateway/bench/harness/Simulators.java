@@ -48,15 +48,15 @@ final class Simulators implements AutoCloseable {
     /** Starts {@code k} simulators one after another; closes those started when one fails. */
     static Simulators start(Path javaHome, Path gatewayJar, int meters, int k, String host, int port,
             Framing framing, Path logDir, Duration timeout) throws IOException, InterruptedException {
-        return start(javaHome, gatewayJar, meters, k, host, port, framing, logDir, timeout, false);
+        return start(javaHome, gatewayJar, meters, k, host, port, framing, logDir, timeout, false, List.of());
     }
 
     /**
      * As above; with {@code control} each simulator also opens a control channel and logs the readings it serves to
-     * {@link #servedLog}{@code (j)} (the chaos soak).
+     * {@link #servedLog}{@code (j)} (the chaos soak); {@code simulatorArgs} go to every {@code simulate}.
      */
     static Simulators start(Path javaHome, Path gatewayJar, int meters, int k, String host, int port,
-            Framing framing, Path logDir, Duration timeout, boolean control)
+            Framing framing, Path logDir, Duration timeout, boolean control, List<String> simulatorArgs)
             throws IOException, InterruptedException {
         List<SimulatorProcess> started = new ArrayList<>();
         try {
@@ -66,7 +66,7 @@ final class Simulators implements AutoCloseable {
                 Path log = logDir.resolve(k == 1 ? "simulator.log" : "simulator-" + j + ".log");
                 started.add(SimulatorProcess.start(javaHome, gatewayJar, count, host, port + first, framing,
                         TargetLaunch.PHYSICAL_ADDRESS_BASE + first, log, timeout,
-                        control ? servedLog(logDir, j) : null));
+                        control ? servedLog(logDir, j) : null, simulatorArgs));
             }
             return new Simulators(started, meters);
         } catch (IOException | InterruptedException | RuntimeException e) {

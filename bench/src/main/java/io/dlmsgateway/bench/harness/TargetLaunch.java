@@ -25,10 +25,29 @@ import java.util.concurrent.TimeUnit;
  * @param logDir      where the target's output goes
  * @param gatewayJar  the runnable gateway jar ({@code gateway} target)
  * @param brokerPort  preferred port of the MQTT broker ({@code gateway} target; the next free one is taken)
+ * @param backfill    a backfill run ({@code gateway} target): the load profile every meter backfills; null otherwise
  */
 public record TargetLaunch(int meters, String host, int port, Framing framing, Duration interval, Duration warmup,
                            Duration measure, Duration grace, Path javaHome, List<String> jvmArgs, String classpath,
-                           Path logDir, Path gatewayJar, int brokerPort) {
+                           Path logDir, Path gatewayJar, int brokerPort, Backfill backfill) {
+
+    /**
+     * The load profile of a backfill run: the simulator's 15-minute profile {@value #PROFILE} (clock, active energy,
+     * voltage), read back {@code window} on first contact; rows are told from readings by {@value #PROFILE_KEY},
+     * which the register polls do not read.
+     */
+    public record Backfill(Duration window, Duration period) {
+        public static final String PROFILE = "1.0.99.1.0.255";
+        public static final String PROFILE_KEY = "active_energy";
+    }
+
+    /** A run without backfill. */
+    public TargetLaunch(int meters, String host, int port, Framing framing, Duration interval, Duration warmup,
+            Duration measure, Duration grace, Path javaHome, List<String> jvmArgs, String classpath, Path logDir,
+            Path gatewayJar, int brokerPort) {
+        this(meters, host, port, framing, interval, warmup, measure, grace, javaHome, jvmArgs, classpath, logDir,
+                gatewayJar, brokerPort, null);
+    }
 
     /** HDLC physical address of meter 0; meter i has base + i, as the harness starts the simulators. */
     public static final int PHYSICAL_ADDRESS_BASE = 16;

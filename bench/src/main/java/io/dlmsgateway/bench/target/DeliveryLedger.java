@@ -42,6 +42,9 @@ public final class DeliveryLedger {
     private long[] ts = new long[1 << 16];
     private long[] arrival = new long[1 << 16];
     private short[] values = new short[1 << 16];
+    // a backfill run: entries with this key are load-profile rows, kept apart from the readings
+    private volatile ProfileLedger profiles;
+    private volatile String profileKey;
 
     /**
      * @param meters         meters of the grid; device {@code meter-i} is meter {@code i}
@@ -50,6 +53,15 @@ public final class DeliveryLedger {
     public DeliveryLedger(int meters, long intervalMillis) {
         this.meters = meters;
         this.intervalMillis = intervalMillis;
+    }
+
+    /**
+     * Sends entries that carry {@code key} (a load-profile column the register polls do not read) to
+     * {@code profiles} instead of this ledger.
+     */
+    public void separateProfileRows(String key, ProfileLedger ledger) {
+        this.profileKey = key;
+        this.profiles = ledger;
     }
 
     /** One telemetry entry of meter {@code meterIndex} with poll start {@code tsMillis} arrived at {@code arrivalMillis}. */
@@ -89,6 +101,7 @@ public final class DeliveryLedger {
                 while (p.nextToken() == JsonToken.START_OBJECT) {
                     long ts = -1;
                     int values = 0;
+                    boolean profileRow = false;
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String field = p.currentName();
                         JsonToken t = p.nextToken();
@@ -96,6 +109,7 @@ public final class DeliveryLedger {
                             ts = p.getLongValue();
                         } else if (field.equals("values") && t == JsonToken.START_OBJECT) {
                             while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                profileRow |= profileKey != null && profileKey.equals(p.currentName());
                                 p.nextToken();
                                 p.skipChildren();
                                 values++;
@@ -104,7 +118,9 @@ public final class DeliveryLedger {
                             p.skipChildren();
                         }
                     }
-                    if (ts >= 0) {
+                    if (ts >= 0 && profileRow) {
+                        profiles.add(index, ts, arrivalMillis);
+                    } else if (ts >= 0) {
                         add(index, ts, arrivalMillis, values);
                     }
                 }

@@ -71,12 +71,14 @@ public record TargetSummary(String target, int meters, long intervalMillis, long
      * @param slotToDelivery         arrival at the subscriber − slot of the readings done, ms
      * @param originPhaseMillis      the gateway grid's origin as estimated, ms after the gateway was launched
      * @param threadNames            the gateway's Java threads by name (digits folded), from {@code jcmd Thread.print}
+     * @param backfill               a backfill run only: the load-profile rows delivered; null otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Delivery(long entriesDelivered, long uniqueDelivered, long duplicates, long readingsProduced,
                            long readingsAcknowledged, long leftInSpool, long lost, long gatewayPollsInWindow,
                            long gatewayFailedInWindow, long spoolBacklogAtEnd, long readingsDropped,
-                           Percentiles slotToDelivery, long originPhaseMillis, String threadNames) {
+                           Percentiles slotToDelivery, long originPhaseMillis, String threadNames,
+                           Backfill backfill) {
 
         /** With the whole-run counts of both sides, once the gateway stopped. */
         public Delivery withTotals(long entries, long unique, long dups, long produced, long acknowledged,
@@ -84,8 +86,27 @@ public record TargetSummary(String target, int meters, long intervalMillis, long
             long lostReadings = produced < 0 ? -1 : Math.max(0, produced - unique);
             return new Delivery(entries, unique, dups, produced, acknowledged, left, lostReadings,
                     gatewayPollsInWindow, gatewayFailedInWindow, spoolBacklogAtEnd, readingsDropped, slotToDelivery,
-                    originPhaseMillis, threads);
+                    originPhaseMillis, threads, backfill);
         }
+    }
+
+    /**
+     * The load-profile rows of a backfill run, as the ThingsBoard side counted them ({@link ProfileLedger}).
+     *
+     * @param periodMillis          the profile's capture period
+     * @param backfillMillis        how far back the gateway read on first contact
+     * @param rowsReceived          rows received, duplicates included
+     * @param rowsUnique            distinct (meter, capture time) rows
+     * @param duplicates            rows received more than once
+     * @param gaps                  consecutive rows of a meter more than one period apart
+     * @param metersComplete        meters whose rows cover the whole backfill window without a gap
+     * @param rowsOwedPerMeter      rows a complete meter delivers at least
+     * @param launchToFirstRowMillis gateway launch to the first row's arrival; -1 when none came
+     * @param launchToLastRowMillis gateway launch to the last row's arrival; -1 when none came
+     */
+    public record Backfill(long periodMillis, long backfillMillis, long rowsReceived, long rowsUnique, long duplicates,
+                           long gaps, int metersComplete, long rowsOwedPerMeter, long launchToFirstRowMillis,
+                           long launchToLastRowMillis) {
     }
 
     /**

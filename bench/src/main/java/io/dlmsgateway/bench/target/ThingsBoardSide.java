@@ -63,6 +63,16 @@ public final class ThingsBoardSide implements Callable<Integer> {
     @Option(names = "--entries-csv", description = "Where to write every entry received (meter,ts,arrival) at the end.")
     java.nio.file.Path entriesCsv;
 
+    @Option(names = "--profile-key", description = "Backfill run: entries with this telemetry key are load-profile"
+            + " rows (a column the register polls do not read).")
+    String profileKey;
+
+    @Option(names = "--profile-period-ms", defaultValue = "900000", description = "Backfill run: capture period.")
+    long profilePeriodMillis;
+
+    @Option(names = "--backfill-ms", defaultValue = "0", description = "Backfill run: how far back the gateway reads.")
+    long backfillMillis;
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<Integer, CompletableFuture<JsonNode>> rpcs = new ConcurrentHashMap<>();
     private final AtomicLong lastArrival = new AtomicLong();
@@ -93,6 +103,11 @@ public final class ThingsBoardSide implements Callable<Integer> {
         long launched = System.currentTimeMillis();
         long windowStart = launched + options.warmupMillis;
         long windowEnd = windowStart + options.measureMillis;
+        ProfileLedger profiles = null;
+        if (profileKey != null) {
+            profiles = new ProfileLedger(options.meters, profilePeriodMillis, launched, backfillMillis);
+            ledger.separateProfileRows(profileKey, profiles);
+        }
         out.println(TargetProtocol.SUBSCRIBED);
         out.flush();
         log.printf("[%s] subscribed to %s on %s:%d; window %d..%d%n", options.name, TELEMETRY_TOPIC, brokerHost,
@@ -104,7 +119,15 @@ public final class ThingsBoardSide implements Callable<Integer> {
         out.flush();
         log.printf("[%s] window open, %d entries so far%n", options.name, ledger.size());
 
-        sleepUntil(windowEnd);
+        if (profiles == null) {
+            sleepUntil(windowEnd);
+        } else {
+            // a backfill run's window closes once every meter's rows are in (the window's length is its limit)
+            while (System.currentTimeMillis() < windowEnd && profiles.analyse().complete() < options.meters) {
+                TimeUnit.MILLISECONDS.sleep(500); // an analysis sorts every row: not more often
+            }
+            windowEnd = System.currentTimeMillis();
+        }
         CompletableFuture<JsonNode> statsAtEnd = gatewayStats();
         out.println(TargetProtocol.MEASURE_END);
         out.flush();
@@ -129,7 +152,7 @@ public final class ThingsBoardSide implements Callable<Integer> {
         int connected = atEnd != null && atEnd.has("devicesUp") ? atEnd.get("devicesUp").asInt() : a.metersUpAtEnd();
         TargetSummary.Delivery delivery = new TargetSummary.Delivery(a.entries(), a.unique(), a.duplicates(), -1, -1,
                 -1, -1, pollsInWindow, failedInWindow, field(afterGrace, "spoolBacklog"),
-                field(afterGrace, "readingsDropped"), a.slotToDelivery(), phase, null);
+                field(afterGrace, "readingsDropped"), a.slotToDelivery(), phase, null, backfill(profiles, launched));
         String notes = String.format(java.util.Locale.ROOT, "dlms-gateway run, readings counted on %s by a QoS 1"
                         + " subscriber; meters' grid phases %d..%d ms after launch mod the interval (estimated: each meter's"
                         + " most punctual poll defines its grid); %d extra readings for slots that had one; latency = poll start to delivery"
@@ -166,6 +189,16 @@ public final class ThingsBoardSide implements Callable<Integer> {
         out.flush();
         client.disconnect().get(5, TimeUnit.SECONDS);
         return 0;
+    }
+
+    private TargetSummary.Backfill backfill(ProfileLedger profiles, long launched) {
+        if (profiles == null) {
+            return null;
+        }
+        ProfileLedger.Analysis p = profiles.analyse();
+        return new TargetSummary.Backfill(profilePeriodMillis, backfillMillis, p.rows(), p.unique(), p.duplicates(),
+                p.gaps(), p.complete(), p.owedPerMeter(), p.firstArrival() < 0 ? -1 : p.firstArrival() - launched,
+                p.lastArrival() < 0 ? -1 : p.lastArrival() - launched);
     }
 
     private void onTelemetry(Mqtt3Publish publish) {

@@ -160,7 +160,7 @@ class LoadReportTest {
     void assertNoLossCountsReadingsTheGatewayProducedButNeverDelivered() {
         TargetSummary base = summary("gateway", 12_000, 12_000, 12_000, 0, 20, 1 << 20);
         TargetSummary.Delivery window = new TargetSummary.Delivery(0, 0, 0, -1, -1, -1, -1, 12_000, 0, 0, 0,
-                TargetSummary.Percentiles.EMPTY, 0, null);
+                TargetSummary.Percentiles.EMPTY, 0, null, null);
         TargetSummary delivered = base.with(1, 1, 1, 20, "17", window.withTotals(1000, 1000, 0, 1000, 1000, 0, null));
         TargetSummary short1 = base.with(1, 1, 1, 20, "17", window.withTotals(1001, 999, 2, 1000, 1000, 0, null));
         TargetSummary unknown = base.with(1, 1, 1, 20, "17", window.withTotals(1000, 1000, 0, -1, -1, -1, null));

@@ -3,8 +3,6 @@ package io.dlmsgateway.spool.internal;
 import io.dlmsgateway.spool.SpoolDurability;
 import io.dlmsgateway.spool.SpoolOptions;
 import io.dlmsgateway.spool.SpoolRecord;
-import org.sqlite.SQLiteConfig;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,11 +12,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongPredicate;
+import org.sqlite.SQLiteConfig;
 
 /**
- * The spool's SQLite database: one table of records keyed by sequence, one row of state. Blocking JDBC, used only
+ * The spool's SQLite database: one table of records keyed by sequence, one row of state, one table of marks. Blocking JDBC, used only
  * from the spool thread. Every change happens in the transaction the connection keeps open until
  * {@link #commit()}, which is what makes a group of appends and acknowledgements atomic and durable at once.
  */
@@ -52,7 +53,9 @@ final class SpoolDatabase implements AutoCloseable {
     private final PreparedStatement sizesFromOldest;
     private final PreparedStatement deleteUpTo;
     private final PreparedStatement deleteRange;
+    private final PreparedStatement putMark;
     private int pendingInserts;
+    private int pendingMarks;
     private int pendingDeletes;
 
     private SpoolDatabase(Connection connection, StoreFaults faults) throws SQLException {
@@ -68,6 +71,7 @@ final class SpoolDatabase implements AutoCloseable {
         sizesFromOldest = connection.prepareStatement("SELECT seq, size FROM spool_record ORDER BY seq");
         deleteUpTo = connection.prepareStatement("DELETE FROM spool_record WHERE seq <= ?");
         deleteRange = connection.prepareStatement("DELETE FROM spool_record WHERE seq BETWEEN ? AND ?");
+        putMark = connection.prepareStatement("INSERT OR REPLACE INTO spool_mark (mark_key, mark_value) VALUES (?, ?)");
     }
 
     /** Opens or creates the database the options name; holds it exclusively until closed. */
@@ -114,6 +118,12 @@ final class SpoolDatabase implements AutoCloseable {
                       backlog_records INTEGER NOT NULL,
                       backlog_size INTEGER NOT NULL)""");
             s.execute("INSERT OR IGNORE INTO spool_state VALUES (0, 1, 0, 0)");
+            // marks (where a profile's backfill stands, the invocation counters reserved) change in the same
+            // transaction as the records they describe; a table an older spool simply does not have
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS spool_mark (
+                      mark_key TEXT PRIMARY KEY,
+                      mark_value INTEGER NOT NULL) WITHOUT ROWID""");
             if (version != SCHEMA_VERSION) {
                 // only when it changes: an open that writes nothing works on a full disk too
                 s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
@@ -162,6 +172,33 @@ final class SpoolDatabase implements AutoCloseable {
             faults.beforeWrite("insert");
             pendingInserts = 0;
             insert.executeBatch();
+        }
+    }
+
+    /** Every mark as committed. */
+    Map<String, Long> marks() throws SQLException {
+        Map<String, Long> marks = new HashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT mark_key, mark_value FROM spool_mark")) {
+            while (rs.next()) {
+                marks.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return marks;
+    }
+
+    void putMark(String key, long value) throws SQLException {
+        putMark.setString(1, key);
+        putMark.setLong(2, value);
+        putMark.addBatch();
+        pendingMarks++;
+    }
+
+    void flushMarks() throws SQLException {
+        if (pendingMarks > 0) {
+            faults.beforeWrite("mark");
+            pendingMarks = 0;
+            putMark.executeBatch();
         }
     }
 
@@ -282,8 +319,10 @@ final class SpoolDatabase implements AutoCloseable {
     void rollback() throws SQLException {
         pendingInserts = 0;
         pendingDeletes = 0;
+        pendingMarks = 0;
         insert.clearBatch();
         deleteRange.clearBatch();
+        putMark.clearBatch();
         try {
             connection.rollback();
         } catch (SQLException e) {

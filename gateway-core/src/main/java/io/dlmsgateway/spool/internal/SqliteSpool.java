@@ -7,14 +7,6 @@ import io.dlmsgateway.spool.SpoolOptions;
 import io.dlmsgateway.spool.SpoolRecord;
 import io.dlmsgateway.spool.SpoolStatistics;
 import io.dlmsgateway.spool.SpooledBatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteErrorCode;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
-
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileStore;
@@ -35,15 +27,24 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 /**
  * The spool on SQLite, owned by one thread.
@@ -69,6 +70,8 @@ public final class SqliteSpool implements Spool {
     private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** A store that keeps failing is reported again at most this often (the first failure at once, at ERROR). */
     private static final long STILL_FAILING_REPORT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Mark keys name a device and a profile or client: far below this. */
+    private static final int MAX_MARK_KEY_LENGTH = 1024;
     private static final DateTimeFormatter ASIDE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
     /** Why records are dropped; indexes {@link #drops} and the per-transaction counts. */
@@ -83,6 +86,8 @@ public final class SqliteSpool implements Spool {
     private final AtomicBoolean closeRequested = new AtomicBoolean();
     private volatile boolean terminated;
     private volatile SpoolStatistics statistics;
+    /** Every mark as committed: written by the spool thread after each commit, read from any thread. */
+    private final ConcurrentSkipListMap<String, Long> marks = new ConcurrentSkipListMap<>();
 
     // confined to the spool thread from here on
     private SpoolDatabase database;
@@ -261,6 +266,7 @@ public final class SqliteSpool implements Spool {
             drops[reason.ordinal()] = new DropReporter(log, name, situation(reason));
         }
         database = openDatabase(file);
+        marks.putAll(database.marks());
         SpoolDatabase.State state = database.state();
         nextSequence = state.nextSequence();
         backlogRecords = state.backlogRecords();
@@ -393,11 +399,34 @@ public final class SqliteSpool implements Spool {
 
     @Override
     public Mono<Void> append(List<SpoolRecord> records) {
+        return append(records, Map.of());
+    }
+
+    @Override
+    public Mono<Void> append(List<SpoolRecord> records, Map<String, Long> marks) {
         List<SpoolRecord> copy = List.copyOf(records);
-        if (copy.isEmpty()) {
+        Map<String, Long> marksCopy = Map.copyOf(marks);
+        for (String key : marksCopy.keySet()) {
+            if (key.isEmpty() || key.length() > MAX_MARK_KEY_LENGTH) {
+                throw new IllegalArgumentException("a mark key has 1.." + MAX_MARK_KEY_LENGTH + " characters: "
+                        + key.length());
+            }
+        }
+        if (copy.isEmpty() && marksCopy.isEmpty()) {
             return Mono.empty();
         }
-        return Mono.create(sink -> submit(new Append(copy, sink)));
+        return Mono.create(sink -> submit(new Append(copy, marksCopy, sink)));
+    }
+
+    @Override
+    public OptionalLong mark(String key) {
+        Long value = marks.get(key);
+        return value == null ? OptionalLong.empty() : OptionalLong.of(value);
+    }
+
+    @Override
+    public Map<String, Long> marks(String keyPrefix) {
+        return Map.copyOf(marks.subMap(keyPrefix, true, keyPrefix + Character.MAX_VALUE, false));
     }
 
     @Override
@@ -500,7 +529,7 @@ public final class SqliteSpool implements Spool {
                 if (failure != null) {
                     hold(a); // after what is held already: the order stays
                 } else {
-                    write(a, () -> applyAppend(a.records()));
+                    write(a, () -> applyAppend(a));
                 }
             } else if (command instanceof Acknowledge a) {
                 if (failure != null) {
@@ -587,6 +616,9 @@ public final class SqliteSpool implements Spool {
         // before completing: whoever continues on a completed Mono sees statistics that include it
         publishStatistics();
         for (Command c : uncommitted) {
+            if (c instanceof Append a) {
+                marks.putAll(a.marks());
+            }
             c.complete();
         }
         uncommitted.clear();
@@ -696,7 +728,7 @@ public final class SqliteSpool implements Spool {
             beginTransaction();
             try {
                 for (Append a : held) {
-                    applyAppend(a.records());
+                    applyAppend(a);
                 }
             } catch (SQLException | RuntimeException e) {
                 abortTransaction(e);
@@ -723,6 +755,7 @@ public final class SqliteSpool implements Spool {
             // whoever continues on a completed Mono sees the spool well again
             publishStatistics();
             for (Append a : written) {
+                marks.putAll(a.marks());
                 a.complete();
             }
         }
@@ -751,6 +784,9 @@ public final class SqliteSpool implements Spool {
         long bytes = 0;
         for (SpoolRecord r : a.records()) {
             bytes += SpoolDatabase.sizeOf(r) + SpoolOptions.RECORD_OVERHEAD_BYTES;
+        }
+        for (String key : a.marks().keySet()) {
+            bytes += key.length() + Long.BYTES;
         }
         return bytes;
     }
@@ -831,7 +867,16 @@ public final class SqliteSpool implements Spool {
         pendingDeleteSize = Math.max(0, pendingDeleteSize - gone[1]);
     }
 
-    private void applyAppend(List<SpoolRecord> records) throws SQLException {
+    /** Stores an append's records, then its marks: a record dropped by the bound still moves its mark on. */
+    private void applyAppend(Append append) throws SQLException {
+        storeRecords(append.records());
+        for (Map.Entry<String, Long> mark : append.marks().entrySet()) {
+            database.putMark(mark.getKey(), mark.getValue());
+        }
+        database.flushMarks();
+    }
+
+    private void storeRecords(List<SpoolRecord> records) throws SQLException {
         int n = records.size();
         int[] sizes = new int[n];
         long incomingBytes = 0;
@@ -1112,7 +1157,8 @@ public final class SqliteSpool implements Spool {
         }
     }
 
-    private record Append(List<SpoolRecord> records, MonoSink<Void> sink) implements Answered {
+    private record Append(List<SpoolRecord> records, Map<String, Long> marks, MonoSink<Void> sink)
+            implements Answered {
     }
 
     private record Acknowledge(LeasedBatch lease, MonoSink<Void> sink) implements Answered {
