@@ -16,8 +16,18 @@ public final class DlmsAccessException extends DlmsException {
     private final int result;
 
     public DlmsAccessException(String meter, ObisCode obis, int classId, int attributeIndex, int result) {
-        super(meter, "GET " + obis + " class " + classId + " attribute " + attributeIndex + " refused: "
-                + DataAccessResults.describe(result) + " (data-access-result " + result + ")");
+        this(meter, "GET", obis, classId, attributeIndex, result);
+    }
+
+    /**
+     * @param service {@code GET}, {@code SET} (data-access-result) or {@code ACTION} (action-result; then
+     *                {@code attributeIndex} is the method's index)
+     */
+    public DlmsAccessException(String meter, String service, ObisCode obis, int classId, int attributeIndex,
+            int result) {
+        super(meter, service + " " + obis + " class " + classId + ("ACTION".equals(service) ? " method " : " attribute ")
+                + attributeIndex + " refused: " + DataAccessResults.describe(result) + " ("
+                + ("ACTION".equals(service) ? "action-result " : "data-access-result ") + result + ")");
         this.obis = obis;
         this.classId = classId;
         this.attributeIndex = attributeIndex;

@@ -4,10 +4,13 @@ import gurux.dlms.GXDLMSClient;
 import gurux.dlms.GXDLMSException;
 import gurux.dlms.GXReplyData;
 import gurux.dlms.enums.Conformance;
+import gurux.dlms.enums.DataType;
 import gurux.dlms.enums.ObjectType;
 import gurux.dlms.objects.GXDLMSObject;
 import gurux.dlms.secure.GXDLMSSecureClient;
 import io.dlmsgateway.dlms.Authentication;
+import io.dlmsgateway.dlms.CosemDateTime;
+import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.CosemUnit;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
@@ -29,6 +32,8 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,6 +86,11 @@ public final class DlmsConnection implements AutoCloseable {
     private static final int GET_WITH_LIST_CHUNK = 10;
     private static final int SCALER_UNIT_ATTRIBUTE = 3;
     private static final int DATA_CLASS = 1;
+    private static final ObisCode CLOCK = io.dlmsgateway.dlms.MeasurementCatalog.CLOCK;
+    /** Clock (class 8) method 6, shift_time(long seconds). */
+    private static final int SHIFT_TIME = 6;
+    /** The gateway's own time, which the meters' clocks are compared with. */
+    private static final java.time.Clock wallClock = java.time.Clock.systemUTC();
 
     /**
      * Most measurements one {@link #read(List)} may ask for. A meter has a few hundred objects at most; a read of
@@ -376,6 +386,83 @@ public final class DlmsConnection implements AutoCloseable {
             return classId == Measurement.CLASS_CLOCK && attributeIndex == 2 ? CosemValues.dateTime(o.value)
                     : CosemValues.plain(o.value);
         }));
+    }
+
+    // ---- clock ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Reads the meter's clock (0.0.1.0.0.255 attribute 2) and notes the gateway's time when the request left and the
+     * reply came. The date-time is read as the standard signs its deviation, with UTC where it gives none. Fails
+     * with {@link DlmsAccessException} when the meter refuses the read, with {@link DlmsProtocolException} when the
+     * value is no 12-octet date-time.
+     */
+    public CompletableFuture<ClockReading> readClock(Priority priority) {
+        String what = "GET " + CLOCK + "/2";
+        return scheduler.submit(priority, "read of the clock", false, x -> {
+            long[] sent = new long[1];
+            return x.exchange(() -> {
+                sent[0] = wallClock.millis();
+                return guruxCall(what, () -> client.read(CLOCK.toString(), ObjectType.CLOCK, 2));
+            }, what, REPLY_BYTES_PER_ATTRIBUTE + 1024).thenApply(replies -> {
+                Instant received = wallClock.instant();
+                GXReplyData reply = replies.get(replies.size() - 1);
+                if (reply.getError() != 0) {
+                    throw new DlmsAccessException(meter, CLOCK, Measurement.CLASS_CLOCK, 2, reply.getError());
+                }
+                CosemDateTime time = dateTimeOf(reply.getValue());
+                return new ClockReading(time, time.toInstant(DeviationSign.STANDARD, ZoneOffset.UTC),
+                        Instant.ofEpochMilli(sent[0]), received);
+            });
+        });
+    }
+
+    /**
+     * Sets the meter's clock to {@code time} (SET attribute 2: the date-time in UTC, deviation 0, status 0). Fails with
+     * {@link DlmsAccessException} carrying the data-access-result when the meter refuses.
+     */
+    public CompletableFuture<Void> setClock(Instant time, Priority priority) {
+        byte[] octets = CosemDateTime.of(time, ZoneOffset.UTC, DeviationSign.STANDARD, 0).encode();
+        String what = "SET " + CLOCK + "/2";
+        return scheduler.submit(priority, "setting the clock", false, x -> x.exchange(
+                () -> guruxCall(what, () -> client.write(CLOCK.toString(), octets, DataType.OCTET_STRING,
+                        ObjectType.CLOCK, 2)), what).thenAccept(replies -> {
+                            int error = replies.get(replies.size() - 1).getError();
+                            if (error != 0) {
+                                throw new DlmsAccessException(meter, "SET", CLOCK, Measurement.CLASS_CLOCK, 2, error);
+                            }
+                        }));
+    }
+
+    /** Largest step of the clock's shift_time method, in seconds either way (IEC 62056-6-2). */
+    public static final int MAX_SHIFT_SECONDS = 900;
+
+    /**
+     * Moves the meter's clock by {@code seconds} (-900..900) with the clock's shift_time method (method 6, long).
+     * Fails with {@link DlmsAccessException} carrying the action-result when the meter refuses.
+     */
+    public CompletableFuture<Void> shiftClock(int seconds, Priority priority) {
+        if (Math.abs(seconds) > MAX_SHIFT_SECONDS) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("shift_time takes -"
+                    + MAX_SHIFT_SECONDS + ".." + MAX_SHIFT_SECONDS + " seconds, not " + seconds));
+        }
+        String what = "ACTION " + CLOCK + " shift_time(" + seconds + ")";
+        return scheduler.submit(priority, "shifting the clock", false, x -> x.exchange(
+                () -> guruxCall(what, () -> client.method(CLOCK.toString(), ObjectType.CLOCK, SHIFT_TIME, seconds,
+                        DataType.INT32)), what).thenAccept(replies -> {
+                            int error = replies.get(replies.size() - 1).getError();
+                            if (error != 0) {
+                                throw new DlmsAccessException(meter, "ACTION", CLOCK, Measurement.CLASS_CLOCK,
+                                        SHIFT_TIME, error);
+                            }
+                        }));
+    }
+
+    private CosemDateTime dateTimeOf(Object value) {
+        if (value instanceof byte[] octets && octets.length == CosemDateTime.LENGTH) {
+            return CosemDateTime.decode(octets);
+        }
+        throw new DlmsProtocolException(meter, "clock " + CLOCK + " is not a 12-octet date-time: "
+                + CosemValues.plain(value), null, false);
     }
 
     /**
