@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A meter the fleet polls: where it is, how to talk to it, what to read and how often.
@@ -25,9 +26,10 @@ import java.util.Objects;
  * @param client          framing, addresses, authentication, keys and timeouts of the association
  * @param pollingInterval time between polls, on a fixed grid
  * @param measurements    what each poll reads, in this order
+ * @param clockCheck      the meter's clock check, when it has one ({@link ClockCheck})
  */
 public record Meter(String name, String host, int port, DlmsClientSettings client, Duration pollingInterval,
-                    List<Measurement> measurements) {
+                    List<Measurement> measurements, Optional<ClockCheck> clockCheck) {
 
     /** Polling interval unless set: one minute. */
     public static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(60);
@@ -49,6 +51,13 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
             throw new IllegalArgumentException("pollingInterval must be positive, got " + pollingInterval);
         }
         measurements = List.copyOf(measurements);
+        Objects.requireNonNull(clockCheck, "clockCheck");
+    }
+
+    /** A meter without a clock check. */
+    public Meter(String name, String host, int port, DlmsClientSettings client, Duration pollingInterval,
+            List<Measurement> measurements) {
+        this(name, host, port, client, pollingInterval, measurements, Optional.empty());
     }
 
     /** A meter with the defaults: the client settings' own, a poll every minute, the four seed measurements. */
@@ -59,7 +68,7 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
     /** A builder starting from this meter, to change a few things. */
     public Builder toBuilder() {
         return new Builder(name, host, port).client(client).pollingInterval(pollingInterval)
-                .measurements(measurements);
+                .measurements(measurements).clockCheck(clockCheck.orElse(null));
     }
 
     @Override
@@ -77,6 +86,7 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
         private DlmsClientSettings client = DlmsClientSettings.builder().build();
         private Duration pollingInterval = DEFAULT_POLLING_INTERVAL;
         private List<Measurement> measurements = DEFAULT_MEASUREMENTS;
+        private ClockCheck clockCheck;
 
         private Builder(String name, String host, int port) {
             this.name = name;
@@ -106,8 +116,14 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
             return this;
         }
 
+        /** Checks the meter's clock as {@code check} says; null for no clock check (the default). */
+        public Builder clockCheck(ClockCheck check) {
+            this.clockCheck = check;
+            return this;
+        }
+
         public Meter build() {
-            return new Meter(name, host, port, client, pollingInterval, measurements);
+            return new Meter(name, host, port, client, pollingInterval, measurements, Optional.ofNullable(clockCheck));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.dlmsgateway.fleet.internal;
 
 import io.dlmsgateway.dlms.Authentication;
 import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.client.ClockReading;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.dlms.client.DlmsConnection;
 import io.dlmsgateway.dlms.client.Priority;
@@ -14,6 +15,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
@@ -132,6 +134,30 @@ public final class DlmsMeterConnector implements MeterConnector {
             return FutureMono.cancellable(() -> {
                 beforeOperation();
                 return connection.read(measurements, priority);
+            });
+        }
+
+        @Override
+        public Mono<ClockReading> readClock(Priority priority) {
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.readClock(priority);
+            });
+        }
+
+        @Override
+        public Mono<Void> setClock(Instant time, Priority priority) {
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.setClock(time, priority);
+            });
+        }
+
+        @Override
+        public Mono<Void> shiftClock(int seconds, Priority priority) {
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.shiftClock(seconds, priority);
             });
         }
 

@@ -1,8 +1,10 @@
 package io.dlmsgateway.fleet.internal;
 
 import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.client.ClockReading;
 import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.dlms.client.ReadResult;
+import java.time.Instant;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
@@ -14,6 +16,21 @@ public interface MeterAssociation {
      * the client (dequeued, or stopped after the exchange on the wire).
      */
     Mono<ReadResult> read(List<Measurement> measurements, Priority priority);
+
+    /** Reads the meter's clock, with the gateway's time around the exchange. */
+    default Mono<ClockReading> readClock(Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association cannot read a clock"));
+    }
+
+    /** Sets the meter's clock; fails with a DlmsAccessException when the meter refuses. */
+    default Mono<Void> setClock(Instant time, Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association cannot set a clock"));
+    }
+
+    /** Shifts the meter's clock by -900..900 s; fails with a DlmsAccessException when the meter refuses. */
+    default Mono<Void> shiftClock(int seconds, Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association cannot shift a clock"));
+    }
 
     /** Releases the association and closes the connection; never fails. */
     Mono<Void> release();
