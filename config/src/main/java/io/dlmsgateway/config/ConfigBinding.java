@@ -55,6 +55,7 @@ public final class ConfigBinding {
                 .client(clientSettings(device))
                 .pollingInterval(device.pollingInterval())
                 .measurements(device.measurements())
+                .clockCheck(device.clock().orElse(null))
                 .build();
     }
 
@@ -75,6 +76,7 @@ public final class ConfigBinding {
         security.blockCipherKey().ifPresent(k -> b.blockCipherKey(hex.formatHex(k)));
         security.authenticationKey().ifPresent(k -> b.authenticationKey(hex.formatHex(k)));
         security.systemTitle().ifPresent(t -> b.clientSystemTitle(hex.formatHex(t)));
+        security.invocationCounterObject().ifPresent(b::invocationCounterObject);
         return b.build();
     }
 

@@ -3,6 +3,7 @@ package io.dlmsgateway.config;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
+import io.dlmsgateway.fleet.ClockCheck;
 import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.gateway.GatewayDevice;
 import io.dlmsgateway.gateway.ValueTemplate;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -35,12 +37,14 @@ import java.util.OptionalInt;
  * @param requestTimeout    time to wait for each reply
  * @param maxReplyBytes     most bytes one reply may take, all its HDLC segments or GET data blocks together
  *                          ({@link DlmsClientSettings#maxReplyBytes()}); a meter sending more is disconnected
+ * @param clock             the meter's clock check ({@code "clock"}), when given
  */
 public record DeviceConfig(String name, String deviceType, String host, int port, Duration pollingInterval,
                            List<Measurement> measurements, Map<String, ValueTemplate> attributesMapping,
                            Map<String, ValueTemplate> timeseriesMapping, Framing framing, int clientAddress,
                            int logicalAddress, OptionalInt physicalAddress, MeterSecurity security,
-                           Duration connectTimeout, Duration requestTimeout, int maxReplyBytes) {
+                           Duration connectTimeout, Duration requestTimeout, int maxReplyBytes,
+                           Optional<ClockCheck> clock) {
 
     /** ThingsBoard's profile name when a device gives none. */
     public static final String DEFAULT_DEVICE_TYPE = GatewayDevice.DEFAULT_DEVICE_TYPE;
@@ -72,5 +76,17 @@ public record DeviceConfig(String name, String deviceType, String host, int port
         measurements = List.copyOf(measurements);
         attributesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(attributesMapping));
         timeseriesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(timeseriesMapping));
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A device without a clock check. */
+    public DeviceConfig(String name, String deviceType, String host, int port, Duration pollingInterval,
+            List<Measurement> measurements, Map<String, ValueTemplate> attributesMapping,
+            Map<String, ValueTemplate> timeseriesMapping, Framing framing, int clientAddress, int logicalAddress,
+            OptionalInt physicalAddress, MeterSecurity security, Duration connectTimeout, Duration requestTimeout,
+            int maxReplyBytes) {
+        this(name, deviceType, host, port, pollingInterval, measurements, attributesMapping, timeseriesMapping,
+                framing, clientAddress, logicalAddress, physicalAddress, security, connectTimeout, requestTimeout,
+                maxReplyBytes, Optional.empty());
     }
 }
