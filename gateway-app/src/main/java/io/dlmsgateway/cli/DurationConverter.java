@@ -8,12 +8,12 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
- * Durations as people write them on a command line: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601
+ * Durations as people write them on a command line: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 7d}, or ISO-8601
  * ({@code PT1.5S}); zero and negative durations are refused. The one parser of the CLI and the load harness.
  */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     @Override
     public Duration convert(String value) {
@@ -34,13 +34,14 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
             };
         }
         try {
             return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException e) {
-            throw new CommandLine.TypeConversionException("expected a duration such as 500ms, 5s, 2m or PT5S, got '"
+            throw new CommandLine.TypeConversionException("expected a duration such as 500ms, 5s, 2m, 7d or PT5S, got '"
                     + value + "'");
         }
     }

@@ -7,15 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.dlmsgateway.dlms.Authentication;
+import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
+import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.AssociationRejectedException;
+import io.dlmsgateway.dlms.client.DlmsAccessException;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.dlms.client.DlmsConnection;
 import io.dlmsgateway.dlms.client.DlmsException;
 import io.dlmsgateway.dlms.client.DlmsProtocolException;
 import io.dlmsgateway.dlms.client.DlmsTimeoutException;
+import io.dlmsgateway.dlms.client.Priority;
+import io.dlmsgateway.dlms.client.ProfileRows;
 import io.dlmsgateway.dlms.client.ReadResult;
 import io.dlmsgateway.dlms.client.Refusal;
 import io.dlmsgateway.gateway.MeasurementJson;
@@ -25,7 +30,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -69,6 +80,14 @@ import picocli.CommandLine.Option;
                 "  2  usage error: unknown measurement, malformed OBIS, bad option",
                 "  3  the meter refused some objects (the others are printed)",
                 "  4  association rejected: client address, password, keys",
+                "",
+                "--profile OBIS reads a Profile Generic (load profile, event log) instead: rows captured from --from "
+                        + "to --to (both inclusive; default the last 24 hours) by range, or rows --entries N..M "
+                        + "(1-based; N.. up to the last), one JSON line per row, or CSV with --csv:",
+                "  {\"ts\":1795996800000,\"time\":\"2026-11-30T12:00:00Z\",\"values\":{\"clock\":\"...\","
+                        + "\"active_energy\":1234567,\"voltage_l1\":230.1},\"clockStatus\":0}",
+                "--from/--to take an instant (2026-11-30T12:00:00Z, 2026-11-30T13:00+01:00) or the meter's local "
+                        + "time (2026-11-30T13:00, 2026-11-30) at --utc-offset.",
                 ""})
 public final class ReadCommand implements Callable<Integer> {
 
@@ -144,6 +163,35 @@ public final class ReadCommand implements Callable<Integer> {
                     + "--measurements.")
     List<String> obisEntries = new ArrayList<>();
 
+    @Option(names = "--profile", paramLabel = "OBIS",
+            description = "Read the rows of this Profile Generic (class 7), e.g. 1.0.99.1.0.255, instead of values.")
+    String profile;
+
+    @Option(names = "--from", paramLabel = "TIME",
+            description = "First capture time of --profile, inclusive (default: 24 hours before --to).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "Last capture time of --profile, inclusive (default: now).")
+    String to;
+
+    @Option(names = "--entries", paramLabel = "N..M",
+            description = "Read --profile by entry instead of by range: rows N to M, 1-based; N.. reads to the last.")
+    String entries;
+
+    @Option(names = "--csv", description = "Print --profile rows as CSV with a header instead of JSON lines.")
+    boolean csv;
+
+    @Option(names = "--deviation-sign", defaultValue = "STANDARD",
+            converter = SimulateCommand.DeviationSignConverter.class,
+            description = "How the meter signs the deviation of its date-times: standard (CET sent as -60) or "
+                    + "inverted (CET as +60) (default standard).")
+    DeviationSign deviationSign;
+
+    @Option(names = "--utc-offset", defaultValue = "+00:00", converter = SimulateCommand.ZoneOffsetConverter.class,
+            description = "Offset of the meter's local time from UTC: for date-times without a deviation, and for "
+                    + "--from/--to given as local times (default ${DEFAULT-VALUE}).")
+    ZoneOffset utcOffset;
+
     @Option(names = "--connect-timeout", defaultValue = "5s", converter = DurationConverter.class,
             description = "TCP connect timeout: 500ms, 5s, 1m or ISO-8601 (default ${DEFAULT-VALUE}).")
     Duration connectTimeout;
@@ -162,17 +210,19 @@ public final class ReadCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<Measurement> asked;
         DlmsClientSettings settings;
+        ProfileQuery query;
         try {
-            asked = measurements();
+            query = profileQuery(Instant.now());
+            asked = query == null ? measurements() : List.of();
             settings = settings();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | DateTimeException e) {
             err.println("read: " + oneLine(e.getMessage()));
             err.flush();
             return EXIT_USAGE;
         }
         QuietLogging quiet = new QuietLogging();
         try {
-            return read(asked, settings, out, err);
+            return query != null ? readProfile(query, settings, out, err) : read(asked, settings, out, err);
         } finally {
             quiet.restore();
             out.flush();
@@ -209,6 +259,117 @@ public final class ReadCommand implements Callable<Integer> {
             return CommandLine.ExitCode.OK;
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private int readProfile(ProfileQuery query, DlmsClientSettings settings, PrintWriter out, PrintWriter err) {
+        String meter = host + ":" + port;
+        EventLoopGroup group = SocketTransport.newEventLoopGroup(1, new DefaultThreadFactory("dlms-read", true));
+        try {
+            requireNotOnEventLoop(group);
+            DlmsConnection connection;
+            try {
+                connection = DlmsConnection.open(group, new InetSocketAddress(host, port), settings, meter).join();
+            } catch (CompletionException e) {
+                return failure(e.getCause(), true, settings, err);
+            }
+            ProfileRows rows;
+            try {
+                rows = (query.byEntry()
+                        ? connection.readProfileEntries(query.profile(), query.fromEntry(), query.toEntry(),
+                                Priority.ON_DEMAND)
+                        : connection.readProfileRange(query.profile(), query.from(), query.to(), Priority.ON_DEMAND))
+                        .join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof DlmsAccessException refused) {
+                    connection.release().join();
+                    err.println("read: " + meter + ": " + oneLine(stripMeterPrefix(refused))
+                            + (query.byEntry() || refused.attributeIndex() != 2 ? ""
+                                    : " (a meter that refuses reading by range may allow it by entry: --entries 1..)"));
+                    return EXIT_OBJECTS_REFUSED;
+                }
+                connection.close();
+                return failure(e.getCause(), false, settings, err);
+            }
+            connection.release().join();
+            if (csv) {
+                ProfileRowsOutput.csv(rows.shape(), rows.rows(), out);
+            } else {
+                ProfileRowsOutput.jsonLines(rows.shape(), rows.rows(), out);
+            }
+            return CommandLine.ExitCode.OK;
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * What {@code --profile} asks for, or null without it.
+     *
+     * @param byEntry false: by range from {@code from} to {@code to}; true: entries {@code fromEntry..toEntry}
+     */
+    record ProfileQuery(ObisCode profile, boolean byEntry, Instant from, Instant to, long fromEntry, long toEntry) {
+    }
+
+    ProfileQuery profileQuery(Instant now) {
+        if (profile == null) {
+            if (from != null || to != null || entries != null || csv) {
+                throw new IllegalArgumentException("--from, --to, --entries and --csv go with --profile");
+            }
+            return null;
+        }
+        if (!measurementNames.isEmpty() || !obisEntries.isEmpty()) {
+            throw new IllegalArgumentException("--profile reads a profile's rows: leave out --measurements and --obis");
+        }
+        ObisCode obis = ObisCode.parse(profile.trim());
+        if (entries != null) {
+            if (from != null || to != null) {
+                throw new IllegalArgumentException("--entries reads by entry: leave out --from and --to");
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,10})\\s*\\.\\.\\s*(\\d{0,10})\\s*")
+                    .matcher(entries);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("--entries " + entries + ": expected N..M or N.. (1-based)");
+            }
+            long first = Long.parseLong(m.group(1));
+            long last = m.group(2).isEmpty() ? 0 : Long.parseLong(m.group(2));
+            if (first < 1 || last != 0 && last < first || first > Integer.MAX_VALUE || last > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("--entries " + entries + ": expected 1 <= N <= M");
+            }
+            return new ProfileQuery(obis, true, null, null, first, last);
+        }
+        Instant end = to == null ? now : time("--to", to);
+        Instant start = from == null ? end.minus(Duration.ofHours(24)) : time("--from", from);
+        if (start.isAfter(end)) {
+            throw new IllegalArgumentException("--from " + start + " is after --to " + end);
+        }
+        return new ProfileQuery(obis, false, start, end, 0, 0);
+    }
+
+    /** An instant, an offset date-time, or the meter's local date-time or date at {@code --utc-offset}. */
+    private Instant time(String option, String text) {
+        String t = text.trim();
+        try {
+            return Instant.parse(t);
+        } catch (DateTimeException e) {
+            // not an instant in UTC: try the other forms
+        }
+        try {
+            return OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeException e) {
+            // no offset given
+        }
+        try {
+            return LocalDateTime.parse(t).toInstant(utcOffset);
+        } catch (DateTimeException e) {
+            // no time given
+        }
+        try {
+            return LocalDate.parse(t).atStartOfDay().toInstant(utcOffset);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException(option + " " + text + ": expected an instant (2026-11-30T12:00:00Z), "
+                    + "an offset date-time (2026-11-30T13:00+01:00) or the meter's local time (2026-11-30T13:00, "
+                    + "2026-11-30)");
         }
     }
 
@@ -307,7 +468,9 @@ public final class ReadCommand implements Callable<Integer> {
                 .authentication(authentication)
                 .invocationCounter(invocationCounter)
                 .connectTimeout(connectTimeout)
-                .requestTimeout(timeout);
+                .requestTimeout(timeout)
+                .deviationSign(deviationSign)
+                .clockOffset(utcOffset);
         if (clientAddress != null) {
             b.clientAddress(clientAddress); // otherwise the settings' default for the authentication
         }

@@ -1,5 +1,6 @@
 package io.dlmsgateway.cli;
 
+import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.sim.MeterSimulator;
 import io.dlmsgateway.dlms.sim.SimulatorControlChannel;
@@ -7,7 +8,9 @@ import io.dlmsgateway.dlms.sim.SimulatorOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "simulate",
         mixinStandardHelpOptions = true,
         description = {"Runs simulated DLMS/COSEM meters (logical-name referencing), one TCP port each, until stopped.",
-                "Meter i listens on port+i and serves the 12 standard registers, a clock and its object list."})
+                "Meter i listens on port+i and serves the 12 standard registers, a clock, a load profile"
+                        + " (1.0.99.1.0.255), an event log (0.0.99.98.0.255) and its object list."})
 public final class SimulateCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -90,34 +94,38 @@ public final class SimulateCommand implements Callable<Integer> {
             + " 'meter,epochMillis' lines (the load harness's chaos soak counts lost readings against it).")
     Path servedLog;
 
+    @Option(names = "--profile-period", paramLabel = "S", defaultValue = "900", converter = SecondsConverter.class,
+            description = "Capture period of the load profile: seconds, or a duration such as 15m"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration profilePeriod;
+
+    @Option(names = "--profile-history", paramLabel = "D", defaultValue = "7d", converter = DurationConverter.class,
+            description = "How far back the load profile and the event log reach, e.g. 7d or 36h"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration profileHistory;
+
+    @Option(names = "--no-range-access",
+            description = "Refuse selective access by range on the profiles (a data-access-result), as older meters do.")
+    boolean noRangeAccess;
+
+    @Option(names = "--compressed-profile",
+            description = "Leave the clock out (null) of every load-profile row after the first of each reply.")
+    boolean compressedProfile;
+
+    @Option(names = "--deviation-sign", defaultValue = "STANDARD", converter = DeviationSignConverter.class,
+            description = "standard (UTC = local + deviation, CET sent as -60) or inverted (CET as +60)"
+                    + " (default standard).")
+    DeviationSign deviationSign;
+
+    @Option(names = "--utc-offset", defaultValue = "+00:00", converter = ZoneOffsetConverter.class,
+            description = "Offset of the meters' local time from UTC, e.g. +01:00 (default ${DEFAULT-VALUE}).")
+    ZoneOffset utcOffset;
+
     @Override
     public Integer call() throws Exception {
         // Gurux logs through java.util.logging; keep its per-request chatter off the console
         java.util.logging.Logger.getLogger("gurux").setLevel(Level.WARNING);
-        SimulatorOptions.Builder b = SimulatorOptions.builder()
-                .host(host)
-                .framing(framing)
-                .latency(Duration.ofMillis(latencyMs))
-                .clockOffset(Duration.ofSeconds(clockOffsetSeconds))
-                .password(password)
-                .inactivityTimeout(Duration.ofSeconds(inactivitySeconds));
-        try {
-            b.meterCount(meters).basePort(port).maxPduSize(maxPdu)
-                    .blockCipherKey(hex(blockCipherKey, "--block-cipher-key"))
-                    .authenticationKey(hex(authenticationKey, "--authentication-key"))
-                    .physicalAddress(physicalAddress, !samePhysicalAddress);
-            if (threads != null) {
-                b.workerThreads(threads);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        SimulatorOptions options;
-        try {
-            options = b.build();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        SimulatorOptions options = options();
         MeterSimulator simulator;
         try {
             simulator = MeterSimulator.start(options);
@@ -171,6 +179,39 @@ public final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The options as given, checked: a bad one is a usage error naming it. */
+    SimulatorOptions options() {
+        SimulatorOptions.Builder b = SimulatorOptions.builder()
+                .host(host)
+                .framing(framing)
+                .latency(Duration.ofMillis(latencyMs))
+                .clockOffset(Duration.ofSeconds(clockOffsetSeconds))
+                .password(password)
+                .inactivityTimeout(Duration.ofSeconds(inactivitySeconds));
+        try {
+            b.meterCount(meters).basePort(port).maxPduSize(maxPdu)
+                    .blockCipherKey(hex(blockCipherKey, "--block-cipher-key"))
+                    .authenticationKey(hex(authenticationKey, "--authentication-key"))
+                    .physicalAddress(physicalAddress, !samePhysicalAddress)
+                    .profilePeriod(profilePeriod)
+                    .profileHistory(profileHistory)
+                    .rangeAccess(!noRangeAccess)
+                    .compressedProfile(compressedProfile)
+                    .deviationSign(deviationSign)
+                    .utcOffset(utcOffset);
+            if (threads != null) {
+                b.workerThreads(threads);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     /** The limit the JVM sees, since it is what the operator has to raise. */
     private static String openFileLimit() {
         if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
@@ -205,6 +246,41 @@ public final class SimulateCommand implements Callable<Integer> {
             return HexFormat.of().parseHex(text.replace(" ", ""));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + ": not hex: " + text);
+        }
+    }
+
+    /** A number of seconds ({@code 900}) or a duration as {@link DurationConverter} takes it ({@code 15m}). */
+    static final class SecondsConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String text = value.trim();
+            if (text.matches("\\d{1,9}")) {
+                return Duration.ofSeconds(Long.parseLong(text));
+            }
+            return new DurationConverter().convert(text);
+        }
+    }
+
+    static final class DeviationSignConverter implements CommandLine.ITypeConverter<DeviationSign> {
+        @Override
+        public DeviationSign convert(String value) {
+            try {
+                return DeviationSign.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected standard or inverted, got '" + value + "'");
+            }
+        }
+    }
+
+    static final class ZoneOffsetConverter implements CommandLine.ITypeConverter<ZoneOffset> {
+        @Override
+        public ZoneOffset convert(String value) {
+            try {
+                return ZoneOffset.of(value.trim());
+            } catch (DateTimeException e) {
+                throw new CommandLine.TypeConversionException("expected an offset such as +01:00 or -05:00, got '"
+                        + value + "'");
+            }
         }
     }
 

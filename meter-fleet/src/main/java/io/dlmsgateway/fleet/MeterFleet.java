@@ -12,6 +12,8 @@ import io.dlmsgateway.fleet.internal.FailureLog;
 import io.dlmsgateway.fleet.internal.FleetStatisticsLog;
 import io.dlmsgateway.fleet.internal.MeterSession;
 import io.dlmsgateway.fleet.internal.OpenAssociations;
+import io.dlmsgateway.fleet.internal.ProfileChunkBuffer;
+import io.dlmsgateway.fleet.internal.ProfileJob;
 import io.dlmsgateway.fleet.internal.ReadingBuffer;
 import io.dlmsgateway.fleet.internal.ReconnectBackoff;
 import io.dlmsgateway.resources.GatewayResources;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -73,6 +76,8 @@ public final class MeterFleet implements AutoCloseable {
     private final FleetOptions options;
     private final GatewayResources resources;
     private final ReadingBuffer buffer;
+    private final ProfileChunkBuffer profileChunks = new ProfileChunkBuffer();
+    private final ProfileStore profileStore;
     private final ConnectionAttemptLimiter limiter;
     private final OpenAssociations openAssociations = new OpenAssociations();
     private final Map<String, MeterSession> sessions = new LinkedHashMap<>();
@@ -95,6 +100,7 @@ public final class MeterFleet implements AutoCloseable {
         this.resources = options.resources().orElseGet(
                 () -> GatewayResources.create(options.eventLoopThreads(), "dlms-meters"));
         this.buffer = new ReadingBuffer(options.readingBufferSize());
+        this.profileStore = options.profileStore().orElse(profileChunks);
         this.limiter = new ConnectionAttemptLimiter(options.maxConcurrentConnects());
         this.statisticsLog = new FleetStatisticsLog(this::statistics, this::deviceStatistics);
         this.failureLog = new FailureLog(FailureLog.DEFAULT_LINE_BUDGET, options.failureSummaryInterval());
@@ -140,6 +146,11 @@ public final class MeterFleet implements AutoCloseable {
             MeterSession session = new MeterSession(meter, new DlmsMeterConnector(meter, bootstrap, openAssociations,
                             options.invocationCounterStore()),
                     limiter, buffer, backoff, failureLog, timer, phase, options.scheduleResolution(), firstOutcome);
+            for (ProfileSchedule profile : meter.profiles()) {
+                // first read in the poll's slot: a backfill starts as soon as the meter is reached
+                session.addJob(new ProfileJob(meter.name(), profile, profileStore, phase, timer,
+                        () -> timer.now(TimeUnit.MILLISECONDS)));
+            }
             meter.clockCheck().ifPresent(check -> session.addJob(new ClockCheckJob(meter, check, buffer, phase)));
             sessions.put(meter.name(), session);
         }
@@ -159,6 +170,17 @@ public final class MeterFleet implements AutoCloseable {
      */
     public Flux<MeterReading> readings() {
         return buffer.flux();
+    }
+
+    /**
+     * The meters' profile rows, chunk by chunk as they are read, when {@link FleetOptions.Builder#profileStore} was not
+     * set (with a store, the store takes them and this Flux stays empty). One subscriber at a time. A profile job
+     * reads its next chunk only once the subscriber took the last one, so a slow or absent subscriber pauses the
+     * profile reads (never the register polls) instead of filling memory. Marks are kept in memory: after the fleet
+     * is created again, each profile is read from its backfill window once more. Completes when the fleet shuts down.
+     */
+    public Flux<ProfileChunk> profiles() {
+        return profileChunks.flux();
     }
 
     /**
@@ -270,7 +292,10 @@ public final class MeterFleet implements AutoCloseable {
             running.forEach(Disposable::dispose);
             failureLog.stop();
             openAssociations.awaitClosed(options.releaseTimeout())
-                    .then(Mono.fromRunnable(buffer::complete))
+                    .then(Mono.fromRunnable(() -> {
+                        buffer.complete();
+                        profileChunks.complete();
+                    }))
                     .then(Mono.defer(() -> options.resources().isPresent() ? Mono.empty() : resources.shutdown()))
                     .doFinally(signal -> {
                         if (buffer.discardedAtClose() > 0) {

@@ -16,7 +16,17 @@ public final class DlmsAccessException extends DlmsException {
     private final int result;
 
     public DlmsAccessException(String meter, ObisCode obis, int classId, int attributeIndex, int result) {
-        this(meter, "GET", obis, classId, attributeIndex, result);
+        this(meter, "GET", obis, classId, attributeIndex, result, null);
+    }
+
+    /**
+     * A refusal that came as an exception-response or a confirmed-service-error rather than a data-access-result
+     * (older meters refusing selective access do): {@code result} is then other-reason, and {@code cause} says what
+     * the meter sent.
+     */
+    public DlmsAccessException(String meter, ObisCode obis, int classId, int attributeIndex, int result,
+            Throwable cause) {
+        this(meter, "GET", obis, classId, attributeIndex, result, cause);
     }
 
     /**
@@ -25,9 +35,15 @@ public final class DlmsAccessException extends DlmsException {
      */
     public DlmsAccessException(String meter, String service, ObisCode obis, int classId, int attributeIndex,
             int result) {
+        this(meter, service, obis, classId, attributeIndex, result, null);
+    }
+
+    private DlmsAccessException(String meter, String service, ObisCode obis, int classId, int attributeIndex,
+            int result, Throwable cause) {
         super(meter, service + " " + obis + " class " + classId + ("ACTION".equals(service) ? " method " : " attribute ")
                 + attributeIndex + " refused: " + DataAccessResults.describe(result) + " ("
-                + ("ACTION".equals(service) ? "action-result " : "data-access-result ") + result + ")");
+                + ("ACTION".equals(service) ? "action-result " : "data-access-result ") + result + ")"
+                + (cause == null ? "" : "; the meter answered: " + cause.getMessage()), cause);
         this.obis = obis;
         this.classId = classId;
         this.attributeIndex = attributeIndex;

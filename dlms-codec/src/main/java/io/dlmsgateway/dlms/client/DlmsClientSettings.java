@@ -1,8 +1,10 @@
 package io.dlmsgateway.dlms.client;
 
 import io.dlmsgateway.dlms.Authentication;
+import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.Framing;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -54,6 +56,8 @@ public final class DlmsClientSettings {
     private final int maxReplyBytes;
     /** Null: ten request timeouts. */
     private final Duration exchangeTimeout;
+    private final DeviationSign deviationSign;
+    private final ZoneOffset clockOffset;
 
     private DlmsClientSettings(Builder b) {
         this.framing = b.framing;
@@ -73,6 +77,8 @@ public final class DlmsClientSettings {
         this.connectTimeout = b.connectTimeout;
         this.maxReplyBytes = b.maxReplyBytes;
         this.exchangeTimeout = b.exchangeTimeout;
+        this.deviationSign = b.deviationSign;
+        this.clockOffset = b.clockOffset;
     }
 
     public static Builder builder() {
@@ -106,6 +112,8 @@ public final class DlmsClientSettings {
         b.connectTimeout = connectTimeout;
         b.maxReplyBytes = maxReplyBytes;
         b.exchangeTimeout = exchangeTimeout;
+        b.deviationSign = deviationSign;
+        b.clockOffset = clockOffset;
         return b;
     }
 
@@ -196,6 +204,22 @@ public final class DlmsClientSettings {
         return exchangeTimeout != null ? exchangeTimeout : requestTimeout.multipliedBy(10);
     }
 
+    /**
+     * How this meter signs the deviation of its date-times (profile rows, its clock); {@link DeviationSign#STANDARD}
+     * by default, as the Blue Book says. A property of the meter's firmware.
+     */
+    public DeviationSign deviationSign() {
+        return deviationSign;
+    }
+
+    /**
+     * The offset from UTC of the meter's local time: what a date-time whose deviation is "not specified" is read
+     * at, and the offset of the date-times this client sends (the bounds of a range read). UTC by default.
+     */
+    public ZoneOffset clockOffset() {
+        return clockOffset;
+    }
+
     private static final byte[] DEFAULT_BLOCK_CIPHER_KEY_BYTES = HexFormat.of().parseHex(DEFAULT_BLOCK_CIPHER_KEY);
     private static final byte[] DEFAULT_AUTHENTICATION_KEY_BYTES = HexFormat.of().parseHex(DEFAULT_AUTHENTICATION_KEY);
     private static final byte[] DEFAULT_CLIENT_SYSTEM_TITLE_BYTES = HexFormat.of().parseHex(
@@ -222,6 +246,8 @@ public final class DlmsClientSettings {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private int maxReplyBytes = DEFAULT_MAX_REPLY_BYTES;
         private Duration exchangeTimeout;
+        private DeviationSign deviationSign = DeviationSign.STANDARD;
+        private ZoneOffset clockOffset = ZoneOffset.UTC;
 
         private Builder() {
         }
@@ -314,6 +340,25 @@ public final class DlmsClientSettings {
         /** See {@link DlmsClientSettings#exchangeTimeout()}. */
         public Builder exchangeTimeout(Duration value) {
             this.exchangeTimeout = requirePositive("exchangeTimeout", value);
+            return this;
+        }
+
+        /** See {@link DlmsClientSettings#deviationSign()}. */
+        public Builder deviationSign(DeviationSign value) {
+            this.deviationSign = Objects.requireNonNull(value, "deviationSign");
+            return this;
+        }
+
+        /**
+         * See {@link DlmsClientSettings#clockOffset()}; whole minutes, as a date-time's deviation can only carry
+         * those.
+         */
+        public Builder clockOffset(ZoneOffset value) {
+            Objects.requireNonNull(value, "clockOffset");
+            if (value.getTotalSeconds() % 60 != 0) {
+                throw new IllegalArgumentException("clockOffset must be whole minutes: " + value);
+            }
+            this.clockOffset = value;
             return this;
         }
 

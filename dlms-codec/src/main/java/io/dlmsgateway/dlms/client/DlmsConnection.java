@@ -10,16 +10,17 @@ import gurux.dlms.objects.GXDLMSObject;
 import gurux.dlms.secure.GXDLMSSecureClient;
 import io.dlmsgateway.dlms.Authentication;
 import io.dlmsgateway.dlms.CosemDateTime;
-import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.CosemUnit;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.internal.CosemValues;
 import io.dlmsgateway.dlms.client.internal.DlmsClientHandler;
 import io.dlmsgateway.dlms.client.internal.ExchangeScheduler;
 import io.dlmsgateway.dlms.client.internal.ExchangeScheduler.Exchanges;
 import io.dlmsgateway.dlms.client.internal.GuruxClients;
+import io.dlmsgateway.dlms.client.internal.ProfileBuffers;
 import io.dlmsgateway.dlms.frame.HdlcFrameDecoder;
 import io.dlmsgateway.dlms.frame.WrapperFrameDecoder;
 import io.dlmsgateway.resources.SocketTransport;
@@ -33,7 +34,6 @@ import io.netty.channel.EventLoopGroup;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +42,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -85,6 +86,12 @@ public final class DlmsConnection implements AutoCloseable {
     /** Gurux and most meters handle at most ten attributes in one GET-with-list. */
     private static final int GET_WITH_LIST_CHUNK = 10;
     private static final int SCALER_UNIT_ATTRIBUTE = 3;
+    private static final int CLASS_PROFILE_GENERIC = 7;
+    private static final int PROFILE_BUFFER = 2;
+    private static final int PROFILE_CAPTURE_OBJECTS = 3;
+    private static final int PROFILE_CAPTURE_PERIOD = 4;
+    private static final int PROFILE_ENTRIES_IN_USE = 7;
+    private static final int PROFILE_ENTRIES = 8;
     private static final int DATA_CLASS = 1;
     private static final ObisCode CLOCK = io.dlmsgateway.dlms.MeasurementCatalog.CLOCK;
     /** Clock (class 8) method 6, shift_time(long seconds). */
@@ -120,6 +127,8 @@ public final class DlmsConnection implements AutoCloseable {
     // touched on the event loop only
     private final ScalerUnits scalerUnits = new ScalerUnits();
     private boolean getWithListRefused;
+    /** Shapes of the profiles read on this association; null until the first (most associations read none). */
+    private Map<ObisCode, ProfileShape> profileShapes;
 
     private DlmsConnection(Channel channel, DlmsClientHandler handler, DlmsClientSettings settings, String meter) {
         this.channel = channel;
@@ -388,11 +397,221 @@ public final class DlmsConnection implements AutoCloseable {
         }));
     }
 
+    // ---- profiles -------------------------------------------------------------------------------------------------
+
+    /**
+     * Reads what a Profile Generic (class 7) looks like: its capture objects (attribute 3) with the scaler_units of the
+     * registers among them, read once per association and cached, and as read now its capture period (4), entries in
+     * use (7) and profile entries (8). Fails with {@link DlmsAccessException} when the meter refuses attribute 3 or 4
+     * or a captured register's scaler_unit (7 and 8 refused come as -1), with {@link DlmsProtocolException} when a
+     * reply is not what the standard says or a scaler lies outside ±{@value #MAX_SCALER}; the association stays usable
+     * in both cases.
+     */
+    public CompletableFuture<ProfileShape> readProfileShape(ObisCode profile, Priority priority) {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(priority, "priority");
+        return scheduler.submit(priority, "read of profile " + profile + " shape", false,
+                x -> readShapeOnLoop(x, profile));
+    }
+
+    /**
+     * Reads the rows of a profile captured from {@code from} to {@code to}, both inclusive, all columns: selective
+     * access by range (selector 1) on the buffer (attribute 2), restricted on the profile's clock column. The bounds go
+     * out as date-times at {@link DlmsClientSettings#clockOffset()} with the deviation signed as
+     * {@link DlmsClientSettings#deviationSign()} says. Reads the shape first when this association has not (in the same
+     * operation). The reply may take many GET data blocks, up to {@link DlmsClientSettings#maxReplyBytes()}.
+     *
+     * <p>A meter that refuses selective access by range (a data-access-result, an exception-response) fails the future
+     * with {@link DlmsAccessException}, and the association stays usable: read by entry instead. A profile without a
+     * clock column, or whose clock column is another object than the clock {@code 0.0.1.0.0.255} (the one a range
+     * request here can name), fails with {@link DlmsProtocolException} (not connection-lost): read it by entry. A reply that is not an array of
+     * structures of the column count fails with {@link DlmsProtocolException} naming the meter and the profile.
+     */
+    public CompletableFuture<ProfileRows> readProfileRange(ObisCode profile, Instant from, Instant to,
+            Priority priority) {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(priority, "priority");
+        if (from.isAfter(to)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("[" + meter + "] profile " + profile
+                    + ": range from " + from + " is after " + to));
+        }
+        CosemDateTime fromSent = CosemDateTime.of(from, settings.clockOffset(), settings.deviationSign(), 0);
+        CosemDateTime toSent = CosemDateTime.of(to, settings.clockOffset(), settings.deviationSign(), 0);
+        String what = "GET " + profile + " buffer from " + from + " to " + to;
+        return scheduler.submit(priority, "read of profile " + profile + " from " + from + " to " + to, false,
+                x -> shapeOnLoop(x, profile).thenCompose(shape -> {
+                    if (shape.clockColumn() < 0) {
+                        throw new DlmsProtocolException(meter, "profile " + profile
+                                + " has no clock column to read a range on; read it by entry", null, false);
+                    }
+                    if (!shape.clock().source().obis().equals(MeasurementCatalog.CLOCK)) {
+                        // Gurux's range request always names the clock 0.0.1.0.0.255 as restricting object
+                        throw new DlmsProtocolException(meter, "profile " + profile + " keeps its time in "
+                                + shape.clock().source() + ", not in the clock " + MeasurementCatalog.CLOCK
+                                + " a range request can name; read it by entry", null, false);
+                    }
+                    return readRowsOnLoop(x, shape, what, () -> client.readRowsByRange(
+                            ProfileBuffers.requestObject(shape), ProfileBuffers.toGurux(fromSent),
+                            ProfileBuffers.toGurux(toSent)));
+                }));
+    }
+
+    /**
+     * Reads rows {@code fromEntry} to {@code toEntry} of a profile, 1-based and inclusive, all columns: selective
+     * access by entry (selector 2) on the buffer; {@code toEntry} 0 reads up to the last row. Entry 1 is the oldest
+     * row the buffer holds. Otherwise as {@link #readProfileRange}.
+     */
+    public CompletableFuture<ProfileRows> readProfileEntries(ObisCode profile, long fromEntry, long toEntry,
+            Priority priority) {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(priority, "priority");
+        // Gurux takes the entries as Java ints; a buffer of more than 2^31 rows does not exist
+        if (fromEntry < 1 || fromEntry > Integer.MAX_VALUE || toEntry < 0 || toEntry > Integer.MAX_VALUE
+                || toEntry != 0 && toEntry < fromEntry) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("[" + meter + "] profile " + profile
+                    + ": entries " + fromEntry + ".." + toEntry + " are not 1 <= from <= to (or to = 0, the last)"));
+        }
+        int index = (int) fromEntry;
+        int count = toEntry == 0 ? 0 : (int) (toEntry - fromEntry + 1);
+        String what = "GET " + profile + " buffer entries " + fromEntry + ".." + (toEntry == 0 ? "last" : toEntry);
+        return scheduler.submit(priority, "read of profile " + profile + " entries " + fromEntry + ".."
+                        + (toEntry == 0 ? "last" : toEntry), false,
+                x -> shapeOnLoop(x, profile).thenCompose(shape -> readRowsOnLoop(x, shape, what,
+                        () -> client.readRowsByEntry(ProfileBuffers.requestObject(shape), index, count))));
+    }
+
+    /** The cached shape of the profile, or one read now. */
+    private CompletableFuture<ProfileShape> shapeOnLoop(Exchanges x, ObisCode profile) {
+        ProfileShape cached = profileShapes == null ? null : profileShapes.get(profile);
+        return cached != null ? CompletableFuture.completedFuture(cached) : readShapeOnLoop(x, profile);
+    }
+
+    private CompletableFuture<ProfileShape> readShapeOnLoop(Exchanges x, ObisCode profile) {
+        ProfileShape cached = profileShapes == null ? null : profileShapes.get(profile);
+        CompletableFuture<List<ProfileColumn>> known;
+        if (cached != null) {
+            known = CompletableFuture.completedFuture(cached.columns());
+        } else {
+            // capture objects may be many (a billing profile of 60 registers): the whole reply bound, not a register's
+            AttributeRef captures = new AttributeRef(profile, CLASS_PROFILE_GENERIC, PROFILE_CAPTURE_OBJECTS);
+            known = readSingly(x, List.of(captures), Integer.MAX_VALUE).thenApply(out -> {
+                Outcome o = out.get(0);
+                if (o.error != 0) {
+                    throw new DlmsAccessException(meter, profile, CLASS_PROFILE_GENERIC, PROFILE_CAPTURE_OBJECTS,
+                            o.error);
+                }
+                List<ProfileColumn> columns = new ArrayList<>();
+                for (CaptureObject c : ProfileBuffers.captureObjects(meter, profile, o.value)) {
+                    columns.add(new ProfileColumn(c, ProfileBuffers.isScaled(c), 0, ""));
+                }
+                return columns;
+            });
+        }
+        return known.thenCompose(columns -> {
+            List<AttributeRef> refs = new ArrayList<>(3 + columns.size());
+            refs.add(new AttributeRef(profile, CLASS_PROFILE_GENERIC, PROFILE_CAPTURE_PERIOD));
+            refs.add(new AttributeRef(profile, CLASS_PROFILE_GENERIC, PROFILE_ENTRIES_IN_USE));
+            refs.add(new AttributeRef(profile, CLASS_PROFILE_GENERIC, PROFILE_ENTRIES));
+            Set<ObisCode> scalersAsked = new HashSet<>();
+            if (cached == null) {
+                for (ProfileColumn column : columns) {
+                    CaptureObject c = column.source();
+                    if (column.scaled() && !scalerUnits.contains(c.obis()) && scalersAsked.add(c.obis())) {
+                        refs.add(new AttributeRef(c.obis(), c.classId(), ProfileBuffers.scalerUnitAttribute(c)));
+                    }
+                }
+            }
+            int replyLimit = (int) Math.min(Integer.MAX_VALUE,
+                    (long) REPLY_BYTES_PER_ATTRIBUTE * GET_WITH_LIST_CHUNK + settings.maxPduSize() + 1024);
+            return readAttributes(x, refs, replyLimit).thenApply(out -> {
+                if (out.get(0).error != 0) {
+                    throw new DlmsAccessException(meter, profile, CLASS_PROFILE_GENERIC, PROFILE_CAPTURE_PERIOD,
+                            out.get(0).error);
+                }
+                long period = unsigned(profile, "capture_period", out.get(0).value);
+                long inUse = out.get(1).error != 0 ? -1 : unsigned(profile, "entries_in_use", out.get(1).value);
+                long entries = out.get(2).error != 0 ? -1 : unsigned(profile, "profile_entries", out.get(2).value);
+                for (int i = 3; i < refs.size(); i++) {
+                    AttributeRef ref = refs.get(i);
+                    if (out.get(i).error != 0) {
+                        throw new DlmsAccessException(meter, ref.obis, ref.classId, ref.attributeIndex,
+                                out.get(i).error);
+                    }
+                    scalerUnits.put(meter, ref.obis, out.get(i).value);
+                }
+                List<ProfileColumn> resolved = cached != null ? columns : withScalers(profile, columns);
+                ProfileShape shape = new ProfileShape(profile, resolved, period, ProfileBuffers.clockColumn(resolved),
+                        inUse, entries);
+                if (profileShapes == null) {
+                    profileShapes = new HashMap<>(4);
+                }
+                profileShapes.put(profile, shape);
+                return shape;
+            });
+        });
+    }
+
+    private List<ProfileColumn> withScalers(ObisCode profile, List<ProfileColumn> columns) {
+        List<ProfileColumn> out = new ArrayList<>(columns.size());
+        for (ProfileColumn column : columns) {
+            if (!column.scaled()) {
+                out.add(column);
+                continue;
+            }
+            int su = scalerUnits.get(column.source().obis());
+            int scaler = ScalerUnits.scaler(su);
+            if (Math.abs(scaler) > MAX_SCALER) {
+                throw new DlmsProtocolException(meter, "profile " + profile + ": scaler " + scaler + " of "
+                        + column.source().obis() + " outside -" + MAX_SCALER + ".." + MAX_SCALER, null, false);
+            }
+            out.add(new ProfileColumn(column.source(), true, scaler, CosemUnit.symbol(ScalerUnits.unit(su))));
+        }
+        return out;
+    }
+
+    private long unsigned(ObisCode profile, String attribute, Object value) {
+        Long v = CosemValues.exactLong(value);
+        if (v != null && v >= 0) {
+            return v;
+        }
+        throw new DlmsProtocolException(meter, "profile " + profile + ": " + attribute
+                + " is not an unsigned number: " + value, null, false);
+    }
+
+    /** One GET of the buffer with selective access, its reply decoded into rows by the shape. */
+    private CompletableFuture<ProfileRows> readRowsOnLoop(Exchanges x, ProfileShape shape, String what,
+            GuruxCall<byte[][]> request) {
+        ObisCode profile = shape.profile();
+        return x.exchange(() -> guruxCall(what, request), what, Integer.MAX_VALUE)
+                .exceptionally(e -> {
+                    Throwable cause = unwrap(e);
+                    if (cause instanceof DlmsProtocolException p && !p.isConnectionLost()) {
+                        // an exception-response or confirmed-service-error to a well-formed request: a refusal of
+                        // this access, as older meters refuse selective access by range
+                        throw new DlmsAccessException(meter, profile, CLASS_PROFILE_GENERIC, PROFILE_BUFFER,
+                                DataAccessResults.OTHER_REASON, p);
+                    }
+                    throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+                })
+                .thenApply(replies -> {
+                    GXReplyData reply = replies.get(replies.size() - 1);
+                    if (reply.getError() != 0) {
+                        throw new DlmsAccessException(meter, profile, CLASS_PROFILE_GENERIC, PROFILE_BUFFER,
+                                reply.getError());
+                    }
+                    return new ProfileRows(shape, ProfileBuffers.rows(meter, shape, reply.getValue(),
+                            settings.deviationSign(), settings.clockOffset()));
+                });
+    }
+
     // ---- clock ---------------------------------------------------------------------------------------------------
 
     /**
      * Reads the meter's clock (0.0.1.0.0.255 attribute 2) and notes the gateway's time when the request left and the
-     * reply came. The date-time is read as the standard signs its deviation, with UTC where it gives none. Fails
+     * reply came. The date-time is read with the settings' {@link DlmsClientSettings#deviationSign()} and, where it gives no
+     * deviation, {@link DlmsClientSettings#clockOffset()}. Fails
      * with {@link DlmsAccessException} when the meter refuses the read, with {@link DlmsProtocolException} when the
      * value is no 12-octet date-time.
      */
@@ -410,18 +629,20 @@ public final class DlmsConnection implements AutoCloseable {
                     throw new DlmsAccessException(meter, CLOCK, Measurement.CLASS_CLOCK, 2, reply.getError());
                 }
                 CosemDateTime time = dateTimeOf(reply.getValue());
-                return new ClockReading(time, time.toInstant(DeviationSign.STANDARD, ZoneOffset.UTC),
+                return new ClockReading(time, time.toInstant(settings.deviationSign(), settings.clockOffset()),
                         Instant.ofEpochMilli(sent[0]), received);
             });
         });
     }
 
     /**
-     * Sets the meter's clock to {@code time} (SET attribute 2: the date-time in UTC, deviation 0, status 0). Fails with
+     * Sets the meter's clock to {@code time} (SET attribute 2: the date-time at
+     * {@link DlmsClientSettings#clockOffset()}, its deviation signed as {@link DlmsClientSettings#deviationSign()} says,
+     * status 0). Fails with
      * {@link DlmsAccessException} carrying the data-access-result when the meter refuses.
      */
     public CompletableFuture<Void> setClock(Instant time, Priority priority) {
-        byte[] octets = CosemDateTime.of(time, ZoneOffset.UTC, DeviationSign.STANDARD, 0).encode();
+        byte[] octets = CosemDateTime.of(time, settings.clockOffset(), settings.deviationSign(), 0).encode();
         String what = "SET " + CLOCK + "/2";
         return scheduler.submit(priority, "setting the clock", false, x -> x.exchange(
                 () -> guruxCall(what, () -> client.write(CLOCK.toString(), octets, DataType.OCTET_STRING,
@@ -804,8 +1025,10 @@ public final class DlmsConnection implements AutoCloseable {
 
         /** Parses and keeps a scaler_unit {int8 scaler, enum unit}; fails on anything else. */
         void put(String meter, ObisCode obis, Object value) {
-            if (!(value instanceof List<?> list && list.size() == 2 && list.get(0) instanceof Number s
-                    && list.get(1) instanceof Number u)) {
+            // exactLong, not byteValue(): Gurux's GXUInt64 throws when narrowed, and a meter may send any type
+            Long s = value instanceof List<?> list && list.size() == 2 ? CosemValues.exactLong(list.get(0)) : null;
+            Long u = s != null ? CosemValues.exactLong(((List<?>) value).get(1)) : null;
+            if (s == null || u == null) {
                 throw new DlmsProtocolException(meter, "scaler_unit of " + obis + " is not {int8, enum}: " + value,
                         null, false);
             }

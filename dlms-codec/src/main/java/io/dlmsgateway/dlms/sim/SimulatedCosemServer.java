@@ -16,6 +16,7 @@ import gurux.dlms.objects.GXDLMSAssociationLogicalName;
 import gurux.dlms.objects.GXDLMSClock;
 import gurux.dlms.objects.GXDLMSData;
 import gurux.dlms.objects.GXDLMSObject;
+import gurux.dlms.objects.GXDLMSProfileGeneric;
 import gurux.dlms.objects.GXDLMSRegister;
 import gurux.dlms.objects.enums.AssociationStatus;
 import gurux.dlms.secure.GXDLMSSecureServer2;
@@ -76,6 +77,9 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
     private final GXDLMSAssociationLogicalName association;
     private final GXDLMSClock meterClock;
     private final GXDLMSData invocationCounter;
+    private final GXDLMSProfileGeneric loadProfile;
+    private final GXDLMSProfileGeneric eventLog;
+    private final SimulatedProfileBuffer profiles;
     private boolean associationAccepted;
     /** Set for an AARQ whose invocation counter the meter has seen before: the association is rejected. */
     private boolean refuseNextAssociation;
@@ -117,11 +121,32 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         for (Measurement m : MeasurementCatalog.standard()) {
             items.add(new SimulatedRegister(m));
         }
+        profiles = new SimulatedProfileBuffer(options, index);
+        GXDLMSData eventCode = data(SimulatedProfiles.EVENT_CODE.toString(), DataType.UINT8, (short) 0);
+        items.add(eventCode);
+        loadProfile = profile(SimulatedProfiles.LOAD_PROFILE, options.profilePeriod().getSeconds(),
+                meterClock, (GXDLMSObject) items.findByLN(ObjectType.REGISTER, SimulatedProfiles.ENERGY.toString()),
+                (GXDLMSObject) items.findByLN(ObjectType.REGISTER, SimulatedProfiles.VOLTAGE.toString()));
+        items.add(loadProfile);
+        eventLog = profile(SimulatedProfiles.EVENT_LOG, 0, meterClock, eventCode);
+        items.add(eventLog);
         // manufacturer-specific parameters, so the object list is as long as a real meter's and needs blocks
         for (int i = 0; i < options.extraObjects(); i++) {
             items.add(data("0.128.96.50." + i + ".255", DataType.UINT32, (long) i));
         }
         initialize();
+    }
+
+    /** A profile whose buffer {@link SimulatedProfileBuffer} computes at each read; it holds no rows itself. */
+    private static GXDLMSProfileGeneric profile(io.dlmsgateway.dlms.ObisCode ln, long periodSeconds,
+            GXDLMSObject... captured) {
+        GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(ln.toString());
+        for (GXDLMSObject o : captured) {
+            pg.addCaptureObject(o, 2, 0);
+        }
+        pg.setCapturePeriod(periodSeconds);
+        pg.setSortObject(captured[0]);
+        return pg;
     }
 
     private static GXDLMSData data(String ln, DataType type, Object value) {
@@ -228,6 +253,42 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
                 invocationCounter.setValue(Math.max(0L, meter.lastAcceptedCounter(MeterAddressing.MANAGEMENT_CLIENT)));
             }
         }
+        for (ValueEventArgs e : args) {
+            if (e.getTarget() == loadProfile || e.getTarget() == eventLog) {
+                readProfile((GXDLMSProfileGeneric) e.getTarget(), e);
+            }
+        }
+    }
+
+    /**
+     * Attribute 2 (the buffer) is computed for the rows asked for, 7 and 8 from the meter's time; the rest (capture
+     * objects, period, sort) Gurux serves from the profile object.
+     */
+    private void readProfile(GXDLMSProfileGeneric pg, ValueEventArgs e) {
+        long now = profileNow();
+        if (e.getIndex() == 2) {
+            SimulatedProfileBuffer.Answer answer = pg == loadProfile
+                    ? profiles.loadProfile(now, e.getSelector(), e.getParameters())
+                    : profiles.eventLog(now, e.getSelector(), e.getParameters());
+            e.setValue(answer.value());
+            e.setByteArray(true);
+            e.setError(answer.error());
+            e.setHandled(true);
+        } else if (e.getIndex() == 7 || e.getIndex() == 8) {
+            long entries = pg == loadProfile ? profiles.loadEntries()
+                    : e.getIndex() == 7 ? profiles.eventEntriesInUse(now) : profiles.eventEntries();
+            // Gurux keeps both as ints; the simulated histories stay far below that
+            if (e.getIndex() == 7) {
+                pg.setEntriesInUse((int) Math.min(Integer.MAX_VALUE, entries));
+            } else {
+                pg.setProfileEntries((int) Math.min(Integer.MAX_VALUE, entries));
+            }
+        }
+    }
+
+    /** The meter's time for its profiles, epoch ms. */
+    private long profileNow() {
+        return clock.millis();
     }
 
     @Override

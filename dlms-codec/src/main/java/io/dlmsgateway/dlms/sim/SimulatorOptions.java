@@ -1,10 +1,12 @@
 package io.dlmsgateway.dlms.sim;
 
+import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.Framing;
 import io.netty.channel.EventLoopGroup;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -44,6 +46,12 @@ public final class SimulatorOptions {
     private final Clock clock;
     private final Duration clockOffset;
     private final EventLoopGroup eventLoopGroup;
+    private final Duration profilePeriod;
+    private final Duration profileHistory;
+    private final boolean rangeAccess;
+    private final boolean compressedProfile;
+    private final DeviationSign deviationSign;
+    private final ZoneOffset utcOffset;
 
     private SimulatorOptions(Builder b) {
         host = b.host;
@@ -63,6 +71,16 @@ public final class SimulatorOptions {
         clock = b.clock;
         clockOffset = b.clockOffset;
         eventLoopGroup = b.eventLoopGroup;
+        profilePeriod = b.profilePeriod;
+        profileHistory = b.profileHistory;
+        rangeAccess = b.rangeAccess;
+        compressedProfile = b.compressedProfile;
+        deviationSign = b.deviationSign;
+        utcOffset = b.utcOffset;
+        if (profileHistory.compareTo(profilePeriod) < 0) {
+            throw new IllegalArgumentException("profile history " + profileHistory + " is shorter than the period "
+                    + profilePeriod);
+        }
         if (physicalAddressPerMeter && physicalAddressBase + meterCount - 1 > MeterAddressing.MAX_PHYSICAL_ADDRESS) {
             throw new IllegalArgumentException("physical addresses " + physicalAddressBase + ".."
                     + (physicalAddressBase + meterCount - 1) + " exceed " + MeterAddressing.MAX_PHYSICAL_ADDRESS);
@@ -162,6 +180,39 @@ public final class SimulatorOptions {
         return eventLoopGroup;
     }
 
+    /** Capture period of the load profile ({@link SimulatedProfiles#LOAD_PROFILE}); default 15 minutes. */
+    public Duration profilePeriod() {
+        return profilePeriod;
+    }
+
+    /** How far back the profiles reach from the meter's time; default 7 days. */
+    public Duration profileHistory() {
+        return profileHistory;
+    }
+
+    /**
+     * Whether the meters serve selective access by range (selector 1) on their profiles; false: they refuse it with a
+     * data-access-result (other-reason), as older meters do, and serve by entry only. Default true.
+     */
+    public boolean rangeAccess() {
+        return rangeAccess;
+    }
+
+    /** Whether the load profile's rows after the first of each reply carry a null clock (compressed profile). */
+    public boolean compressedProfile() {
+        return compressedProfile;
+    }
+
+    /** How the meters sign the deviation of the date-times they send and read; default STANDARD. */
+    public DeviationSign deviationSign() {
+        return deviationSign;
+    }
+
+    /** The offset of the meters' local time from UTC; default UTC. */
+    public ZoneOffset utcOffset() {
+        return utcOffset;
+    }
+
     /** Builder of {@link SimulatorOptions}; every setting has a default. */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -181,8 +232,60 @@ public final class SimulatorOptions {
         private Clock clock = Clock.systemUTC();
         private Duration clockOffset = Duration.ZERO;
         private EventLoopGroup eventLoopGroup;
+        private Duration profilePeriod = SimulatedProfiles.DEFAULT_PERIOD;
+        private Duration profileHistory = SimulatedProfiles.DEFAULT_HISTORY;
+        private boolean rangeAccess = true;
+        private boolean compressedProfile;
+        private DeviationSign deviationSign = DeviationSign.STANDARD;
+        private ZoneOffset utcOffset = ZoneOffset.UTC;
 
         private Builder() {
+        }
+
+        /** Whole seconds, 1 s to 1 day. */
+        public Builder profilePeriod(Duration period) {
+            if (period == null || period.toMillis() % 1000 != 0 || period.getSeconds() < 1
+                    || period.getSeconds() > 86_400) {
+                throw new IllegalArgumentException("profile period must be whole seconds from 1 s to 1 day: "
+                        + period);
+            }
+            this.profilePeriod = period;
+            return this;
+        }
+
+        /** Positive, at most 400 days, and not shorter than the period. */
+        public Builder profileHistory(Duration history) {
+            if (history == null || history.isNegative() || history.isZero() || history.toDays() > 400) {
+                throw new IllegalArgumentException("profile history must be positive and at most 400 days: "
+                        + history);
+            }
+            this.profileHistory = history;
+            return this;
+        }
+
+        public Builder rangeAccess(boolean served) {
+            this.rangeAccess = served;
+            return this;
+        }
+
+        public Builder compressedProfile(boolean compressed) {
+            this.compressedProfile = compressed;
+            return this;
+        }
+
+        public Builder deviationSign(DeviationSign sign) {
+            this.deviationSign = Objects.requireNonNull(sign, "deviationSign");
+            return this;
+        }
+
+        /** Whole minutes, as a date-time's deviation carries. */
+        public Builder utcOffset(ZoneOffset offset) {
+            Objects.requireNonNull(offset, "utcOffset");
+            if (offset.getTotalSeconds() % 60 != 0) {
+                throw new IllegalArgumentException("UTC offset must be whole minutes: " + offset);
+            }
+            this.utcOffset = offset;
+            return this;
         }
 
         public Builder host(String host) {

@@ -2,10 +2,13 @@ package io.dlmsgateway.fleet.internal;
 
 import io.dlmsgateway.dlms.Authentication;
 import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.ClockReading;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.dlms.client.DlmsConnection;
 import io.dlmsgateway.dlms.client.Priority;
+import io.dlmsgateway.dlms.client.ProfileRows;
+import io.dlmsgateway.dlms.client.ProfileShape;
 import io.dlmsgateway.dlms.client.ReadResult;
 import io.dlmsgateway.fleet.InvocationCounterStore;
 import io.dlmsgateway.fleet.Meter;
@@ -30,6 +33,7 @@ import reactor.core.scheduler.Schedulers;
  * channel factory's reflective constructor).
  */
 public final class DlmsMeterConnector implements MeterConnector {
+
 
     private final Meter meter;
     private final Bootstrap bootstrap;
@@ -158,6 +162,31 @@ public final class DlmsMeterConnector implements MeterConnector {
             return FutureMono.cancellable(() -> {
                 beforeOperation();
                 return connection.shiftClock(seconds, priority);
+            });
+        }
+
+        @Override
+        public Mono<ProfileShape> readProfileShape(ObisCode profile, Priority priority) {
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.readProfileShape(profile, priority);
+            });
+        }
+
+        @Override
+        public Mono<ProfileRows> readProfileRange(ObisCode profile, Instant from, Instant to, Priority priority) {
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.readProfileRange(profile, from, to, priority);
+            });
+        }
+
+        @Override
+        public Mono<ProfileRows> readProfileEntries(ObisCode profile, long fromEntry, long toEntry,
+                Priority priority) {
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.readProfileEntries(profile, fromEntry, toEntry, priority);
             });
         }
 
