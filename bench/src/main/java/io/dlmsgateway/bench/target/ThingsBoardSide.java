@@ -122,11 +122,13 @@ public final class ThingsBoardSide implements Callable<Integer> {
         if (profiles == null) {
             sleepUntil(windowEnd);
         } else {
-            // a backfill run's window closes once every meter's rows are in (the window's length is its limit)
+            // a backfill run's window closes once every meter's rows are in (the window's length is its limit),
+            // and lasts two intervals at least, so that it holds polls to measure
             while (System.currentTimeMillis() < windowEnd && profiles.analyse().complete() < options.meters) {
                 TimeUnit.MILLISECONDS.sleep(500); // an analysis sorts every row: not more often
             }
-            windowEnd = System.currentTimeMillis();
+            windowEnd = Math.max(System.currentTimeMillis(), windowStart + 2 * options.intervalMillis);
+            sleepUntil(windowEnd);
         }
         CompletableFuture<JsonNode> statsAtEnd = gatewayStats();
         out.println(TargetProtocol.MEASURE_END);
