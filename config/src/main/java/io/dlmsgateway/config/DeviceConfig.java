@@ -101,6 +101,13 @@ public record DeviceConfig(String name, String deviceType, String host, int port
                 maxReplyBytes, List.of(), DeviationSign.STANDARD, ZoneOffset.UTC, Optional.empty());
     }
 
+    /** This device with another clock check (the connector's default, for a device that has none of its own). */
+    public DeviceConfig withClock(Optional<ClockCheck> value) {
+        return new DeviceConfig(name, deviceType, host, port, pollingInterval, measurements, attributesMapping,
+                timeseriesMapping, framing, clientAddress, logicalAddress, physicalAddress, security, connectTimeout,
+                requestTimeout, maxReplyBytes, profiles, deviationSign, utcOffset, value);
+    }
+
     /** This device with other profiles (the connector's defaults, for a device that lists none). */
     public DeviceConfig withProfiles(List<ProfileConfig> value) {
         return new DeviceConfig(name, deviceType, host, port, pollingInterval, measurements, attributesMapping,

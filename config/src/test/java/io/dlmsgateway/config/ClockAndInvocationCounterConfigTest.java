@@ -69,8 +69,9 @@ class ClockAndInvocationCounterConfigTest {
         assertThat(problems).allSatisfy(p -> assertThat(p.file()).endsWith("dlms_connector.json"));
         assertThat(problems).extracting(ConfigProblem::path, ConfigProblem::message).containsExactly(
                 Tuple.tuple("devices[0].clock.interval",
-                        "expected milliseconds or a number with a unit (ms, s, m, h, d), got \"15 minutes\""),
-                Tuple.tuple("devices[1].clock.interval", "1000 is out of range 10000..604800000"),
+                        "expected a duration such as 30s, 15m, 36h or 7d (or whole milliseconds), got string"
+                                + " \"15 minutes\""),
+                Tuple.tuple("devices[1].clock.interval", "1000 ms is out of range 10s..7d"),
                 Tuple.tuple("devices[1].clock.warnAboveMs", "-1 is out of range 0..86400000"),
                 Tuple.tuple("devices[2].clock.correctAboveMs", "10 is out of range 1000..86400000"),
                 Tuple.tuple("devices[2].clock.autocorrect", problems.get(4).message()),

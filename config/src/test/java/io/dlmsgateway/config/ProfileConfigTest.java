@@ -7,6 +7,7 @@ import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.fleet.Meter;
+import io.dlmsgateway.fleet.ClockCheck;
 import io.dlmsgateway.fleet.ProfileSchedule;
 import io.dlmsgateway.gateway.GatewayDevice;
 import java.nio.file.Path;
@@ -89,6 +90,21 @@ class ProfileConfigTest {
         assertThat(ConfigBinding.meter(devices.get(1)).profiles()).containsExactly(
                 ProfileSchedule.of(DAILY).withInterval(Duration.ofHours(1)));
         assertThat(ConfigBinding.meter(devices.get(2)).profiles()).isEmpty();
+    }
+
+    @Test
+    void aDefaultClockCheckAppliesToDevicesWithoutTheirOwn() throws Exception {
+        GatewayConfig config = load("""
+                {"devices": [%s, %s],
+                 "defaults": {"clock": {"interval": "6h", "warnAboveMs": 2000}}}
+                """.formatted(ConfigFixture.device("inherits", ""),
+                ConfigFixture.device("own", "\"clock\": {\"interval\": \"15m\"}")));
+
+        List<DeviceConfig> devices = config.enabledDevices();
+        assertThat(ConfigBinding.meter(devices.get(0)).clockCheck()).contains(ClockCheck.defaults()
+                .withInterval(Duration.ofHours(6)).withWarnAbove(Duration.ofSeconds(2)));
+        assertThat(ConfigBinding.meter(devices.get(1)).clockCheck())
+                .contains(ClockCheck.defaults().withInterval(Duration.ofMinutes(15)));
     }
 
     @Test

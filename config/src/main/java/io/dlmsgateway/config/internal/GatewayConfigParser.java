@@ -74,8 +74,10 @@ public final class GatewayConfigParser {
     // Equal immutable values (a device type, a template, a list of measurements, an interval) are shared between
     // devices: a fleet of 150 000 meters repeats the same few, and one copy of each keeps check-config and run small.
     private final Map<Object, Object> shared = new HashMap<>();
-    // whether the device just parsed listed its own profiles (else the connector's defaults apply)
+    // whether the device just parsed listed its own profiles, and had its own clock check (else the connector's
+    // defaults apply)
     private boolean listsProfiles;
+    private boolean hasClock;
 
     public GatewayConfigParser(SecretResolver secrets) {
         this.secrets = secrets;
@@ -351,8 +353,10 @@ public final class GatewayConfigParser {
         String shown = file.normalize().toString();
         Path directory = directoryOf(file);
         List<DeviceConfig> devices = new ArrayList<>();
-        // devices that list no profiles take the connector's defaults, which may come after them in the file
+        // devices that list no profiles or clock check take the connector's defaults, which may come after them in
+        // the file
         BitSet withoutProfiles = new BitSet();
+        BitSet withoutClock = new BitSet();
         // devices are validated as they are read, so only one device's tree is in memory at a time
         Optional<ConfigNode> root = ConfigTreeReader.readStreaming(file, shown, problems, "devices",
                         (index, element) -> ConfigNode.topListElement(problems, shown, directory, "devices", index,
@@ -360,16 +364,22 @@ public final class GatewayConfigParser {
                                     if (!listsProfiles) {
                                         withoutProfiles.set(devices.size());
                                     }
+                                    if (!hasClock) {
+                                        withoutClock.set(devices.size());
+                                    }
                                     devices.add(device);
                                 }))
                 .flatMap(tree -> ConfigNode.root(problems, shown, directory, tree));
         if (root.isEmpty()) {
             return List.of();
         }
-        List<ProfileConfig> defaultProfiles = root.get().object("defaults").map(this::connectorDefaults)
-                .orElse(List.of());
-        if (!defaultProfiles.isEmpty()) {
-            withoutProfiles.stream().forEach(i -> devices.set(i, devices.get(i).withProfiles(defaultProfiles)));
+        Defaults defaults = root.get().object("defaults").map(this::connectorDefaults)
+                .orElse(new Defaults(List.of(), Optional.empty()));
+        if (!defaults.profiles().isEmpty()) {
+            withoutProfiles.stream().forEach(i -> devices.set(i, devices.get(i).withProfiles(defaults.profiles())));
+        }
+        if (defaults.clock().isPresent()) {
+            withoutClock.stream().forEach(i -> devices.set(i, devices.get(i).withClock(defaults.clock())));
         }
         if (!root.get().has("devices")) {
             root.get().problem("devices", "required field is missing");
@@ -379,15 +389,21 @@ public final class GatewayConfigParser {
         return devices;
     }
 
-    /** The connector file's {@code defaults}: what a device that does not say takes. */
-    private List<ProfileConfig> connectorDefaults(ConfigNode node) {
+    /** What the connector file's {@code defaults} give a device that does not say. */
+    private record Defaults(List<ProfileConfig> profiles, Optional<ClockCheck> clock) {
+    }
+
+    /** The connector file's {@code defaults}: its {@code profiles} and {@code clock}. */
+    private Defaults connectorDefaults(ConfigNode node) {
         List<ProfileConfig> profiles = node.has("profiles") ? profiles(node) : List.of();
+        Optional<ClockCheck> clock = clockCheck(node, new boolean[] {true});
         node.reportUnknownFields();
-        return profiles;
+        return new Defaults(profiles, clock);
     }
 
     private Optional<DeviceConfig> device(ConfigNode node) {
         listsProfiles = false;
+        hasClock = node.has("clock");
         Optional<String> name = printable(node, "name", node.requiredString("name"));
         name.ifPresent(n -> {
             String here = node.file() + ": " + node.pathOf("name");
@@ -758,8 +774,6 @@ public final class GatewayConfigParser {
 
     /** Longest clock check interval: a week (a meter's clock checked less often than that is not checked). */
     static final Duration MAX_CLOCK_INTERVAL = Duration.ofDays(7);
-    private static final java.util.regex.Pattern DURATION_WITH_UNIT =
-            java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*(ms|s|m|h|d)\\s*");
     /** Shortest clock check interval: ten seconds (each check is an exchange with the meter). */
     static final Duration MIN_CLOCK_INTERVAL = Duration.ofSeconds(10);
 
@@ -780,7 +794,7 @@ public final class GatewayConfigParser {
         ClockCheck check = ClockCheck.defaults();
         boolean fine = true;
         if (node.has("interval")) {
-            Optional<Duration> interval = duration(node, "interval", MIN_CLOCK_INTERVAL, MAX_CLOCK_INTERVAL);
+            Optional<Duration> interval = node.duration("interval", MIN_CLOCK_INTERVAL, MAX_CLOCK_INTERVAL);
             fine &= interval.isPresent();
             check = interval.map(check::withInterval).orElse(check);
         }
@@ -803,43 +817,6 @@ public final class GatewayConfigParser {
         node.reportUnknownFields();
         ok[0] &= fine;
         return fine ? Optional.of(check) : Optional.empty();
-    }
-
-    /** A duration as whole milliseconds or as text with a unit ({@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 1d}). */
-    private static Optional<Duration> duration(ConfigNode node, String field, Duration min, Duration max) {
-        Duration value;
-        if (node.isNumber(field)) {
-            OptionalLong ms = node.integer(field, min.toMillis(), max.toMillis());
-            if (ms.isEmpty()) {
-                return Optional.empty();
-            }
-            value = Duration.ofMillis(ms.getAsLong());
-        } else {
-            Optional<String> text = node.string(field);
-            if (text.isEmpty()) {
-                return Optional.empty();
-            }
-            java.util.regex.Matcher m = DURATION_WITH_UNIT.matcher(text.get());
-            if (!m.matches()) {
-                node.problem(field, "expected milliseconds or a number with a unit (ms, s, m, h, d), got \""
-                        + text.get() + "\"");
-                return Optional.empty();
-            }
-            long n = Long.parseLong(m.group(1));
-            value = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            node.problem(field, value.toMillis() + " ms is out of range " + min.toMillis() + ".." + max.toMillis()
-                    + " ms");
-            return Optional.empty();
-        }
-        return Optional.of(value);
     }
 
     private Optional<byte[]> hexSecret(ConfigNode node, String field, int bytes) {
