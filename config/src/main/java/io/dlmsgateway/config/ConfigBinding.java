@@ -1,16 +1,20 @@
 package io.dlmsgateway.config;
 
 import io.dlmsgateway.config.internal.ConfigRules;
+import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.gateway.DeviceInputRules;
 import io.dlmsgateway.gateway.GatewayDevice;
 import io.dlmsgateway.gateway.GatewaySettings;
+import io.dlmsgateway.gateway.ValueTemplate;
 import io.dlmsgateway.spool.SpoolOptions;
 import io.dlmsgateway.thingsboard.Credentials;
 import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import io.dlmsgateway.thingsboard.TlsSettings;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The one place where the configuration files bind onto the library types: a device onto the fleet's {@link Meter}
@@ -45,8 +49,14 @@ public final class ConfigBinding {
 
     /** A configured device as the gateway sees it. */
     public static GatewayDevice device(DeviceConfig device) {
+        Map<ObisCode, Map<String, ValueTemplate>> profileMappings = new LinkedHashMap<>();
+        for (ProfileConfig profile : device.profiles()) {
+            if (!profile.timeseriesMapping().isEmpty()) {
+                profileMappings.put(profile.obis(), profile.timeseriesMapping());
+            }
+        }
         return new GatewayDevice(meter(device), device.deviceType(), device.attributesMapping(),
-                device.timeseriesMapping());
+                device.timeseriesMapping(), profileMappings);
     }
 
     /** A configured device as the fleet polls it. */
@@ -55,6 +65,8 @@ public final class ConfigBinding {
                 .client(clientSettings(device))
                 .pollingInterval(device.pollingInterval())
                 .measurements(device.measurements())
+                .profiles(device.profiles().stream().map(ProfileConfig::schedule).toList())
+                .clockCheck(device.clock().orElse(null))
                 .build();
     }
 
@@ -69,12 +81,15 @@ public final class ConfigBinding {
                 .authentication(security.authentication())
                 .connectTimeout(device.connectTimeout())
                 .requestTimeout(device.requestTimeout())
-                .maxReplyBytes(device.maxReplyBytes());
+                .maxReplyBytes(device.maxReplyBytes())
+                .deviationSign(device.deviationSign())
+                .clockOffset(device.utcOffset());
         device.physicalAddress().ifPresent(b::physicalAddress);
         security.password().ifPresent(b::password);
         security.blockCipherKey().ifPresent(k -> b.blockCipherKey(hex.formatHex(k)));
         security.authenticationKey().ifPresent(k -> b.authenticationKey(hex.formatHex(k)));
         security.systemTitle().ifPresent(t -> b.clientSystemTitle(hex.formatHex(t)));
+        security.invocationCounterObject().ifPresent(b::invocationCounterObject);
         return b.build();
     }
 

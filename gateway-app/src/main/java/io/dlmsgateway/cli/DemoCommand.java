@@ -6,7 +6,9 @@ import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.dlms.sim.MeterSimulator;
 import io.dlmsgateway.dlms.sim.SimulatorOptions;
+import io.dlmsgateway.dlms.sim.SimulatedProfiles;
 import io.dlmsgateway.fleet.Meter;
+import io.dlmsgateway.fleet.ProfileSchedule;
 import io.dlmsgateway.gateway.DlmsGateway;
 import io.dlmsgateway.gateway.GatewayDevice;
 import io.dlmsgateway.gateway.GatewayOptions;
@@ -55,6 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SESSION_LIMITS_REQUEST = "v1/devices/me/rpc/request/";
+    private static final String PROFILE_ENERGY_KEY = "load_energy";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -78,6 +81,16 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Stop after this long (e.g. 30s) instead of waiting for Ctrl-C.")
     Duration duration;
 
+    @Option(names = "--profile-period", converter = DurationConverter.class,
+            description = "The simulated meters capture a load profile at this period (e.g. 10s) and the gateway reads"
+                    + " it back with the meters' timestamps; none unless given.")
+    Duration profilePeriod;
+
+    @Option(names = "--backfill", defaultValue = "1h", converter = DurationConverter.class,
+            description = "With --profile-period: how far back the gateway reads each load profile on first contact"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration backfill;
+
     @Option(names = "--status-interval", defaultValue = "2s", converter = DurationConverter.class,
             description = "How often the status line is refreshed (default ${DEFAULT-VALUE}).")
     Duration statusInterval;
@@ -91,8 +104,17 @@ public final class DemoCommand implements Callable<Integer> {
         }
         ThingsBoardSide thingsBoard = new ThingsBoardSide(out);
         Path spoolDirectory = Files.createTempDirectory("dlms-demo-spool");
-        try (MeterSimulator simulator = MeterSimulator.start(SimulatorOptions.builder().host("127.0.0.1")
-                .basePort(0).meterCount(meters).framing(framing).build());
+        SimulatorOptions.Builder simulatorOptions = SimulatorOptions.builder().host("127.0.0.1").basePort(0)
+                .meterCount(meters).framing(framing);
+        if (profilePeriod != null) {
+            if (profilePeriod.toMillis() % 1000 != 0 || backfill.compareTo(profilePeriod) < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--profile-period must be whole seconds"
+                        + " and --backfill at least one period");
+            }
+            // one period more than is read back, so that the window's oldest row is there
+            simulatorOptions.profilePeriod(profilePeriod).profileHistory(backfill.plus(profilePeriod));
+        }
+        try (MeterSimulator simulator = MeterSimulator.start(simulatorOptions.build());
              EmbeddedBroker broker = EmbeddedBroker.builder().host("127.0.0.1").port(brokerPort)
                      .listener(thingsBoard).start()) {
             thingsBoard.broker = broker;
@@ -138,6 +160,12 @@ public final class DemoCommand implements Callable<Integer> {
         attributes.put("port", ValueTemplate.parse("${port}"));
         attributes.put("meter_type", ValueTemplate.parse("DLMS/COSEM"));
         int width = String.valueOf(meters).length();
+        // load-profile rows under keys of their own, so that they stand apart from the readings in ThingsBoard
+        Map<String, ValueTemplate> profileKeys = new LinkedHashMap<>();
+        profileKeys.put(PROFILE_ENERGY_KEY, ValueTemplate.parse("${active_energy}"));
+        profileKeys.put("load_voltage_l1", ValueTemplate.parse("${voltage_l1}"));
+        List<ProfileSchedule> profiles = profilePeriod == null ? List.of() : List.of(
+                ProfileSchedule.of(SimulatedProfiles.LOAD_PROFILE).withInterval(profilePeriod).withBackfill(backfill));
         List<GatewayDevice> devices = new ArrayList<>();
         for (int i = 0; i < meters; i++) {
             DlmsClientSettings.Builder client = DlmsClientSettings.builder().framing(framing);
@@ -149,8 +177,10 @@ public final class DemoCommand implements Callable<Integer> {
                     .client(client.build())
                     .pollingInterval(interval)
                     .measurements("voltage_l1", "current_l1", "active_power", "frequency", "active_energy")
+                    .profiles(profiles)
                     .build();
-            devices.add(new GatewayDevice(meter, "DLMS_Energy_Meter", attributes, timeseries));
+            devices.add(new GatewayDevice(meter, "DLMS_Energy_Meter", attributes, timeseries,
+                    profiles.isEmpty() ? Map.of() : Map.of(SimulatedProfiles.LOAD_PROFILE, profileKeys)));
         }
         ThingsBoardSettings tb = ThingsBoardSettings.builder().host(broker.host()).port(broker.port())
                 .accessToken("DEMO_GATEWAY_TOKEN").qos(1).build();
@@ -164,10 +194,11 @@ public final class DemoCommand implements Callable<Integer> {
         GatewayStatistics s = gateway.statistics();
         double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
         String line = String.format(Locale.ROOT,
-                "meters up %d/%d | polls %d (%.1f/s, %d failed) | published %d | backlog %d%s | ThingsBoard %s,"
+                "meters up %d/%d | polls %d (%.1f/s, %d failed)%s | published %d | backlog %d%s | ThingsBoard %s,"
                         + " received %d readings in %d messages",
                 s.fleet().devicesUp(), s.fleet().devicesTotal(), s.fleet().polls(), s.fleet().polls() / seconds,
-                s.fleet().failures(), gateway.readingsPublished(), s.spool().backlogRecords(),
+                s.fleet().failures(), profilePeriod == null ? "" : " | profile rows " + s.profileRowsSpooled(),
+                gateway.readingsPublished(), s.spool().backlogRecords(),
                 (s.spool().dropped() > 0 ? " | dropped " + s.spool().dropped() : "")
                         + GatewayStatistics.spoolSummary(s.spool()).replace("; ", " | "),
                 s.connected() ? "connected" : "down", thingsBoard.readings.get(), thingsBoard.messages.get());
@@ -219,11 +250,13 @@ public final class DemoCommand implements Callable<Integer> {
                     out.println("demo: the broker received telemetry that is not JSON: " + e.getMessage());
                 }
             }
-            // one sample of each kind of message ThingsBoard gets
-            if (sampledTopics.add(topic)) {
-                String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+            // one sample of each kind of message ThingsBoard gets, load-profile rows apart
+            String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+            String kind = topic.equals("v1/gateway/telemetry") && text.contains("\"" + PROFILE_ENERGY_KEY + "\"")
+                    ? topic + " (load profile rows, ts = capture time)" : topic;
+            if (sampledTopics.add(kind)) {
                 synchronized (samples) {
-                    samples.add(topic + " " + (text.length() > 400 ? text.substring(0, 400) + "..." : text));
+                    samples.add(kind + " " + (text.length() > 400 ? text.substring(0, 400) + "..." : text));
                 }
             }
         }

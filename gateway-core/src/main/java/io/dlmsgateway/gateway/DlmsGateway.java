@@ -7,6 +7,8 @@ import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.MeterFleet;
 import io.dlmsgateway.fleet.MeterReading;
 import io.dlmsgateway.gateway.internal.DeviceRpcRouter;
+import io.dlmsgateway.gateway.internal.SpoolInvocationCounterStore;
+import io.dlmsgateway.gateway.internal.SpoolProfileStore;
 import io.dlmsgateway.gateway.internal.TelemetryMapping;
 import io.dlmsgateway.resources.GatewayResources;
 import io.dlmsgateway.resources.LogText;
@@ -85,6 +87,7 @@ public final class DlmsGateway implements AutoCloseable {
     private final Map<String, GatewayDevice> devices = new LinkedHashMap<>();
     private final TelemetryMapping mapping;
     private final Spool spool;
+    private final SpoolProfileStore profiles;
     private final ThingsBoardTransport transport;
     private final MeterFleet fleet;
     private final Disposable.Composite running = Disposables.composite();
@@ -106,6 +109,8 @@ public final class DlmsGateway implements AutoCloseable {
         this.mapping = new TelemetryMapping(devices);
         // first, as it is what most often cannot start (directory in use by another gateway, not writable)
         this.spool = options.spoolOpener().apply(settings.spool());
+        // profile rows go into the spool with their mark in one transaction, and profile reads start from it
+        this.profiles = new SpoolProfileStore(spool, devices);
         // the gateway shuts down only event loops it made; a host's, handed in through the options, it leaves alone
         this.resources = options.resources().orElseGet(GatewayResources::create);
         EventLoop timerLoop = resources.nextEventLoop();
@@ -114,8 +119,10 @@ public final class DlmsGateway implements AutoCloseable {
         this.transport = ThingsBoardTransport.create(options.transport()
                 .apply(settings.thingsBoard().toBuilder().resources(resources).applicationExecutor(timerLoop))
                 .build());
+        // HIGH_GMAC counters are reserved in the spool's database, durable with it across restarts and crashes
         this.fleet = MeterFleet.create(devices.values().stream().map(GatewayDevice::meter).toList(),
-                options.fleet().toBuilder().resources(resources).build());
+                options.fleet().toBuilder().resources(resources).profileStore(profiles)
+                        .invocationCounterStore(new SpoolInvocationCounterStore(spool)).build());
     }
 
     /**
@@ -340,11 +347,13 @@ public final class DlmsGateway implements AutoCloseable {
     private void logStatus() {
         GatewayStatistics s = statistics();
         SpoolStatistics spooled = s.spool();
-        String line = "[DLMSConnector] ThingsBoard {}; meters up {}/{}; readings spooled {}, published {}, backlog {},"
+        String line = "[DLMSConnector] ThingsBoard {}; meters up {}/{}; readings spooled {}{}, published {}, backlog {},"
                 + " dropped {}{}";
         Object[] arguments = {s.connected() ? "connected" : "unreachable", s.fleet().devicesUp(),
-                s.fleet().devicesTotal(), readingsSpooled.sum(), readingsPublished.sum(), spooled.backlogRecords(),
-                spooled.dropped(), GatewayStatistics.spoolSummary(spooled)};
+                s.fleet().devicesTotal(), readingsSpooled.sum(),
+                s.profileRowsSpooled() == 0 ? "" : " (and " + s.profileRowsSpooled() + " profile rows)",
+                readingsPublished.sum(), spooled.backlogRecords(), spooled.dropped(),
+                GatewayStatistics.spoolSummary(spooled)};
         // a failing spool is what a person must see in the minute summary, not one more INFO line
         if (spooled.failing()) {
             log.warn(line, arguments);
@@ -363,7 +372,8 @@ public final class DlmsGateway implements AutoCloseable {
 
     public GatewayStatistics statistics() {
         return new GatewayStatistics(fleet.statistics(), spool.statistics(), transport.statistics(),
-                transport.isConnected(), readingsSpooled.sum(), readingsPublished.sum());
+                transport.isConnected(), readingsSpooled.sum(), readingsPublished.sum(), profiles.rowsSpooled(),
+                profiles.rowsFlagged(), profiles.rowsWithoutTime());
     }
 
     /** Readings written to the spool since start. */

@@ -1,5 +1,6 @@
 package io.dlmsgateway.gateway;
 
+import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.fleet.Meter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,9 +15,14 @@ import java.util.Objects;
  * @param deviceType        ThingsBoard device profile, sent with {@code v1/gateway/connect}
  * @param attributesMapping attribute key to template ({@code "${host}"}, {@code "${voltage_l1}"}), in order
  * @param timeseriesMapping telemetry key to template, in order; empty sends every measurement under its own name
+ * @param profileMappings   per profile of the meter ({@link Meter#profiles()}), telemetry key to template over the
+ *                          profile's column keys (a captured register's catalogue name, e.g. {@code active_energy},
+ *                          else its OBIS code); a profile without an entry, or with an empty one, sends every column
+ *                          but the clock under its own key
  */
 public record GatewayDevice(Meter meter, String deviceType, Map<String, ValueTemplate> attributesMapping,
-                            Map<String, ValueTemplate> timeseriesMapping) {
+                            Map<String, ValueTemplate> timeseriesMapping,
+                            Map<ObisCode, Map<String, ValueTemplate>> profileMappings) {
 
     /** ThingsBoard's profile name when none is given. */
     public static final String DEFAULT_DEVICE_TYPE = "default";
@@ -26,6 +32,16 @@ public record GatewayDevice(Meter meter, String deviceType, Map<String, ValueTem
         Objects.requireNonNull(deviceType, "deviceType");
         attributesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(attributesMapping));
         timeseriesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(timeseriesMapping));
+        Map<ObisCode, Map<String, ValueTemplate>> profiles = new LinkedHashMap<>();
+        profileMappings.forEach((obis, mapping) -> profiles.put(obis,
+                Collections.unmodifiableMap(new LinkedHashMap<>(mapping))));
+        profileMappings = profiles.isEmpty() ? Map.of() : Collections.unmodifiableMap(profiles);
+    }
+
+    /** A device whose profiles, if any, send every column under its own key. */
+    public GatewayDevice(Meter meter, String deviceType, Map<String, ValueTemplate> attributesMapping,
+            Map<String, ValueTemplate> timeseriesMapping) {
+        this(meter, deviceType, attributesMapping, timeseriesMapping, Map.of());
     }
 
     /** A device of the default profile whose measurements go to ThingsBoard under their own names. */

@@ -14,10 +14,15 @@ import java.util.Map;
  * @param transport         the MQTT side
  * @param connected         whether the MQTT connection to ThingsBoard is up
  * @param readingsSpooled   readings written to the spool since start
- * @param readingsPublished readings ThingsBoard acknowledged since start
+ * @param readingsPublished records ThingsBoard acknowledged since start: readings and profile rows
+ * @param profileRowsSpooled     profile rows written to the spool since start, each with its capture time
+ * @param profileRowsClockFlagged profile rows delivered with a clock the meter flagged invalid or doubtful (they carry
+ *                                {@code clockStatus})
+ * @param profileRowsWithoutTime profile rows left out since they had no capture time (not read, not derivable)
  */
 public record GatewayStatistics(FleetStatistics fleet, SpoolStatistics spool, TransportStatistics transport,
-                                boolean connected, long readingsSpooled, long readingsPublished) {
+                                boolean connected, long readingsSpooled, long readingsPublished,
+                                long profileRowsSpooled, long profileRowsClockFlagged, long profileRowsWithoutTime) {
 
     /**
      * What the gateway publishes as its own telemetry: the seed's metrics (devicesTotal, devicesUp, devicesDown,
@@ -38,6 +43,9 @@ public record GatewayStatistics(FleetStatistics fleet, SpoolStatistics spool, Tr
         values.put("pollsSkipped", fleet.skipped());
         values.put("readingsSpooled", readingsSpooled);
         values.put("readingsPublished", readingsPublished);
+        values.put("profileRowsSpooled", profileRowsSpooled);
+        values.put("profileRowsClockFlagged", profileRowsClockFlagged);
+        values.put("profileRowsWithoutTime", profileRowsWithoutTime);
         values.put("spoolBacklog", spool.backlogRecords());
         values.put("readingsDropped", spool.dropped());
         // why: the bound (maxSizeMb, maxRecords), the free-space margin, memory full while the disk failed

@@ -52,6 +52,8 @@ public final class FleetOptions {
     private final Duration releaseTimeout;
     private final Duration scheduleResolution;
     private final Duration failureSummaryInterval;
+    private final ProfileStore profileStore;
+    private final InvocationCounterStore invocationCounterStore;
 
     private FleetOptions(Builder b) {
         this.resources = b.resources;
@@ -65,6 +67,9 @@ public final class FleetOptions {
         this.releaseTimeout = b.releaseTimeout;
         this.scheduleResolution = b.scheduleResolution;
         this.failureSummaryInterval = b.failureSummaryInterval;
+        this.profileStore = b.profileStore;
+        this.invocationCounterStore = b.invocationCounterStore != null ? b.invocationCounterStore
+                : InvocationCounterStore.inMemory();
     }
 
     /** The defaults. */
@@ -90,6 +95,8 @@ public final class FleetOptions {
         b.releaseTimeout = releaseTimeout;
         b.scheduleResolution = scheduleResolution;
         b.failureSummaryInterval = failureSummaryInterval;
+        b.profileStore = profileStore;
+        b.invocationCounterStore = invocationCounterStore;
         return b;
     }
 
@@ -139,6 +146,22 @@ public final class FleetOptions {
         return failureSummaryInterval;
     }
 
+    /**
+     * Where profile reads are stored and start from, when the host gives one; otherwise the fleet keeps marks in
+     * memory and hands chunks out through {@link MeterFleet#profiles()}.
+     */
+    public Optional<ProfileStore> profileStore() {
+        return Optional.ofNullable(profileStore);
+    }
+
+    /**
+     * Where HIGH_GMAC invocation counters are reserved, per meter and client: an in-memory store of these options
+     * unless set (it survives reconnects, not a restart).
+     */
+    public InvocationCounterStore invocationCounterStore() {
+        return invocationCounterStore;
+    }
+
     public static final class Builder {
 
         private GatewayResources resources;
@@ -152,8 +175,19 @@ public final class FleetOptions {
         private Duration failureSummaryInterval = DEFAULT_FAILURE_SUMMARY_INTERVAL;
         private Duration releaseTimeout = DEFAULT_RELEASE_TIMEOUT;
         private Duration scheduleResolution = DEFAULT_SCHEDULE_RESOLUTION;
+        private ProfileStore profileStore;
+        private InvocationCounterStore invocationCounterStore;
 
         private Builder() {
+        }
+
+        /**
+         * Keeps HIGH_GMAC invocation counters in this store, so that no counter is used twice (see
+         * {@link InvocationCounterStore}); a durable one makes that hold across restarts and crashes.
+         */
+        public Builder invocationCounterStore(InvocationCounterStore store) {
+            this.invocationCounterStore = Objects.requireNonNull(store, "invocationCounterStore");
+            return this;
         }
 
         /**
@@ -258,6 +292,16 @@ public final class FleetOptions {
                 throw new IllegalArgumentException("failureSummaryInterval must be positive, got " + interval);
             }
             this.failureSummaryInterval = interval;
+            return this;
+        }
+
+        /**
+         * Stores the meters' profile rows and keeps their marks (the gateway keeps both in its spool, in one
+         * transaction): a profile job reads from the store's mark and reads its next chunk only once the store has
+         * taken the last one. Unset, {@link MeterFleet#profiles()} hands the chunks out and marks live in memory.
+         */
+        public Builder profileStore(ProfileStore store) {
+            this.profileStore = Objects.requireNonNull(store, "store");
             return this;
         }
 

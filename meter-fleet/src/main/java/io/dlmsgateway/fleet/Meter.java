@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A meter the fleet polls: where it is, how to talk to it, what to read and how often.
@@ -25,9 +26,11 @@ import java.util.Objects;
  * @param client          framing, addresses, authentication, keys and timeouts of the association
  * @param pollingInterval time between polls, on a fixed grid
  * @param measurements    what each poll reads, in this order
+ * @param profiles        Profile Generic objects read beside the poll, each on its own schedule; none unless set
+ * @param clockCheck      the meter's clock check, when it has one ({@link ClockCheck})
  */
 public record Meter(String name, String host, int port, DlmsClientSettings client, Duration pollingInterval,
-                    List<Measurement> measurements) {
+                    List<Measurement> measurements, List<ProfileSchedule> profiles, Optional<ClockCheck> clockCheck) {
 
     /** Polling interval unless set: one minute. */
     public static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(60);
@@ -49,6 +52,21 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
             throw new IllegalArgumentException("pollingInterval must be positive, got " + pollingInterval);
         }
         measurements = List.copyOf(measurements);
+        profiles = List.copyOf(profiles);
+        for (int i = 0; i < profiles.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (profiles.get(i).profile().equals(profiles.get(j).profile())) {
+                    throw new IllegalArgumentException("profile " + profiles.get(i).profile() + " is listed twice");
+                }
+            }
+        }
+        Objects.requireNonNull(clockCheck, "clockCheck");
+    }
+
+    /** A meter without profiles and clock check, as before either was read. */
+    public Meter(String name, String host, int port, DlmsClientSettings client, Duration pollingInterval,
+            List<Measurement> measurements) {
+        this(name, host, port, client, pollingInterval, measurements, List.of(), Optional.empty());
     }
 
     /** A meter with the defaults: the client settings' own, a poll every minute, the four seed measurements. */
@@ -59,13 +77,14 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
     /** A builder starting from this meter, to change a few things. */
     public Builder toBuilder() {
         return new Builder(name, host, port).client(client).pollingInterval(pollingInterval)
-                .measurements(measurements);
+                .measurements(measurements).profiles(profiles).clockCheck(clockCheck.orElse(null));
     }
 
     @Override
     public String toString() {
         return "Meter[" + name + " " + host + ":" + port + " every " + pollingInterval.toMillis() + " ms, "
-                + measurements.size() + " measurements]";
+                + measurements.size() + " measurements" + (profiles.isEmpty() ? "" : ", " + profiles.size() + " profiles")
+                + "]";
     }
 
     /** Builds a {@link Meter}; {@link #build()} checks it. */
@@ -77,6 +96,8 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
         private DlmsClientSettings client = DlmsClientSettings.builder().build();
         private Duration pollingInterval = DEFAULT_POLLING_INTERVAL;
         private List<Measurement> measurements = DEFAULT_MEASUREMENTS;
+        private List<ProfileSchedule> profiles = List.of();
+        private ClockCheck clockCheck;
 
         private Builder(String name, String host, int port) {
             this.name = name;
@@ -106,8 +127,21 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
             return this;
         }
 
+        /** Profiles to read beside the poll, each on its own schedule (none unless set). */
+        public Builder profiles(List<ProfileSchedule> value) {
+            this.profiles = List.copyOf(value);
+            return this;
+        }
+
+        /** Checks the meter's clock as {@code check} says; null for no clock check (the default). */
+        public Builder clockCheck(ClockCheck check) {
+            this.clockCheck = check;
+            return this;
+        }
+
         public Meter build() {
-            return new Meter(name, host, port, client, pollingInterval, measurements);
+            return new Meter(name, host, port, client, pollingInterval, measurements, profiles,
+                    Optional.ofNullable(clockCheck));
         }
     }
 }

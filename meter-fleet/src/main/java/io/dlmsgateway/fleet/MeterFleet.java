@@ -2,12 +2,18 @@ package io.dlmsgateway.fleet;
 
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
+import io.dlmsgateway.dlms.client.ClockReading;
+import io.dlmsgateway.dlms.client.Priority;
+import io.dlmsgateway.fleet.internal.ClockCheckJob;
+import io.dlmsgateway.fleet.internal.ClockCorrection;
 import io.dlmsgateway.fleet.internal.ConnectionAttemptLimiter;
 import io.dlmsgateway.fleet.internal.DlmsMeterConnector;
 import io.dlmsgateway.fleet.internal.FailureLog;
 import io.dlmsgateway.fleet.internal.FleetStatisticsLog;
 import io.dlmsgateway.fleet.internal.MeterSession;
 import io.dlmsgateway.fleet.internal.OpenAssociations;
+import io.dlmsgateway.fleet.internal.ProfileChunkBuffer;
+import io.dlmsgateway.fleet.internal.ProfileJob;
 import io.dlmsgateway.fleet.internal.ReadingBuffer;
 import io.dlmsgateway.fleet.internal.ReconnectBackoff;
 import io.dlmsgateway.resources.GatewayResources;
@@ -24,6 +30,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -69,6 +76,8 @@ public final class MeterFleet implements AutoCloseable {
     private final FleetOptions options;
     private final GatewayResources resources;
     private final ReadingBuffer buffer;
+    private final ProfileChunkBuffer profileChunks = new ProfileChunkBuffer();
+    private final ProfileStore profileStore;
     private final ConnectionAttemptLimiter limiter;
     private final OpenAssociations openAssociations = new OpenAssociations();
     private final Map<String, MeterSession> sessions = new LinkedHashMap<>();
@@ -91,6 +100,7 @@ public final class MeterFleet implements AutoCloseable {
         this.resources = options.resources().orElseGet(
                 () -> GatewayResources.create(options.eventLoopThreads(), "dlms-meters"));
         this.buffer = new ReadingBuffer(options.readingBufferSize());
+        this.profileStore = options.profileStore().orElse(profileChunks);
         this.limiter = new ConnectionAttemptLimiter(options.maxConcurrentConnects());
         this.statisticsLog = new FleetStatisticsLog(this::statistics, this::deviceStatistics);
         this.failureLog = new FailureLog(FailureLog.DEFAULT_LINE_BUDGET, options.failureSummaryInterval());
@@ -133,8 +143,15 @@ public final class MeterFleet implements AutoCloseable {
             // a meter's socket and its timers share one thread, so a session never hops threads
             Scheduler timer = resources.timer(loop);
             Duration phase = meter.pollingInterval().multipliedBy(i).dividedBy(total);
-            MeterSession session = new MeterSession(meter, new DlmsMeterConnector(meter, bootstrap, openAssociations),
+            MeterSession session = new MeterSession(meter, new DlmsMeterConnector(meter, bootstrap, openAssociations,
+                            options.invocationCounterStore()),
                     limiter, buffer, backoff, failureLog, timer, phase, options.scheduleResolution(), firstOutcome);
+            for (ProfileSchedule profile : meter.profiles()) {
+                // first read in the poll's slot: a backfill starts as soon as the meter is reached
+                session.addJob(new ProfileJob(meter.name(), profile, profileStore, phase, timer,
+                        () -> timer.now(TimeUnit.MILLISECONDS)));
+            }
+            meter.clockCheck().ifPresent(check -> session.addJob(new ClockCheckJob(meter, check, buffer, phase)));
             sessions.put(meter.name(), session);
         }
         for (MeterSession session : sessions.values()) {
@@ -156,6 +173,17 @@ public final class MeterFleet implements AutoCloseable {
     }
 
     /**
+     * The meters' profile rows, chunk by chunk as they are read, when {@link FleetOptions.Builder#profileStore} was not
+     * set (with a store, the store takes them and this Flux stays empty). One subscriber at a time. A profile job
+     * reads its next chunk only once the subscriber took the last one, so a slow or absent subscriber pauses the
+     * profile reads (never the register polls) instead of filling memory. Marks are kept in memory: after the fleet
+     * is created again, each profile is read from its backfill window once more. Completes when the fleet shuts down.
+     */
+    public Flux<ProfileChunk> profiles() {
+        return profileChunks.flux();
+    }
+
+    /**
      * Reads a meter now, outside its schedule, on its open association: its exchanges go before any scheduled one,
      * so it waits at most for the exchange on the wire; cancelling the Mono cancels the read in the client. Each
      * entry is a measurement name (the device's own or the standard catalogue's), an OBIS code of a register
@@ -172,6 +200,26 @@ public final class MeterFleet implements AutoCloseable {
             List<Measurement> asked = resolve(session.meter(), measurementsOrObis);
             return session.readNow(asked);
         });
+    }
+
+    /**
+     * Reads a meter's clock now on its open association, before any scheduled exchange: the meter's time and its
+     * deviation from the gateway's. Fails when the device is unknown ({@link NoSuchElementException}), not connected
+     * or refuses ({@link io.dlmsgateway.dlms.client.DlmsException}).
+     */
+    public Mono<ClockReading> readClock(String device) {
+        return Mono.defer(() -> session(device).onAssociation(a -> a.readClock(Priority.ON_DEMAND)));
+    }
+
+    /**
+     * Corrects a meter's clock now: reads it, shifts it (shift_time) when it is off by up to 900 s or sets it when
+     * further off, and reads it again. A deviation below half a second is left alone. Fails as
+     * {@link #readClock(String)} does, or with a {@link io.dlmsgateway.dlms.client.DlmsAccessException} when the
+     * meter refuses the correction.
+     */
+    public Mono<ClockSync> syncClock(String device) {
+        return Mono.defer(() -> session(device).onAssociation(a -> a.readClock(Priority.ON_DEMAND)
+                .flatMap(before -> ClockCorrection.correct(a, before, Priority.ON_DEMAND))));
     }
 
     /** Drops a meter's association and reconnects at once, skipping any backoff under way. */
@@ -244,7 +292,10 @@ public final class MeterFleet implements AutoCloseable {
             running.forEach(Disposable::dispose);
             failureLog.stop();
             openAssociations.awaitClosed(options.releaseTimeout())
-                    .then(Mono.fromRunnable(buffer::complete))
+                    .then(Mono.fromRunnable(() -> {
+                        buffer.complete();
+                        profileChunks.complete();
+                    }))
                     .then(Mono.defer(() -> options.resources().isPresent() ? Mono.empty() : resources.shutdown()))
                     .doFinally(signal -> {
                         if (buffer.discardedAtClose() > 0) {

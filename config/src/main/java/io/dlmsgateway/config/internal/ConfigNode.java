@@ -2,6 +2,8 @@ package io.dlmsgateway.config.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -11,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An object node of a configuration tree, with its file and path, that reports problems instead of throwing.
@@ -116,6 +120,11 @@ final class ConfigNode {
         return value != null && !value.isNull();
     }
 
+    /** True when the field is present and a number (so that a field may take a number or a text). */
+    public boolean isNumber(String field) {
+        return has(field) && node.get(field).isNumber();
+    }
+
     /** The field's text, or empty when absent or not a string (reported). */
     public Optional<String> string(String field) {
         if (!has(field)) {
@@ -159,6 +168,72 @@ final class ConfigNode {
             return OptionalLong.empty();
         }
         return OptionalLong.of(n);
+    }
+
+    /**
+     * The field as a duration within {@code min..max}: text such as {@code 500ms}, {@code 30s}, {@code 15m},
+     * {@code 36h}, {@code 7d} or ISO-8601 ({@code PT15M}, {@code P7D}), or a whole number of milliseconds as the
+     * other duration fields take; empty when absent or wrong (reported).
+     */
+    public Optional<Duration> duration(String field, Duration min, Duration max) {
+        if (!has(field)) {
+            return Optional.empty();
+        }
+        JsonNode value = node.get(field);
+        Duration d = null;
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            d = Duration.ofMillis(value.longValue());
+        } else if (value.isTextual()) {
+            d = parseDuration(value.textValue());
+        }
+        if (d == null) {
+            problem(field, "expected a duration such as 30s, 15m, 36h or 7d (or whole milliseconds), got "
+                    + describe(value));
+            return Optional.empty();
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            problem(field, (value.isTextual() ? value.textValue() : value.asText() + " ms") + " is out of range "
+                    + show(min) + ".." + show(max));
+            return Optional.empty();
+        }
+        return Optional.of(d);
+    }
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
+
+    private static Duration parseDuration(String text) {
+        String t = text.trim();
+        Matcher m = SIMPLE_DURATION.matcher(t);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(t);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** A duration as the configuration writes it: {@code 7d}, {@code 15m}, {@code 90s}, {@code 500ms}. */
+    static String show(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000 == 0) {
+            return ms / 86_400_000 + "d";
+        } else if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        } else if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        } else if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
     }
 
     /** Like {@link #integer} but reports a missing field. */

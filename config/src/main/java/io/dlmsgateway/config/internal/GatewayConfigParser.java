@@ -6,24 +6,31 @@ import io.dlmsgateway.config.ConnectorConfig;
 import io.dlmsgateway.config.DeviceConfig;
 import io.dlmsgateway.config.GatewayConfig;
 import io.dlmsgateway.config.MeterSecurity;
+import io.dlmsgateway.config.ProfileConfig;
 import io.dlmsgateway.config.StorageConfig;
 import io.dlmsgateway.config.ThingsBoardConfig;
 import io.dlmsgateway.config.ThingsBoardSecurity;
 import io.dlmsgateway.dlms.Authentication;
+import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
+import io.dlmsgateway.fleet.ClockCheck;
+import io.dlmsgateway.fleet.ProfileSchedule;
 import io.dlmsgateway.gateway.DeviceInputRules;
 import io.dlmsgateway.gateway.ValueTemplate;
 import io.dlmsgateway.spool.CorruptSpoolAction;
 import io.dlmsgateway.spool.SpoolDurability;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -47,6 +54,16 @@ public final class GatewayConfigParser {
     private static final List<String> DEVICE_PLACEHOLDERS = List.of("host", "port", "name", "deviceType");
     private static final long MAX_DURATION_MS = Duration.ofDays(1).toMillis();
     private static final long MAX_STORAGE_SIZE_MB = 1L << 20; // 1 TiB
+    // Profiles: a read at least every second (simulated meters capture that fast; a real meter's period is minutes,
+    // and a read that finds nothing new costs two short exchanges), at most once a day (daily and monthly profiles);
+    // no meter keeps more than about a year of rows, so a backfill or span beyond 400 days is a typo
+    private static final Duration MIN_PROFILE_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration MAX_PROFILE_INTERVAL = Duration.ofDays(1);
+    private static final Duration MAX_PROFILE_BACKFILL = Duration.ofDays(400);
+    // 10 000 rows of a typical profile (clock and a few registers, ~30-50 bytes a row) fill about half of the
+    // default maxReplyBytes (1 MiB); more would not fit one reply
+    private static final int MAX_PROFILE_ROWS_PER_READ = 10_000;
+
     /** The Python ThingsBoard gateway's storage fields, which users bring along, and what they are called here. */
     private static final Map<String, String> THINGSBOARD_STORAGE_FIELDS = thingsBoardStorageFields();
 
@@ -57,6 +74,8 @@ public final class GatewayConfigParser {
     // Equal immutable values (a device type, a template, a list of measurements, an interval) are shared between
     // devices: a fleet of 150 000 meters repeats the same few, and one copy of each keeps check-config and run small.
     private final Map<Object, Object> shared = new HashMap<>();
+    // whether the device just parsed listed its own profiles (else the connector's defaults apply)
+    private boolean listsProfiles;
 
     public GatewayConfigParser(SecretResolver secrets) {
         this.secrets = secrets;
@@ -332,13 +351,25 @@ public final class GatewayConfigParser {
         String shown = file.normalize().toString();
         Path directory = directoryOf(file);
         List<DeviceConfig> devices = new ArrayList<>();
+        // devices that list no profiles take the connector's defaults, which may come after them in the file
+        BitSet withoutProfiles = new BitSet();
         // devices are validated as they are read, so only one device's tree is in memory at a time
         Optional<ConfigNode> root = ConfigTreeReader.readStreaming(file, shown, problems, "devices",
                         (index, element) -> ConfigNode.topListElement(problems, shown, directory, "devices", index,
-                                element).flatMap(this::device).ifPresent(devices::add))
+                                element).flatMap(this::device).ifPresent(device -> {
+                                    if (!listsProfiles) {
+                                        withoutProfiles.set(devices.size());
+                                    }
+                                    devices.add(device);
+                                }))
                 .flatMap(tree -> ConfigNode.root(problems, shown, directory, tree));
         if (root.isEmpty()) {
             return List.of();
+        }
+        List<ProfileConfig> defaultProfiles = root.get().object("defaults").map(this::connectorDefaults)
+                .orElse(List.of());
+        if (!defaultProfiles.isEmpty()) {
+            withoutProfiles.stream().forEach(i -> devices.set(i, devices.get(i).withProfiles(defaultProfiles)));
         }
         if (!root.get().has("devices")) {
             root.get().problem("devices", "required field is missing");
@@ -348,7 +379,15 @@ public final class GatewayConfigParser {
         return devices;
     }
 
+    /** The connector file's {@code defaults}: what a device that does not say takes. */
+    private List<ProfileConfig> connectorDefaults(ConfigNode node) {
+        List<ProfileConfig> profiles = node.has("profiles") ? profiles(node) : List.of();
+        node.reportUnknownFields();
+        return profiles;
+    }
+
     private Optional<DeviceConfig> device(ConfigNode node) {
+        listsProfiles = false;
         Optional<String> name = printable(node, "name", node.requiredString("name"));
         name.ifPresent(n -> {
             String here = node.file() + ": " + node.pathOf("name");
@@ -374,6 +413,12 @@ public final class GatewayConfigParser {
         Map<String, ValueTemplate> attributes = templates(node, "attributesMapping", placeholders);
         Map<String, ValueTemplate> timeseries = templates(node, "timeseriesMapping", placeholders);
 
+        Optional<List<ProfileConfig>> profiles = node.has("profiles") ? Optional.of(shared(profiles(node)))
+                : Optional.empty();
+        Optional<DeviationSign> deviationSign = enumField(node, "deviationSign", DeviationSign.class,
+                DeviationSign.STANDARD);
+        Optional<ZoneOffset> utcOffset = utcOffset(node);
+
         Optional<Framing> framing = enumField(node, "framing", Framing.class, Framing.WRAPPER);
         Optional<MeterSecurity> security = meterSecurity(node);
         boolean hdlc = framing.orElse(Framing.WRAPPER) == Framing.HDLC;
@@ -394,14 +439,138 @@ public final class GatewayConfigParser {
                 physicalAddress = OptionalInt.of((int) physical.getAsLong());
             }
         }
+        boolean[] clockOk = {true};
+        Optional<ClockCheck> clock = clockCheck(node, clockOk);
         node.reportUnknownFields();
         if (name.isEmpty() || host.isEmpty() || port.isEmpty() || framing.isEmpty() || security.isEmpty()
-                || (node.has("deviceType") && deviceTypeText.isEmpty())) {
+                || (node.has("deviceType") && deviceTypeText.isEmpty()) || deviationSign.isEmpty()
+                || utcOffset.isEmpty() || !clockOk[0]) {
             return Optional.empty();
         }
+        listsProfiles = profiles.isPresent();
         return Optional.of(new DeviceConfig(name.get(), deviceType, host.get(), (int) port.getAsLong(),
                 pollingInterval, measurements, attributes, timeseries, framing.get(), clientAddress, logicalAddress,
-                physicalAddress, security.get(), connectTimeout, requestTimeout, maxReplyBytes));
+                physicalAddress, security.get(), connectTimeout, requestTimeout, maxReplyBytes,
+                profiles.orElse(List.of()), deviationSign.get(), shared(utcOffset.get()), clock));
+    }
+
+    /** {@code utcOffset}: {@code +01:00}, {@code -05:30}, {@code Z}; whole minutes, within ±18 h. */
+    private static Optional<ZoneOffset> utcOffset(ConfigNode node) {
+        if (!node.has("utcOffset")) {
+            return Optional.of(ZoneOffset.UTC);
+        }
+        Optional<String> text = node.string("utcOffset");
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            ZoneOffset offset = ZoneOffset.of(text.get().trim());
+            if (offset.getTotalSeconds() % 60 != 0) {
+                node.problem("utcOffset", "'" + text.get() + "' is not whole minutes; a meter's deviation is minutes");
+                return Optional.empty();
+            }
+            return Optional.of(offset);
+        } catch (DateTimeException e) {
+            node.problem("utcOffset", "expected an offset from UTC such as +01:00, -05:30 or Z, got '" + text.get()
+                    + "'");
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A {@code profiles} list (a device's, or the connector's {@code defaults}): each profile's OBIS code once, its
+     * durations and sizes within range, its mapping's placeholders column keys or the device's own fields.
+     */
+    private List<ProfileConfig> profiles(ConfigNode node) {
+        List<ProfileConfig> profiles = new ArrayList<>();
+        Optional<List<JsonNode>> entries = node.array("profiles");
+        Map<ObisCode, String> seen = new HashMap<>();
+        for (int i = 0; entries.isPresent() && i < entries.get().size(); i++) {
+            int index = i;
+            node.element("profiles", i, entries.get().get(i)).flatMap(this::profile).ifPresent(p -> {
+                if (seen.putIfAbsent(p.obis(), "") != null) {
+                    problem(node, node.pathOf("profiles") + "[" + index + "]",
+                            "profile " + p.obis() + " is listed twice");
+                } else {
+                    profiles.add(p);
+                }
+            });
+        }
+        return List.copyOf(profiles);
+    }
+
+    private Optional<ProfileConfig> profile(ConfigNode node) {
+        Optional<String> obisText = node.requiredString("obis");
+        Optional<ObisCode> obis = Optional.empty();
+        if (obisText.isPresent()) {
+            try {
+                obis = Optional.of(ObisCode.parse(obisText.get()));
+            } catch (IllegalArgumentException e) {
+                node.problem("obis", e.getMessage());
+            }
+        }
+        Optional<Duration> interval = node.has("interval")
+                ? node.duration("interval", MIN_PROFILE_INTERVAL, MAX_PROFILE_INTERVAL)
+                : Optional.of(ProfileSchedule.DEFAULT_INTERVAL);
+        Optional<Duration> backfill = node.has("backfill")
+                ? node.duration("backfill", MIN_PROFILE_INTERVAL, MAX_PROFILE_BACKFILL)
+                : Optional.of(ProfileSchedule.DEFAULT_BACKFILL);
+        OptionalLong maxRows = node.has("maxRowsPerRead")
+                ? node.integer("maxRowsPerRead", 1, MAX_PROFILE_ROWS_PER_READ)
+                : OptionalLong.of(ProfileSchedule.DEFAULT_MAX_ROWS_PER_READ);
+        Optional<Duration> maxSpan = node.has("maxSpanPerRead")
+                ? node.duration("maxSpanPerRead", MIN_PROFILE_INTERVAL, MAX_PROFILE_BACKFILL)
+                : Optional.of(ProfileSchedule.DEFAULT_MAX_SPAN_PER_READ);
+        Map<String, ValueTemplate> mapping = profileTemplates(node);
+        node.reportUnknownFields();
+        if (obis.isEmpty() || interval.isEmpty() || backfill.isEmpty() || maxRows.isEmpty() || maxSpan.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(shared(new ProfileConfig(obis.get(), shared(interval.get()), shared(backfill.get()),
+                (int) maxRows.getAsLong(), shared(maxSpan.get()), mapping)));
+    }
+
+    /**
+     * A profile's {@code timeseriesMapping}. Its columns are known only once the meter is read, so a placeholder is
+     * checked for its form: a catalogue name, {@code clock}, an OBIS code or {@code CLASS/OBIS/ATTRIBUTE}, or one of
+     * the device's own fields.
+     */
+    private Map<String, ValueTemplate> profileTemplates(ConfigNode node) {
+        Map<String, ValueTemplate> templates = new LinkedHashMap<>();
+        node.stringMap("timeseriesMapping").ifPresent(map -> map.forEach((key, text) -> {
+            String path = node.pathOf("timeseriesMapping") + "." + key;
+            try {
+                ValueTemplate template = shared(ValueTemplate.parse(text));
+                List<String> unknown = template.placeholders().stream().filter(p -> !isProfileColumnKey(p)).toList();
+                if (unknown.isEmpty()) {
+                    templates.put(key, template);
+                } else {
+                    problem(node, path, "unknown placeholder " + unknown.stream().map(u -> "${" + u + "}")
+                            .collect(Collectors.joining(", ")) + "; a profile's columns are named by catalogue name"
+                            + " (" + catalogNames() + "), clock, or OBIS code (1.0.1.8.0.255, or 3/1.0.1.8.0.255/2),"
+                            + " besides " + String.join(", ", DEVICE_PLACEHOLDERS));
+                }
+            } catch (IllegalArgumentException e) {
+                problem(node, path, "bad template \"" + text + "\": " + e.getMessage());
+            }
+        }));
+        return templates;
+    }
+
+    private static boolean isProfileColumnKey(String name) {
+        if (DEVICE_PLACEHOLDERS.contains(name) || name.equals("clock") || MeasurementCatalog.byName(name).isPresent()) {
+            return true;
+        }
+        try {
+            ObisCode.parse(name);
+            return true;
+        } catch (IllegalArgumentException notObis) {
+            try {
+                return name.contains("/") && Measurement.parse(name) != null;
+            } catch (IllegalArgumentException notAttribute) {
+                return false;
+            }
+        }
     }
 
     /**
@@ -529,6 +698,7 @@ public final class GatewayConfigParser {
         Optional<byte[]> blockCipherKey = hexSecret(node, "blockCipherKey", 16);
         Optional<byte[]> authenticationKey = hexSecret(node, "authenticationKey", 16);
         Optional<byte[]> systemTitle = hexSecret(node, "systemTitle", 8);
+        Optional<ObisCode> invocationCounterObject = obis(node, "invocationCounterObject");
         if (authentication.isEmpty()) {
             return Optional.empty();
         }
@@ -555,9 +725,11 @@ public final class GatewayConfigParser {
                 }
             }
             ok &= blockCipherKey.isPresent() && authenticationKey.isPresent()
-                    && (systemTitle.isPresent() || !node.has("systemTitle"));
+                    && (systemTitle.isPresent() || !node.has("systemTitle"))
+                    && (invocationCounterObject.isPresent() || !node.has("invocationCounterObject"));
         } else {
-            for (String key : List.of("blockCipherKey", "authenticationKey", "systemTitle")) {
+            for (String key : List.of("blockCipherKey", "authenticationKey", "systemTitle",
+                    "invocationCounterObject")) {
                 if (node.has(key)) {
                     node.problem(key, "only used with authentication high-gmac");
                     ok = false;
@@ -565,7 +737,109 @@ public final class GatewayConfigParser {
             }
         }
         return ok ? Optional.of(new MeterSecurity(authentication.get(), password, blockCipherKey, authenticationKey,
-                systemTitle)) : Optional.empty();
+                systemTitle, invocationCounterObject)) : Optional.empty();
+    }
+
+    /** An OBIS code field ({@code "0.0.43.1.0.255"}), or empty when absent or malformed (reported). */
+    private static Optional<ObisCode> obis(ConfigNode node, String field) {
+        Optional<String> text = node.string(field);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ObisCode.parse(text.get()));
+        } catch (IllegalArgumentException e) {
+            node.problem(field, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    // ---- clock check -------------------------------------------------------------------------------------------
+
+    /** Longest clock check interval: a week (a meter's clock checked less often than that is not checked). */
+    static final Duration MAX_CLOCK_INTERVAL = Duration.ofDays(7);
+    private static final java.util.regex.Pattern DURATION_WITH_UNIT =
+            java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*(ms|s|m|h|d)\\s*");
+    /** Shortest clock check interval: ten seconds (each check is an exchange with the meter). */
+    static final Duration MIN_CLOCK_INTERVAL = Duration.ofSeconds(10);
+
+    /**
+     * A device's {@code clock} object: {@code interval} (milliseconds, or text such as "15m", "1h"),
+     * {@code warnAboveMs}, {@code correctAboveMs}, {@code autoCorrect}; each defaults as {@link ClockCheck#defaults()}.
+     */
+    private static Optional<ClockCheck> clockCheck(ConfigNode device, boolean[] ok) {
+        if (!device.has("clock")) {
+            return Optional.empty();
+        }
+        Optional<ConfigNode> object = device.object("clock");
+        if (object.isEmpty()) {
+            ok[0] = false;
+            return Optional.empty();
+        }
+        ConfigNode node = object.get();
+        ClockCheck check = ClockCheck.defaults();
+        boolean fine = true;
+        if (node.has("interval")) {
+            Optional<Duration> interval = duration(node, "interval", MIN_CLOCK_INTERVAL, MAX_CLOCK_INTERVAL);
+            fine &= interval.isPresent();
+            check = interval.map(check::withInterval).orElse(check);
+        }
+        if (node.has("warnAboveMs")) {
+            Optional<Duration> warn = millis(node, "warnAboveMs", 0);
+            fine &= warn.isPresent();
+            check = warn.map(check::withWarnAbove).orElse(check);
+        }
+        if (node.has("correctAboveMs")) {
+            // below a second a correction would chase the round trip's own error
+            OptionalLong ms = node.integer("correctAboveMs", 1_000, MAX_DURATION_MS);
+            fine &= ms.isPresent();
+            check = ms.isPresent() ? check.withCorrectAbove(Duration.ofMillis(ms.getAsLong())) : check;
+        }
+        if (node.has("autoCorrect")) {
+            Optional<Boolean> auto = node.bool("autoCorrect");
+            fine &= auto.isPresent();
+            check = auto.map(check::withAutoCorrect).orElse(check);
+        }
+        node.reportUnknownFields();
+        ok[0] &= fine;
+        return fine ? Optional.of(check) : Optional.empty();
+    }
+
+    /** A duration as whole milliseconds or as text with a unit ({@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 1d}). */
+    private static Optional<Duration> duration(ConfigNode node, String field, Duration min, Duration max) {
+        Duration value;
+        if (node.isNumber(field)) {
+            OptionalLong ms = node.integer(field, min.toMillis(), max.toMillis());
+            if (ms.isEmpty()) {
+                return Optional.empty();
+            }
+            value = Duration.ofMillis(ms.getAsLong());
+        } else {
+            Optional<String> text = node.string(field);
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            java.util.regex.Matcher m = DURATION_WITH_UNIT.matcher(text.get());
+            if (!m.matches()) {
+                node.problem(field, "expected milliseconds or a number with a unit (ms, s, m, h, d), got \""
+                        + text.get() + "\"");
+                return Optional.empty();
+            }
+            long n = Long.parseLong(m.group(1));
+            value = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            node.problem(field, value.toMillis() + " ms is out of range " + min.toMillis() + ".." + max.toMillis()
+                    + " ms");
+            return Optional.empty();
+        }
+        return Optional.of(value);
     }
 
     private Optional<byte[]> hexSecret(ConfigNode node, String field, int bytes) {

@@ -1,8 +1,15 @@
 package io.dlmsgateway.fleet.internal;
 
 import io.dlmsgateway.dlms.Measurement;
+import io.dlmsgateway.dlms.ObisCode;
+import io.dlmsgateway.dlms.client.ClockReading;
+import io.dlmsgateway.dlms.client.DlmsAccessException;
+import io.dlmsgateway.dlms.client.DlmsProtocolException;
 import io.dlmsgateway.dlms.client.Priority;
+import io.dlmsgateway.dlms.client.ProfileRows;
+import io.dlmsgateway.dlms.client.ProfileShape;
 import io.dlmsgateway.dlms.client.ReadResult;
+import java.time.Instant;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
@@ -14,6 +21,48 @@ public interface MeterAssociation {
      * the client (dequeued, or stopped after the exchange on the wire).
      */
     Mono<ReadResult> read(List<Measurement> measurements, Priority priority);
+
+    /**
+     * The meter's clock now, as {@link #readClock} reads it (the device's deviation sign and offset applied); empty
+     * when the meter has no usable clock (the read refused, or no date-time that names an instant). Fails only when
+     * the association breaks.
+     */
+    default Mono<Instant> meterTime(Priority priority) {
+        return readClock(priority)
+                .flatMap(reading -> Mono.justOrEmpty(reading.meterTime()))
+                .onErrorResume(e -> e instanceof DlmsAccessException
+                        || e instanceof DlmsProtocolException p && !p.isConnectionLost(), e -> Mono.empty());
+    }
+
+    /** A profile's columns, capture period and entries as read now (columns cached per association by the client). */
+    default Mono<ProfileShape> readProfileShape(ObisCode profile, Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association reads no profiles"));
+    }
+
+    /** A profile's rows captured from {@code from} to {@code to}, both inclusive (selective access by range). */
+    default Mono<ProfileRows> readProfileRange(ObisCode profile, Instant from, Instant to, Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association reads no profiles"));
+    }
+
+    /** A profile's entries {@code fromEntry..toEntry}, 1-based, 0 = up to the last (selective access by entry). */
+    default Mono<ProfileRows> readProfileEntries(ObisCode profile, long fromEntry, long toEntry, Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association reads no profiles"));
+    }
+
+    /** Reads the meter's clock, with the gateway's time around the exchange. */
+    default Mono<ClockReading> readClock(Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association cannot read a clock"));
+    }
+
+    /** Sets the meter's clock; fails with a DlmsAccessException when the meter refuses. */
+    default Mono<Void> setClock(Instant time, Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association cannot set a clock"));
+    }
+
+    /** Shifts the meter's clock by -900..900 s; fails with a DlmsAccessException when the meter refuses. */
+    default Mono<Void> shiftClock(int seconds, Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association cannot shift a clock"));
+    }
 
     /** Releases the association and closes the connection; never fails. */
     Mono<Void> release();
