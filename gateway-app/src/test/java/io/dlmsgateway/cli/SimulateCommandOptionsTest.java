@@ -55,7 +55,7 @@ class SimulateCommandOptionsTest {
         assertThatThrownBy(() -> options("--profile-period", "900", "--profile-history", "10m"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("shorter than the period");
         assertThatThrownBy(() -> options("--profile-period", "1", "--profile-history", "400d"))
-                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("more than 100000");
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("more than 1000000");
         assertThatThrownBy(() -> options("--deviation-sign", "backwards"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("standard or inverted");
         assertThatThrownBy(() -> options("--utc-offset", "CET"))

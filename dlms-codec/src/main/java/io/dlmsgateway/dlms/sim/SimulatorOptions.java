@@ -28,8 +28,11 @@ public final class SimulatorOptions {
     public static final int DEFAULT_MAX_PDU_SIZE = 1024;
     /** HDLC physical address of meter 0 unless configured; meter i has this plus i. */
     public static final int DEFAULT_PHYSICAL_ADDRESS_BASE = 16;
-    /** Most rows the load profile may hold (history / period): 100 000, over 1 000 days of 15-minute rows. */
-    public static final long MAX_PROFILE_ENTRIES = 100_000;
+    /**
+     * Most rows the load profile may hold (history / period): 1 000 000, 48 h at a 1 s period and more; a read of the
+     * whole buffer is encoded in one piece (about 24 MB at this bound).
+     */
+    public static final long MAX_PROFILE_ENTRIES = 1_000_000;
 
     private final String host;
     private final int basePort;
