@@ -186,6 +186,25 @@ class ReadCommandTest {
     }
 
     @Test
+    void aSecondHighGmacReadNeedsTheMetersFrameCounter() throws IOException {
+        String[] gmac = {"--framing", "hdlc", "--physical-address", String.valueOf(hdlc.addressing().physicalAddress(1)),
+            "--auth", "high-gmac", "--block-cipher-key", SimulatorOptions.DEFAULT_BLOCK_CIPHER_KEY,
+            "--authentication-key", SimulatorOptions.DEFAULT_AUTHENTICATION_KEY, "--measurements", "frequency"};
+        assertThat(read(hdlc, 1, gmac)).as(err.toString()).isZero();
+
+        // the meter has seen the counters from 0 on: the same start again is refused, with the way out named
+        out.getBuffer().setLength(0);
+        assertThat(read(hdlc, 1, gmac)).isEqualTo(ReadCommand.EXIT_ASSOCIATION_REJECTED);
+        assertThat(err.toString()).contains("--invocation-counter-object 0.0.43.1.0.255");
+
+        List<String> withFrameCounter = new ArrayList<>(List.of(gmac));
+        Collections.addAll(withFrameCounter, "--invocation-counter-object", "0.0.43.1.0.255");
+        out.getBuffer().setLength(0);
+        assertThat(read(hdlc, 1, withFrameCounter.toArray(String[]::new))).as(err.toString()).isZero();
+        assertThat(json().get("frequency").get("value").decimalValue()).isEqualByComparingTo(expected("frequency", 1));
+    }
+
+    @Test
     void wrongPasswordIsARejectedAssociation() {
         int exit = read(wrapper, 0, "--auth", "low", "--password", "wrong");
 

@@ -18,7 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * HIGH_GMAC meters refuse an invocation counter they have seen (the simulator enforces it as real meters do), so a
+ * Each test uses meters of its own: a meter remembers the counters it accepted for as long as the simulator runs.
+ *
+ * <p>HIGH_GMAC meters refuse an invocation counter they have seen (the simulator enforces it as real meters do), so a
  * fleet that started each association from the configured counter was locked out after its first reconnect. Here
  * the fleet reconnects HIGH_GMAC meters again and again and every association keeps reading.
  */
@@ -32,7 +34,7 @@ class InvocationCounterFleetTest {
     static void startMeters() throws Exception {
         wrapperMeters = MeterSimulator.start(SimulatorOptions.builder().basePort(0).meterCount(2)
                 .framing(Framing.WRAPPER).workerThreads(1).build());
-        hdlcMeters = MeterSimulator.start(SimulatorOptions.builder().basePort(0).meterCount(2)
+        hdlcMeters = MeterSimulator.start(SimulatorOptions.builder().basePort(0).meterCount(3)
                 .framing(Framing.HDLC).physicalAddress(16, true).workerThreads(1).build());
     }
 
@@ -87,6 +89,80 @@ class InvocationCounterFleetTest {
             }
             assertThat(fleet.deviceStatistics("meter-0").orElseThrow().connectFailures())
                     .as("no association refused").isZero();
+        }
+    }
+
+    /** A store whose writes become durable only when the test says so; records every reservation asked for. */
+    static final class GatedStore implements InvocationCounterStore {
+        final InvocationCounterStore memory = InvocationCounterStore.inMemory();
+        final java.util.List<Long> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final reactor.core.publisher.Sinks.Empty<Void> gate = reactor.core.publisher.Sinks.empty();
+        volatile RuntimeException failure;
+
+        @Override
+        public long reservedEnd(String meter, int clientAddress) {
+            return memory.reservedEnd(meter, clientAddress);
+        }
+
+        @Override
+        public reactor.core.publisher.Mono<Void> reserve(String meter, int clientAddress, long end) {
+            asked.add(end);
+            return gate.asMono().then(reactor.core.publisher.Mono.defer(() -> failure != null
+                    ? reactor.core.publisher.Mono.error(failure) : memory.reserve(meter, clientAddress, end)));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void noAssociationIsMadeBeforeItsCountersAreDurablyReserved() throws Exception {
+        MeterSimulator simulator = wrapperMeters;
+        GatedStore store = new GatedStore();
+        ConcurrentLinkedQueue<MeterReading> readings = new ConcurrentLinkedQueue<>();
+        long requestsBefore = simulator.meter(1).requestCount();
+        try (MeterFleet fleet = MeterFleet.create(List.of(gmacDevice(simulator, 1, Duration.ofMillis(100))),
+                quick().toBuilder().invocationCounterStore(store).build())) {
+            fleet.readings().subscribe(readings::add);
+            awaitTrue(Duration.ofSeconds(5), () -> !store.asked.isEmpty());
+            Thread.sleep(300);
+            assertThat(simulator.meter(1).requestCount()).as("nothing sent while the reservation is not durable")
+                    .isEqualTo(requestsBefore);
+            assertThat(readings).isEmpty();
+
+            store.gate.tryEmitEmpty();
+            awaitTrue(Duration.ofSeconds(5), () -> readings.size() >= 3);
+            long used = simulator.meter(1).lastAcceptedCounter(MeterAddressing.MANAGEMENT_CLIENT);
+            assertThat(store.reservedEnd("meter-1", MeterAddressing.MANAGEMENT_CLIENT)).isGreaterThan(used);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aStoreThatCannotReserveKeepsTheMeterFromAssociating() throws Exception {
+        MeterSimulator simulator = hdlcMeters;
+        GatedStore store = new GatedStore();
+        store.failure = new IllegalStateException("disk full");
+        store.gate.tryEmitEmpty();
+        long requestsBefore = simulator.meter(1).requestCount();
+        try (MeterFleet fleet = MeterFleet.create(List.of(gmacDevice(simulator, 1, Duration.ofMillis(100))),
+                quick().toBuilder().invocationCounterStore(store).build())) {
+            awaitTrue(Duration.ofSeconds(5), () -> fleet.deviceStatistics("meter-1").orElseThrow().lastError()
+                    .filter(e -> e.contains("cannot reserve invocation counters")).isPresent());
+            assertThat(store.asked.size()).as("retried with backoff").isGreaterThanOrEqualTo(1);
+            assertThat(simulator.meter(1).requestCount()).isEqualTo(requestsBefore);
+            assertThat(fleet.deviceStatistics("meter-1").orElseThrow().state()).isNotEqualTo(DeviceState.UP);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aNewFleetOnTheSameStoreStartsAboveEveryCounterTheOldOneUsed() throws Exception {
+        MeterSimulator simulator = hdlcMeters;
+        InvocationCounterStore store = InvocationCounterStore.inMemory();
+        for (int run = 0; run < 3; run++) {
+            ConcurrentLinkedQueue<MeterReading> readings = new ConcurrentLinkedQueue<>();
+            try (MeterFleet fleet = MeterFleet.create(List.of(gmacDevice(simulator, 2, Duration.ofMillis(100))),
+                    quick().toBuilder().invocationCounterStore(store).build())) {
+                fleet.readings().subscribe(readings::add);
+                awaitTrue(Duration.ofSeconds(5), () -> readings.size() >= 2);
+                assertThat(fleet.deviceStatistics("meter-2").orElseThrow().connectFailures()).isZero();
+            }
         }
     }
 }

@@ -124,6 +124,7 @@ final class MeterConnectionHandler extends ChannelInboundHandlerAdapter {
         long counter = CipheredRequests.counter(request, options.framing(), continuation);
         boolean replayed = counter != CipheredRequests.NONE && !meter.counterFresh(client, counter);
         if (replayed) {
+            meter.replayRefused();
             LOG.debug("meter {}: client {} sent invocation counter {}, not above {}: refused", meter.index(), client,
                     counter, meter.lastAcceptedCounter(client));
             if (!CipheredRequests.isAarq(request, options.framing(), continuation)) {

@@ -32,6 +32,7 @@ public final class SimulatedMeter {
      * it is refused (replay protection).
      */
     private final ConcurrentHashMap<Integer, Long> acceptedCounters = new ConcurrentHashMap<>();
+    private final AtomicLong replaysRefused = new AtomicLong();
     /** Meter time minus simulator time, in milliseconds: what setting the clock or shift_time changed. */
     private final AtomicLong clockOffsetMillis = new AtomicLong();
     private final java.time.Clock simulatorClock;
@@ -84,6 +85,15 @@ public final class SimulatedMeter {
      */
     public long lastAcceptedCounter(int clientAddress) {
         return acceptedCounters.getOrDefault(clientAddress, -1L);
+    }
+
+    /** Ciphered requests this meter refused because their invocation counter was not above the last accepted. */
+    public long replaysRefused() {
+        return replaysRefused.get();
+    }
+
+    void replayRefused() {
+        replaysRefused.incrementAndGet();
     }
 
     /** True when {@code counter} is above every counter this meter accepted from that client so far. */

@@ -81,6 +81,7 @@ class SimulatedMeterSecurityAndClockTest {
         try (BlockingTestClient c = gmac(framing, 0, 10)) {
             assertThatThrownBy(c::associate).isInstanceOf(GXDLMSException.class);
         }
+        assertThat(SIMULATORS.get(framing).meter(0).replaysRefused()).isEqualTo(2);
         // above every counter used so far: accepted
         try (BlockingTestClient c = gmac(framing, 0, frameCounter(framing, 0) + 1).associate()) {
             assertThat(c.read(new GXDLMSRegister("1.0.14.7.0.255"), 2)).isNotNull();
