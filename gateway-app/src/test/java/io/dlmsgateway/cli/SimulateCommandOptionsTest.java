@@ -54,6 +54,8 @@ class SimulateCommandOptionsTest {
                 .hasMessageContaining("profile period");
         assertThatThrownBy(() -> options("--profile-period", "900", "--profile-history", "10m"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("shorter than the period");
+        assertThatThrownBy(() -> options("--profile-period", "1", "--profile-history", "400d"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("more than 1000000");
         assertThatThrownBy(() -> options("--deviation-sign", "backwards"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("standard or inverted");
         assertThatThrownBy(() -> options("--utc-offset", "CET"))

@@ -74,6 +74,9 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
     private final MeterAddressing addressing;
     private final byte[] password;
     private final Clock clock;
+    /** How this meter writes and reads its date-times: local time at this offset, the deviation signed this way. */
+    private final ZoneOffset utcOffset;
+    private final DeviationSign deviationSign;
     private final GXDLMSAssociationLogicalName association;
     private final GXDLMSClock meterClock;
     private final GXDLMSData invocationCounter;
@@ -98,6 +101,8 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         this.addressing = addressing;
         this.password = options.password().getBytes(StandardCharsets.UTF_8);
         this.clock = options.clock();
+        this.utcOffset = options.utcOffset();
+        this.deviationSign = options.deviationSign();
 
         int index = meter.index();
         getCiphering().setSystemTitle(addressing.serverSystemTitle(index));
@@ -244,8 +249,9 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
                 readingRegisterValue = true;
                 r.setValue(SimulatedMeasurements.raw(r.measurement, meter.index(), clock.millis()));
             } else if (target == meterClock) {
-                // the meter's own time (simulator clock plus its offset), in UTC with the standard's deviation
-                e.setValue(CosemDateTime.of(meter.now(), ZoneOffset.UTC, DeviationSign.STANDARD, 0).encode());
+                // the meter's own time (simulator clock plus its offset), as local time at its UTC offset with the
+                // deviation signed its way, like the date-times of its profile rows
+                e.setValue(CosemDateTime.of(meter.now(), utcOffset, deviationSign, 0).encode());
                 e.setHandled(true);
             } else if (target == invocationCounter) {
                 // the frame counter of the management client: the last counter accepted from it (Gurux's reader
@@ -286,9 +292,9 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         }
     }
 
-    /** The meter's time for its profiles, epoch ms. */
+    /** The meter's time for its profiles, epoch ms: its own clock, so rows follow a clock that was set or shifted. */
     private long profileNow() {
-        return clock.millis();
+        return meter.nowMillis();
     }
 
     @Override
@@ -345,7 +351,7 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
                 Optional<Instant> time = Optional.empty();
                 try {
                     if (e.getValue() instanceof byte[] octets) {
-                        time = CosemDateTime.decode(octets).toInstant(DeviationSign.STANDARD, ZoneOffset.UTC);
+                        time = CosemDateTime.decode(octets).toInstant(deviationSign, utcOffset);
                     } else if (e.getValue() instanceof GXDateTime dt) {
                         time = Optional.of(dt.getValue().toInstant());
                     }

@@ -28,6 +28,11 @@ public final class SimulatorOptions {
     public static final int DEFAULT_MAX_PDU_SIZE = 1024;
     /** HDLC physical address of meter 0 unless configured; meter i has this plus i. */
     public static final int DEFAULT_PHYSICAL_ADDRESS_BASE = 16;
+    /**
+     * Most rows the load profile may hold (history / period): 1 000 000, 48 h at a 1 s period and more; a read of the
+     * whole buffer is encoded in one piece (about 24 MB at this bound).
+     */
+    public static final long MAX_PROFILE_ENTRIES = 1_000_000;
 
     private final String host;
     private final int basePort;
@@ -80,6 +85,12 @@ public final class SimulatorOptions {
         if (profileHistory.compareTo(profilePeriod) < 0) {
             throw new IllegalArgumentException("profile history " + profileHistory + " is shorter than the period "
                     + profilePeriod);
+        }
+        if (SimulatedProfiles.entries(profilePeriod, profileHistory) > MAX_PROFILE_ENTRIES) {
+            // a read of the whole buffer is encoded in one piece: keep it to a few MiB, as a real meter's is
+            throw new IllegalArgumentException("profile history " + profileHistory + " at a period of "
+                    + profilePeriod.toSeconds() + " s is " + SimulatedProfiles.entries(profilePeriod, profileHistory)
+                    + " rows, more than " + MAX_PROFILE_ENTRIES);
         }
         if (physicalAddressPerMeter && physicalAddressBase + meterCount - 1 > MeterAddressing.MAX_PHYSICAL_ADDRESS) {
             throw new IllegalArgumentException("physical addresses " + physicalAddressBase + ".."

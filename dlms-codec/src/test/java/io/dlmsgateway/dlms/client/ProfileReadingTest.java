@@ -307,6 +307,51 @@ class ProfileReadingTest {
 
     @ParameterizedTest
     @EnumSource(Framing.class)
+    void aMeterWhoseClockRunsAheadCapturesOnItsOwnTime(Framing framing) {
+        MeterSimulator sim = simulator(framing, b -> b);
+        sim.meter(METER).clockOffset(Duration.ofHours(2));
+        DlmsConnection meter = open(sim, framing, b -> b);
+        try {
+            Instant meterNow = NOW.plus(Duration.ofHours(2));
+            ProfileRows read = meter.readProfileEntries(SimulatedProfiles.LOAD_PROFILE, 1, 0, Priority.SCHEDULED)
+                    .join();
+            assertExactRows(read.rows(), SimulatedProfiles.captureTimes(meterNow, PERIOD, HISTORY), false);
+            assertThat(read.rows().get(read.rows().size() - 1).time()).isEqualTo(Instant.parse("2026-11-30T14:00:00Z"));
+            assertThat(meter.readClock(Priority.SCHEDULED).join().meterTime()).contains(meterNow);
+        } finally {
+            meter.release().join();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DeviationSign.class)
+    void theClockKeepsLocalTimeLikeTheRowsAndIsReadAndSetThroughTheSameSettings(DeviationSign sign) {
+        ZoneOffset cet = ZoneOffset.ofHours(1);
+        MeterSimulator sim = simulator(Framing.WRAPPER, b -> b.deviationSign(sign).utcOffset(cet));
+        DlmsConnection meter = open(sim, Framing.WRAPPER, b -> b.deviationSign(sign).clockOffset(cet)
+                .authentication(Authentication.LOW).password(SimulatorOptions.DEFAULT_PASSWORD)
+                .clientAddress(sim.addressing().clientAddress(Authentication.LOW)));
+        try {
+            ClockReading clock = meter.readClock(Priority.SCHEDULED).join();
+            assertThat(clock.time().hour()).as("local time at +01:00").isEqualTo(13);
+            assertThat(clock.time().deviation()).isEqualTo(sign == DeviationSign.STANDARD ? -60 : 60);
+            assertThat(clock.meterTime()).contains(NOW);
+
+            Instant set = NOW.minus(Duration.ofMinutes(30));
+            meter.setClock(set, Priority.SCHEDULED).join();
+            // the meter took the time written at its offset and sign as the instant meant
+            assertThat(sim.meter(METER).clockOffset().abs()).isLessThanOrEqualTo(Duration.ofMinutes(30).plusSeconds(1))
+                    .isGreaterThanOrEqualTo(Duration.ofMinutes(30).minusSeconds(1));
+            ProfileRows last = meter.readProfileEntries(SimulatedProfiles.LOAD_PROFILE, 672, 672, Priority.SCHEDULED)
+                    .join();
+            assertThat(last.rows().get(0).time()).isEqualTo(SimulatedProfiles.lastCapture(set, PERIOD));
+        } finally {
+            meter.release().join();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Framing.class)
     void theEventLogIsReadByRangeAndByEntry(Framing framing) {
         MeterSimulator sim = simulator(framing, b -> b);
         DlmsConnection meter = open(sim, framing, b -> b);

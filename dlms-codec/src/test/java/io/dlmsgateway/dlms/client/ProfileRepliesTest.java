@@ -174,6 +174,22 @@ class ProfileRepliesTest {
                 .hasMessageContaining("scaler_unit of 1.0.1.8.0.255 is not {int8, enum}");
     }
 
+    @Test
+    void aCancelledReadSendsNoFurtherRequestAndTheAssociationGoesOn() {
+        CompletableFuture<ProfileRows> read = connection.readProfileEntries(PROFILE, 1, 0, Priority.SCHEDULED);
+        byte[] captureObjectsRequest = request();
+        read.cancel(false);
+        // the exchange on the wire is let to finish; nothing of this read follows it
+        reply(data(captureObjectsRequest, CAPTURE_OBJECTS));
+        channel.runPendingTasks();
+        assertThat(channel.outboundMessages()).as("no request after the cancelled read's exchange").isEmpty();
+        assertThat(read).isCancelled();
+
+        CompletableFuture<ProfileShape> shape = connection.readProfileShape(PROFILE, Priority.ON_DEMAND);
+        answerShape();
+        assertThat(shape.join().columns()).hasSize(2);
+    }
+
     /** The request the connection wrote last, as bytes (WRAPPER header and APDU). */
     private byte[] request() {
         channel.runPendingTasks();
