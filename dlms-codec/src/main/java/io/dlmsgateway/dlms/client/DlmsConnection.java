@@ -520,11 +520,9 @@ public final class DlmsConnection implements AutoCloseable {
     }
 
     private long unsigned(ObisCode profile, String attribute, Object value) {
-        if (value instanceof Number n) {
-            long v = n.longValue();
-            if (v >= 0) {
-                return v;
-            }
+        Long v = CosemValues.exactLong(value);
+        if (v != null && v >= 0) {
+            return v;
         }
         throw new DlmsProtocolException(meter, "profile " + profile + ": " + attribute
                 + " is not an unsigned number: " + value, null, false);
@@ -895,8 +893,10 @@ public final class DlmsConnection implements AutoCloseable {
 
         /** Parses and keeps a scaler_unit {int8 scaler, enum unit}; fails on anything else. */
         void put(String meter, ObisCode obis, Object value) {
-            if (!(value instanceof List<?> list && list.size() == 2 && list.get(0) instanceof Number s
-                    && list.get(1) instanceof Number u)) {
+            // exactLong, not byteValue(): Gurux's GXUInt64 throws when narrowed, and a meter may send any type
+            Long s = value instanceof List<?> list && list.size() == 2 ? CosemValues.exactLong(list.get(0)) : null;
+            Long u = s != null ? CosemValues.exactLong(((List<?>) value).get(1)) : null;
+            if (s == null || u == null) {
                 throw new DlmsProtocolException(meter, "scaler_unit of " + obis + " is not {int8, enum}: " + value,
                         null, false);
             }

@@ -148,6 +148,32 @@ class ProfileRepliesTest {
         assertThat(channel.isActive()).isTrue();
     }
 
+    @Test
+    void aCaptureObjectWithA64BitDataIndexIsAProtocolErrorNotAnArithmeticOne() {
+        // found by ProfileRepliesFuzzTest: Gurux's GXUInt64 throws ArithmeticException when narrowed to an int
+        CompletableFuture<ProfileRows> read = connection.readProfileEntries(PROFILE, 1, 0, Priority.SCHEDULED);
+        reply(data(request(), "0101" + "020412000809060000010000FF0F0215FFFFFFFFFFFFFFFF"));
+
+        assertThatThrownBy(read::join).isInstanceOf(CompletionException.class).cause()
+                .isInstanceOf(DlmsProtocolException.class)
+                .hasMessageContaining("capture object 0 is not {class_id, logical_name, attribute_index, data_index}");
+    }
+
+    @Test
+    void aScalerUnitWithA64BitScalerIsAProtocolErrorNotAnArithmeticOne() {
+        // the register read path had the same narrowing (byteValue() on a GXUInt64) since before profiles
+        CompletableFuture<ProfileRows> read = connection.readProfileEntries(PROFILE, 1, 0, Priority.SCHEDULED);
+        reply(data(request(), "0101" + "020412000309060100010800FF0F02120000"));
+        reply(data(request(), "0600000384"));
+        reply(data(request(), "0600000002"));
+        reply(data(request(), "0600000002"));
+        reply(data(request(), "020215FFFFFFFFFFFFFFFF161E"));
+
+        assertThatThrownBy(read::join).isInstanceOf(CompletionException.class).cause()
+                .isInstanceOf(DlmsProtocolException.class)
+                .hasMessageContaining("scaler_unit of 1.0.1.8.0.255 is not {int8, enum}");
+    }
+
     /** The request the connection wrote last, as bytes (WRAPPER header and APDU). */
     private byte[] request() {
         channel.runPendingTasks();

@@ -370,6 +370,23 @@ final class Apdu {
         return out.toByteArray();
     }
 
+    /**
+     * GET-Request-Normal with selective access: {@code C0 01 iip class(2) instance(6) attribute(1) 01 selector(1)
+     * parameters}, the parameters being one A-XDR encoded data (Blue Book: Selective-Access-Descriptor).
+     */
+    static byte[] getRequestNormal(int invokeIdAndPriority, AttributeDescriptor attribute, int selector,
+            byte[] parameters) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(15 + parameters.length);
+        out.write(GET_REQUEST);
+        out.write(GET_NORMAL);
+        out.write(invokeIdAndPriority);
+        attribute.writeTo(out);
+        out.write(0x01);
+        out.write(selector);
+        out.writeBytes(parameters);
+        return out.toByteArray();
+    }
+
     /** GET-Request-Next: {@code C0 02 iip block-number(4)}, block-number = the last block received. */
     static byte[] getRequestNext(int invokeIdAndPriority, long blockNumber) {
         return new byte[] {(byte) GET_REQUEST, GET_NEXT, (byte) invokeIdAndPriority, (byte) (blockNumber >> 24),

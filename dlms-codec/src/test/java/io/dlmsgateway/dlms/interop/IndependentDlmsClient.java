@@ -198,8 +198,19 @@ final class IndependentDlmsClient implements Closeable {
     /** GET of one attribute, following GET-Response-With-Datablock with GET-Request-Next. */
     Apdu.GetResult get(int classId, ObisCode obis, int attributeId) throws IOException {
         int iip = nextInvokeIdAndPriority();
-        byte[] request = Apdu.getRequestNormal(iip, new Apdu.AttributeDescriptor(classId, obis.toBytes(),
-                attributeId));
+        return get(iip, Apdu.getRequestNormal(iip, new Apdu.AttributeDescriptor(classId, obis.toBytes(),
+                attributeId)));
+    }
+
+    /** GET of one attribute with selective access (selector and its A-XDR parameters), blocks followed. */
+    Apdu.GetResult get(int classId, ObisCode obis, int attributeId, int selector, byte[] parameters)
+            throws IOException {
+        int iip = nextInvokeIdAndPriority();
+        return get(iip, Apdu.getRequestNormal(iip, new Apdu.AttributeDescriptor(classId, obis.toBytes(),
+                attributeId), selector, parameters));
+    }
+
+    private Apdu.GetResult get(int iip, byte[] request) throws IOException {
         byte[] response = link.exchange(request);
         Apdu.GetResponse parsed = Apdu.parseGetResponse(response);
         checkInvokeId(iip, parsed.invokeIdAndPriority(), response);

@@ -108,6 +108,26 @@ public final class CosemValues {
         return raw.toString();
     }
 
+    /**
+     * An integer value as a long, or null when it is no integer or does not fit: Gurux's {@code GXUInt64} throws
+     * from {@code intValue()}, {@code longValue()} and {@code byteValue()} for values beyond a long or an int, so a
+     * meter's number is never narrowed through them.
+     */
+    public static Long exactLong(Object raw) {
+        if (raw instanceof Byte || raw instanceof Short || raw instanceof Integer || raw instanceof Long) {
+            return ((Number) raw).longValue();
+        }
+        if (raw instanceof Float || raw instanceof Double || raw instanceof BigDecimal || !(raw instanceof Number)) {
+            return null;
+        }
+        try {
+            BigInteger big = new BigInteger(raw.toString());
+            return big.bitLength() < 64 ? big.longValue() : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     private static BigDecimal toBigDecimal(Object raw) {
         if (raw instanceof Float || raw instanceof Double) {
             double d = ((Number) raw).doubleValue();

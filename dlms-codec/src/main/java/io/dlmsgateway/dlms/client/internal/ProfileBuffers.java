@@ -66,14 +66,25 @@ public final class ProfileBuffers {
         }
         List<CaptureObject> out = new ArrayList<>(list.size());
         for (Object o : list) {
-            if (!(o instanceof List<?> s && s.size() == 4 && s.get(0) instanceof Number classId
-                    && s.get(1) instanceof byte[] ln && ln.length == 6 && s.get(2) instanceof Number attribute
-                    && s.get(3) instanceof Number dataIndex)) {
+            Long classId = null;
+            Long attribute = null;
+            Long dataIndex = null;
+            byte[] ln = null;
+            if (o instanceof List<?> s && s.size() == 4 && s.get(1) instanceof byte[] b && b.length == 6) {
+                classId = CosemValues.exactLong(s.get(0));
+                ln = b;
+                attribute = CosemValues.exactLong(s.get(2));
+                dataIndex = CosemValues.exactLong(s.get(3));
+            }
+            // long-unsigned, integer, long-unsigned: anything outside is not a capture object (and Gurux's 64-bit
+            // numbers throw when narrowed)
+            if (classId == null || classId < 0 || classId > 0xFFFF || attribute == null || attribute < -128
+                    || attribute > 127 || dataIndex == null || dataIndex < 0 || dataIndex > 0xFFFF) {
                 throw malformed(meter, profile, "capture object " + out.size()
                         + " is not {class_id, logical_name, attribute_index, data_index}: " + describe(o));
             }
-            out.add(new CaptureObject(classId.intValue() & 0xFFFF, ObisCode.ofBytes(ln), attribute.intValue(),
-                    dataIndex.intValue() & 0xFFFF));
+            out.add(new CaptureObject(classId.intValue(), ObisCode.ofBytes(ln), attribute.intValue(),
+                    dataIndex.intValue()));
         }
         return out;
     }
