@@ -66,6 +66,7 @@ public final class ConfigBinding {
                 .pollingInterval(device.pollingInterval())
                 .measurements(device.measurements())
                 .profiles(device.profiles().stream().map(ProfileConfig::schedule).toList())
+                .clockCheck(device.clock().orElse(null))
                 .build();
     }
 
@@ -88,6 +89,7 @@ public final class ConfigBinding {
         security.blockCipherKey().ifPresent(k -> b.blockCipherKey(hex.formatHex(k)));
         security.authenticationKey().ifPresent(k -> b.authenticationKey(hex.formatHex(k)));
         security.systemTitle().ifPresent(t -> b.clientSystemTitle(hex.formatHex(t)));
+        security.invocationCounterObject().ifPresent(b::invocationCounterObject);
         return b.build();
     }
 

@@ -4,6 +4,7 @@ import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
+import io.dlmsgateway.fleet.ClockCheck;
 import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.gateway.GatewayDevice;
 import io.dlmsgateway.gateway.ValueTemplate;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -42,13 +44,15 @@ import java.util.OptionalInt;
  * @param deviationSign     how the meter signs the deviation of its date-times ({@code standard} unless given)
  * @param utcOffset         the offset of the meter's local time from UTC when its date-times say "deviation not
  *                          specified", and for date-times sent to it (UTC unless given)
+ * @param clock             the meter's clock check ({@code "clock"}), when given
  */
 public record DeviceConfig(String name, String deviceType, String host, int port, Duration pollingInterval,
                            List<Measurement> measurements, Map<String, ValueTemplate> attributesMapping,
                            Map<String, ValueTemplate> timeseriesMapping, Framing framing, int clientAddress,
                            int logicalAddress, OptionalInt physicalAddress, MeterSecurity security,
                            Duration connectTimeout, Duration requestTimeout, int maxReplyBytes,
-                           List<ProfileConfig> profiles, DeviationSign deviationSign, ZoneOffset utcOffset) {
+                           List<ProfileConfig> profiles, DeviationSign deviationSign, ZoneOffset utcOffset,
+                           Optional<ClockCheck> clock) {
 
     /** ThingsBoard's profile name when a device gives none. */
     public static final String DEFAULT_DEVICE_TYPE = GatewayDevice.DEFAULT_DEVICE_TYPE;
@@ -83,12 +87,24 @@ public record DeviceConfig(String name, String deviceType, String host, int port
         profiles = List.copyOf(profiles);
         attributesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(attributesMapping));
         timeseriesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(timeseriesMapping));
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A device without profiles or a clock check, its date-times in UTC with the standard's deviation sign. */
+    public DeviceConfig(String name, String deviceType, String host, int port, Duration pollingInterval,
+            List<Measurement> measurements, Map<String, ValueTemplate> attributesMapping,
+            Map<String, ValueTemplate> timeseriesMapping, Framing framing, int clientAddress, int logicalAddress,
+            OptionalInt physicalAddress, MeterSecurity security, Duration connectTimeout, Duration requestTimeout,
+            int maxReplyBytes) {
+        this(name, deviceType, host, port, pollingInterval, measurements, attributesMapping, timeseriesMapping,
+                framing, clientAddress, logicalAddress, physicalAddress, security, connectTimeout, requestTimeout,
+                maxReplyBytes, List.of(), DeviationSign.STANDARD, ZoneOffset.UTC, Optional.empty());
     }
 
     /** This device with other profiles (the connector's defaults, for a device that lists none). */
     public DeviceConfig withProfiles(List<ProfileConfig> value) {
         return new DeviceConfig(name, deviceType, host, port, pollingInterval, measurements, attributesMapping,
                 timeseriesMapping, framing, clientAddress, logicalAddress, physicalAddress, security, connectTimeout,
-                requestTimeout, maxReplyBytes, value, deviationSign, utcOffset);
+                requestTimeout, maxReplyBytes, value, deviationSign, utcOffset, clock);
     }
 }

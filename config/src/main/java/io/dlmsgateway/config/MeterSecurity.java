@@ -1,6 +1,7 @@
 package io.dlmsgateway.config;
 
 import io.dlmsgateway.dlms.Authentication;
+import io.dlmsgateway.dlms.ObisCode;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,9 +16,12 @@ import java.util.Optional;
  * @param blockCipherKey    the suite 0 block cipher key, 16 bytes (required for HIGH_GMAC)
  * @param authenticationKey the suite 0 authentication key, 16 bytes (required for HIGH_GMAC)
  * @param systemTitle       the client's system title, 8 bytes, when given (HIGH_GMAC only)
+ * @param invocationCounterObject the meter's frame-counter object read through the public client before each
+ *                          association, when given (HIGH_GMAC only; usually 0.0.43.1.0.255)
  */
 public record MeterSecurity(Authentication authentication, Optional<String> password, Optional<byte[]> blockCipherKey,
-                            Optional<byte[]> authenticationKey, Optional<byte[]> systemTitle) {
+                            Optional<byte[]> authenticationKey, Optional<byte[]> systemTitle,
+                            Optional<ObisCode> invocationCounterObject) {
 
     /** No authentication, no keys. */
     public static final MeterSecurity NONE = new MeterSecurity(Authentication.NONE, Optional.empty(), Optional.empty(),
@@ -29,6 +33,13 @@ public record MeterSecurity(Authentication authentication, Optional<String> pass
         blockCipherKey = blockCipherKey.map(byte[]::clone);
         authenticationKey = authenticationKey.map(byte[]::clone);
         systemTitle = systemTitle.map(byte[]::clone);
+        Objects.requireNonNull(invocationCounterObject, "invocationCounterObject");
+    }
+
+    /** Security without a frame-counter object. */
+    public MeterSecurity(Authentication authentication, Optional<String> password, Optional<byte[]> blockCipherKey,
+            Optional<byte[]> authenticationKey, Optional<byte[]> systemTitle) {
+        this(authentication, password, blockCipherKey, authenticationKey, systemTitle, Optional.empty());
     }
 
     @Override
@@ -54,6 +65,7 @@ public record MeterSecurity(Authentication authentication, Optional<String> pass
                 + (authenticationKey.isPresent() ? ", authenticationKey=***" : "")
                 + (systemTitle.isPresent() ? ", systemTitle=" + HexFormat.of().formatHex(systemTitle.get())
                 : "")
+                + invocationCounterObject.map(o -> ", invocationCounterObject=" + o).orElse("")
                 + "]";
     }
 }

@@ -148,6 +148,11 @@ public final class ReadCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     long invocationCounter;
 
+    @Option(names = "--invocation-counter-object", paramLabel = "OBIS",
+            description = "HIGH_GMAC: read the meter's frame counter (e.g. 0.0.43.1.0.255) through the public client "
+                    + "first and start above it, as Gurux's reader does.")
+    String invocationCounterObject;
+
     @Option(names = "--measurements", split = ",", paramLabel = "NAME",
             description = "Catalogue names to read, comma-separated (default: all twelve: voltage_l1 .. "
                     + "active_energy).")
@@ -383,6 +388,12 @@ public final class ReadCommand implements Callable<Integer> {
         int exit;
         if (cause instanceof AssociationRejectedException) {
             exit = EXIT_ASSOCIATION_REJECTED;
+            if (settings.authentication() == Authentication.HIGH_GMAC
+                    && settings.invocationCounterObject().isEmpty()) {
+                // the usual cause once the keys are right: a counter the meter has already seen
+                reason = reason + " (an invocation counter the meter has seen? --invocation-counter-object "
+                        + "0.0.43.1.0.255 starts above its frame counter)";
+            }
         } else if (associating && cause instanceof DlmsProtocolException p && !p.isConnectionLost()) {
             // a well-formed refusal of the AARQ itself (exception-response, e.g. a ciphered AARQ the meter cannot
             // decrypt): the meter is there and answering, it just will not associate with these settings
@@ -478,6 +489,9 @@ public final class ReadCommand implements Callable<Integer> {
                 b.blockCipherKey(blockCipherKey).authenticationKey(authenticationKey);
                 if (systemTitle != null) {
                     b.clientSystemTitle(systemTitle);
+                }
+                if (invocationCounterObject != null) {
+                    b.invocationCounterObject(io.dlmsgateway.dlms.ObisCode.parse(invocationCounterObject));
                 }
             }
             default -> {

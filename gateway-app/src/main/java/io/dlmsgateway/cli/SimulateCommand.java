@@ -81,6 +81,11 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Close connections idle this many seconds; 0 never (default ${DEFAULT-VALUE}).")
     long inactivitySeconds;
 
+    @Option(names = "--clock-offset", defaultValue = "0",
+            description = "Start every meter's clock this many seconds ahead of this machine's (negative: behind);"
+                    + " a client may then set or shift it (default ${DEFAULT-VALUE}).")
+    long clockOffsetSeconds;
+
     @Option(names = "--control-port", description = "Listen on this port of 127.0.0.1 for run-time fault control"
             + " (0: any free port; lines 'fault <meter> <fault>', 'heal <meter>', 'faults'; see README). Off by default.")
     Integer controlPort;
@@ -180,6 +185,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 .host(host)
                 .framing(framing)
                 .latency(Duration.ofMillis(latencyMs))
+                .clockOffset(Duration.ofSeconds(clockOffsetSeconds))
                 .password(password)
                 .inactivityTimeout(Duration.ofSeconds(inactivitySeconds));
         try {
@@ -230,7 +236,9 @@ public final class SimulateCommand implements Callable<Integer> {
         return "Simulating " + sim.meterCount() + " DLMS meter" + (sim.meterCount() == 1 ? "" : "s") + " ("
                 + sim.options().framing() + ") on " + first.getAddress().getHostAddress() + ":" + ports + "; "
                 + sim.addressing().describe(sim.meterCount()) + "; max PDU " + sim.options().maxPduSize()
-                + (sim.options().latency().isZero() ? "" : "; latency " + sim.options().latency().toMillis() + " ms");
+                + (sim.options().latency().isZero() ? "" : "; latency " + sim.options().latency().toMillis() + " ms")
+                + (sim.options().clockOffset().isZero() ? "" : "; clocks " + sim.options().clockOffset().toSeconds()
+                        + " s off");
     }
 
     private static byte[] hex(String text, String option) {

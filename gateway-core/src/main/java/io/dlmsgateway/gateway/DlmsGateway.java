@@ -7,6 +7,7 @@ import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.MeterFleet;
 import io.dlmsgateway.fleet.MeterReading;
 import io.dlmsgateway.gateway.internal.DeviceRpcRouter;
+import io.dlmsgateway.gateway.internal.SpoolInvocationCounterStore;
 import io.dlmsgateway.gateway.internal.SpoolProfileStore;
 import io.dlmsgateway.gateway.internal.TelemetryMapping;
 import io.dlmsgateway.resources.GatewayResources;
@@ -118,8 +119,10 @@ public final class DlmsGateway implements AutoCloseable {
         this.transport = ThingsBoardTransport.create(options.transport()
                 .apply(settings.thingsBoard().toBuilder().resources(resources).applicationExecutor(timerLoop))
                 .build());
+        // HIGH_GMAC counters are reserved in the spool's database, durable with it across restarts and crashes
         this.fleet = MeterFleet.create(devices.values().stream().map(GatewayDevice::meter).toList(),
-                options.fleet().toBuilder().resources(resources).profileStore(profiles).build());
+                options.fleet().toBuilder().resources(resources).profileStore(profiles)
+                        .invocationCounterStore(new SpoolInvocationCounterStore(spool)).build());
     }
 
     /**

@@ -53,6 +53,7 @@ public final class FleetOptions {
     private final Duration scheduleResolution;
     private final Duration failureSummaryInterval;
     private final ProfileStore profileStore;
+    private final InvocationCounterStore invocationCounterStore;
 
     private FleetOptions(Builder b) {
         this.resources = b.resources;
@@ -67,6 +68,8 @@ public final class FleetOptions {
         this.scheduleResolution = b.scheduleResolution;
         this.failureSummaryInterval = b.failureSummaryInterval;
         this.profileStore = b.profileStore;
+        this.invocationCounterStore = b.invocationCounterStore != null ? b.invocationCounterStore
+                : InvocationCounterStore.inMemory();
     }
 
     /** The defaults. */
@@ -93,6 +96,7 @@ public final class FleetOptions {
         b.scheduleResolution = scheduleResolution;
         b.failureSummaryInterval = failureSummaryInterval;
         b.profileStore = profileStore;
+        b.invocationCounterStore = invocationCounterStore;
         return b;
     }
 
@@ -150,6 +154,14 @@ public final class FleetOptions {
         return Optional.ofNullable(profileStore);
     }
 
+    /**
+     * Where HIGH_GMAC invocation counters are reserved, per meter and client: an in-memory store of these options
+     * unless set (it survives reconnects, not a restart).
+     */
+    public InvocationCounterStore invocationCounterStore() {
+        return invocationCounterStore;
+    }
+
     public static final class Builder {
 
         private GatewayResources resources;
@@ -164,8 +176,18 @@ public final class FleetOptions {
         private Duration releaseTimeout = DEFAULT_RELEASE_TIMEOUT;
         private Duration scheduleResolution = DEFAULT_SCHEDULE_RESOLUTION;
         private ProfileStore profileStore;
+        private InvocationCounterStore invocationCounterStore;
 
         private Builder() {
+        }
+
+        /**
+         * Keeps HIGH_GMAC invocation counters in this store, so that no counter is used twice (see
+         * {@link InvocationCounterStore}); a durable one makes that hold across restarts and crashes.
+         */
+        public Builder invocationCounterStore(InvocationCounterStore store) {
+            this.invocationCounterStore = Objects.requireNonNull(store, "invocationCounterStore");
+            return this;
         }
 
         /**

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A meter the fleet polls: where it is, how to talk to it, what to read and how often.
@@ -26,9 +27,10 @@ import java.util.Objects;
  * @param pollingInterval time between polls, on a fixed grid
  * @param measurements    what each poll reads, in this order
  * @param profiles        Profile Generic objects read beside the poll, each on its own schedule; none unless set
+ * @param clockCheck      the meter's clock check, when it has one ({@link ClockCheck})
  */
 public record Meter(String name, String host, int port, DlmsClientSettings client, Duration pollingInterval,
-                    List<Measurement> measurements, List<ProfileSchedule> profiles) {
+                    List<Measurement> measurements, List<ProfileSchedule> profiles, Optional<ClockCheck> clockCheck) {
 
     /** Polling interval unless set: one minute. */
     public static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(60);
@@ -58,12 +60,13 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
                 }
             }
         }
+        Objects.requireNonNull(clockCheck, "clockCheck");
     }
 
-    /** A meter without profiles, as before profiles were read. */
+    /** A meter without profiles and clock check, as before either was read. */
     public Meter(String name, String host, int port, DlmsClientSettings client, Duration pollingInterval,
             List<Measurement> measurements) {
-        this(name, host, port, client, pollingInterval, measurements, List.of());
+        this(name, host, port, client, pollingInterval, measurements, List.of(), Optional.empty());
     }
 
     /** A meter with the defaults: the client settings' own, a poll every minute, the four seed measurements. */
@@ -74,7 +77,7 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
     /** A builder starting from this meter, to change a few things. */
     public Builder toBuilder() {
         return new Builder(name, host, port).client(client).pollingInterval(pollingInterval)
-                .measurements(measurements).profiles(profiles);
+                .measurements(measurements).profiles(profiles).clockCheck(clockCheck.orElse(null));
     }
 
     @Override
@@ -94,6 +97,7 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
         private Duration pollingInterval = DEFAULT_POLLING_INTERVAL;
         private List<Measurement> measurements = DEFAULT_MEASUREMENTS;
         private List<ProfileSchedule> profiles = List.of();
+        private ClockCheck clockCheck;
 
         private Builder(String name, String host, int port) {
             this.name = name;
@@ -129,8 +133,15 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
             return this;
         }
 
+        /** Checks the meter's clock as {@code check} says; null for no clock check (the default). */
+        public Builder clockCheck(ClockCheck check) {
+            this.clockCheck = check;
+            return this;
+        }
+
         public Meter build() {
-            return new Meter(name, host, port, client, pollingInterval, measurements, profiles);
+            return new Meter(name, host, port, client, pollingInterval, measurements, profiles,
+                    Optional.ofNullable(clockCheck));
         }
     }
 }

@@ -2,6 +2,10 @@ package io.dlmsgateway.fleet;
 
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
+import io.dlmsgateway.dlms.client.ClockReading;
+import io.dlmsgateway.dlms.client.Priority;
+import io.dlmsgateway.fleet.internal.ClockCheckJob;
+import io.dlmsgateway.fleet.internal.ClockCorrection;
 import io.dlmsgateway.fleet.internal.ConnectionAttemptLimiter;
 import io.dlmsgateway.fleet.internal.DlmsMeterConnector;
 import io.dlmsgateway.fleet.internal.FailureLog;
@@ -139,13 +143,15 @@ public final class MeterFleet implements AutoCloseable {
             // a meter's socket and its timers share one thread, so a session never hops threads
             Scheduler timer = resources.timer(loop);
             Duration phase = meter.pollingInterval().multipliedBy(i).dividedBy(total);
-            MeterSession session = new MeterSession(meter, new DlmsMeterConnector(meter, bootstrap, openAssociations),
+            MeterSession session = new MeterSession(meter, new DlmsMeterConnector(meter, bootstrap, openAssociations,
+                            options.invocationCounterStore()),
                     limiter, buffer, backoff, failureLog, timer, phase, options.scheduleResolution(), firstOutcome);
             for (ProfileSchedule profile : meter.profiles()) {
                 // first read in the poll's slot: a backfill starts as soon as the meter is reached
                 session.addJob(new ProfileJob(meter.name(), profile, profileStore, phase, timer,
                         () -> timer.now(TimeUnit.MILLISECONDS)));
             }
+            meter.clockCheck().ifPresent(check -> session.addJob(new ClockCheckJob(meter, check, buffer, phase)));
             sessions.put(meter.name(), session);
         }
         for (MeterSession session : sessions.values()) {
@@ -194,6 +200,26 @@ public final class MeterFleet implements AutoCloseable {
             List<Measurement> asked = resolve(session.meter(), measurementsOrObis);
             return session.readNow(asked);
         });
+    }
+
+    /**
+     * Reads a meter's clock now on its open association, before any scheduled exchange: the meter's time and its
+     * deviation from the gateway's. Fails when the device is unknown ({@link NoSuchElementException}), not connected
+     * or refuses ({@link io.dlmsgateway.dlms.client.DlmsException}).
+     */
+    public Mono<ClockReading> readClock(String device) {
+        return Mono.defer(() -> session(device).onAssociation(a -> a.readClock(Priority.ON_DEMAND)));
+    }
+
+    /**
+     * Corrects a meter's clock now: reads it, shifts it (shift_time) when it is off by up to 900 s or sets it when
+     * further off, and reads it again. A deviation below half a second is left alone. Fails as
+     * {@link #readClock(String)} does, or with a {@link io.dlmsgateway.dlms.client.DlmsAccessException} when the
+     * meter refuses the correction.
+     */
+    public Mono<ClockSync> syncClock(String device) {
+        return Mono.defer(() -> session(device).onAssociation(a -> a.readClock(Priority.ON_DEMAND)
+                .flatMap(before -> ClockCorrection.correct(a, before, Priority.ON_DEMAND))));
     }
 
     /** Drops a meter's association and reconnects at once, skipping any backoff under way. */

@@ -120,6 +120,11 @@ final class ConfigNode {
         return value != null && !value.isNull();
     }
 
+    /** True when the field is present and a number (so that a field may take a number or a text). */
+    public boolean isNumber(String field) {
+        return has(field) && node.get(field).isNumber();
+    }
+
     /** The field's text, or empty when absent or not a string (reported). */
     public Optional<String> string(String field) {
         if (!has(field)) {

@@ -17,6 +17,7 @@ import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
+import io.dlmsgateway.fleet.ClockCheck;
 import io.dlmsgateway.fleet.ProfileSchedule;
 import io.dlmsgateway.gateway.DeviceInputRules;
 import io.dlmsgateway.gateway.ValueTemplate;
@@ -438,17 +439,19 @@ public final class GatewayConfigParser {
                 physicalAddress = OptionalInt.of((int) physical.getAsLong());
             }
         }
+        boolean[] clockOk = {true};
+        Optional<ClockCheck> clock = clockCheck(node, clockOk);
         node.reportUnknownFields();
         if (name.isEmpty() || host.isEmpty() || port.isEmpty() || framing.isEmpty() || security.isEmpty()
                 || (node.has("deviceType") && deviceTypeText.isEmpty()) || deviationSign.isEmpty()
-                || utcOffset.isEmpty()) {
+                || utcOffset.isEmpty() || !clockOk[0]) {
             return Optional.empty();
         }
         listsProfiles = profiles.isPresent();
         return Optional.of(new DeviceConfig(name.get(), deviceType, host.get(), (int) port.getAsLong(),
                 pollingInterval, measurements, attributes, timeseries, framing.get(), clientAddress, logicalAddress,
                 physicalAddress, security.get(), connectTimeout, requestTimeout, maxReplyBytes,
-                profiles.orElse(List.of()), deviationSign.get(), shared(utcOffset.get())));
+                profiles.orElse(List.of()), deviationSign.get(), shared(utcOffset.get()), clock));
     }
 
     /** {@code utcOffset}: {@code +01:00}, {@code -05:30}, {@code Z}; whole minutes, within ±18 h. */
@@ -695,6 +698,7 @@ public final class GatewayConfigParser {
         Optional<byte[]> blockCipherKey = hexSecret(node, "blockCipherKey", 16);
         Optional<byte[]> authenticationKey = hexSecret(node, "authenticationKey", 16);
         Optional<byte[]> systemTitle = hexSecret(node, "systemTitle", 8);
+        Optional<ObisCode> invocationCounterObject = obis(node, "invocationCounterObject");
         if (authentication.isEmpty()) {
             return Optional.empty();
         }
@@ -721,9 +725,11 @@ public final class GatewayConfigParser {
                 }
             }
             ok &= blockCipherKey.isPresent() && authenticationKey.isPresent()
-                    && (systemTitle.isPresent() || !node.has("systemTitle"));
+                    && (systemTitle.isPresent() || !node.has("systemTitle"))
+                    && (invocationCounterObject.isPresent() || !node.has("invocationCounterObject"));
         } else {
-            for (String key : List.of("blockCipherKey", "authenticationKey", "systemTitle")) {
+            for (String key : List.of("blockCipherKey", "authenticationKey", "systemTitle",
+                    "invocationCounterObject")) {
                 if (node.has(key)) {
                     node.problem(key, "only used with authentication high-gmac");
                     ok = false;
@@ -731,7 +737,109 @@ public final class GatewayConfigParser {
             }
         }
         return ok ? Optional.of(new MeterSecurity(authentication.get(), password, blockCipherKey, authenticationKey,
-                systemTitle)) : Optional.empty();
+                systemTitle, invocationCounterObject)) : Optional.empty();
+    }
+
+    /** An OBIS code field ({@code "0.0.43.1.0.255"}), or empty when absent or malformed (reported). */
+    private static Optional<ObisCode> obis(ConfigNode node, String field) {
+        Optional<String> text = node.string(field);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ObisCode.parse(text.get()));
+        } catch (IllegalArgumentException e) {
+            node.problem(field, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    // ---- clock check -------------------------------------------------------------------------------------------
+
+    /** Longest clock check interval: a week (a meter's clock checked less often than that is not checked). */
+    static final Duration MAX_CLOCK_INTERVAL = Duration.ofDays(7);
+    private static final java.util.regex.Pattern DURATION_WITH_UNIT =
+            java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*(ms|s|m|h|d)\\s*");
+    /** Shortest clock check interval: ten seconds (each check is an exchange with the meter). */
+    static final Duration MIN_CLOCK_INTERVAL = Duration.ofSeconds(10);
+
+    /**
+     * A device's {@code clock} object: {@code interval} (milliseconds, or text such as "15m", "1h"),
+     * {@code warnAboveMs}, {@code correctAboveMs}, {@code autoCorrect}; each defaults as {@link ClockCheck#defaults()}.
+     */
+    private static Optional<ClockCheck> clockCheck(ConfigNode device, boolean[] ok) {
+        if (!device.has("clock")) {
+            return Optional.empty();
+        }
+        Optional<ConfigNode> object = device.object("clock");
+        if (object.isEmpty()) {
+            ok[0] = false;
+            return Optional.empty();
+        }
+        ConfigNode node = object.get();
+        ClockCheck check = ClockCheck.defaults();
+        boolean fine = true;
+        if (node.has("interval")) {
+            Optional<Duration> interval = duration(node, "interval", MIN_CLOCK_INTERVAL, MAX_CLOCK_INTERVAL);
+            fine &= interval.isPresent();
+            check = interval.map(check::withInterval).orElse(check);
+        }
+        if (node.has("warnAboveMs")) {
+            Optional<Duration> warn = millis(node, "warnAboveMs", 0);
+            fine &= warn.isPresent();
+            check = warn.map(check::withWarnAbove).orElse(check);
+        }
+        if (node.has("correctAboveMs")) {
+            // below a second a correction would chase the round trip's own error
+            OptionalLong ms = node.integer("correctAboveMs", 1_000, MAX_DURATION_MS);
+            fine &= ms.isPresent();
+            check = ms.isPresent() ? check.withCorrectAbove(Duration.ofMillis(ms.getAsLong())) : check;
+        }
+        if (node.has("autoCorrect")) {
+            Optional<Boolean> auto = node.bool("autoCorrect");
+            fine &= auto.isPresent();
+            check = auto.map(check::withAutoCorrect).orElse(check);
+        }
+        node.reportUnknownFields();
+        ok[0] &= fine;
+        return fine ? Optional.of(check) : Optional.empty();
+    }
+
+    /** A duration as whole milliseconds or as text with a unit ({@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 1d}). */
+    private static Optional<Duration> duration(ConfigNode node, String field, Duration min, Duration max) {
+        Duration value;
+        if (node.isNumber(field)) {
+            OptionalLong ms = node.integer(field, min.toMillis(), max.toMillis());
+            if (ms.isEmpty()) {
+                return Optional.empty();
+            }
+            value = Duration.ofMillis(ms.getAsLong());
+        } else {
+            Optional<String> text = node.string(field);
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            java.util.regex.Matcher m = DURATION_WITH_UNIT.matcher(text.get());
+            if (!m.matches()) {
+                node.problem(field, "expected milliseconds or a number with a unit (ms, s, m, h, d), got \""
+                        + text.get() + "\"");
+                return Optional.empty();
+            }
+            long n = Long.parseLong(m.group(1));
+            value = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            node.problem(field, value.toMillis() + " ms is out of range " + min.toMillis() + ".." + max.toMillis()
+                    + " ms");
+            return Optional.empty();
+        }
+        return Optional.of(value);
     }
 
     private Optional<byte[]> hexSecret(ConfigNode node, String field, int bytes) {

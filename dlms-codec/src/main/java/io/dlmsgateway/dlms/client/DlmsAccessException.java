@@ -16,7 +16,7 @@ public final class DlmsAccessException extends DlmsException {
     private final int result;
 
     public DlmsAccessException(String meter, ObisCode obis, int classId, int attributeIndex, int result) {
-        this(meter, obis, classId, attributeIndex, result, null);
+        this(meter, "GET", obis, classId, attributeIndex, result, null);
     }
 
     /**
@@ -26,8 +26,23 @@ public final class DlmsAccessException extends DlmsException {
      */
     public DlmsAccessException(String meter, ObisCode obis, int classId, int attributeIndex, int result,
             Throwable cause) {
-        super(meter, "GET " + obis + " class " + classId + " attribute " + attributeIndex + " refused: "
-                + DataAccessResults.describe(result) + " (data-access-result " + result + ")"
+        this(meter, "GET", obis, classId, attributeIndex, result, cause);
+    }
+
+    /**
+     * @param service {@code GET}, {@code SET} (data-access-result) or {@code ACTION} (action-result; then
+     *                {@code attributeIndex} is the method's index)
+     */
+    public DlmsAccessException(String meter, String service, ObisCode obis, int classId, int attributeIndex,
+            int result) {
+        this(meter, service, obis, classId, attributeIndex, result, null);
+    }
+
+    private DlmsAccessException(String meter, String service, ObisCode obis, int classId, int attributeIndex,
+            int result, Throwable cause) {
+        super(meter, service + " " + obis + " class " + classId + ("ACTION".equals(service) ? " method " : " attribute ")
+                + attributeIndex + " refused: " + DataAccessResults.describe(result) + " ("
+                + ("ACTION".equals(service) ? "action-result " : "data-access-result ") + result + ")"
                 + (cause == null ? "" : "; the meter answered: " + cause.getMessage()), cause);
         this.obis = obis;
         this.classId = classId;

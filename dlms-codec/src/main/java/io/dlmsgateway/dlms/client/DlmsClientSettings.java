@@ -48,6 +48,8 @@ public final class DlmsClientSettings {
     private final byte[] authenticationKey;
     private final byte[] clientSystemTitle;
     private final long invocationCounter;
+    /** Null: the association starts from {@link #invocationCounter} without asking the meter. */
+    private final io.dlmsgateway.dlms.ObisCode invocationCounterObject;
     private final int maxPduSize;
     private final Duration requestTimeout;
     private final Duration connectTimeout;
@@ -69,6 +71,7 @@ public final class DlmsClientSettings {
         this.authenticationKey = b.authenticationKey;
         this.clientSystemTitle = b.clientSystemTitle;
         this.invocationCounter = b.invocationCounter;
+        this.invocationCounterObject = b.invocationCounterObject;
         this.maxPduSize = b.maxPduSize;
         this.requestTimeout = b.requestTimeout;
         this.connectTimeout = b.connectTimeout;
@@ -103,6 +106,7 @@ public final class DlmsClientSettings {
         b.authenticationKey = authenticationKey;
         b.clientSystemTitle = clientSystemTitle;
         b.invocationCounter = invocationCounter;
+        b.invocationCounterObject = invocationCounterObject;
         b.maxPduSize = maxPduSize;
         b.requestTimeout = requestTimeout;
         b.connectTimeout = connectTimeout;
@@ -155,6 +159,17 @@ public final class DlmsClientSettings {
     /** Invocation counter the first ciphered APDU of an association starts from (HIGH_GMAC). */
     public long invocationCounter() {
         return invocationCounter;
+    }
+
+    /**
+     * The meter's frame-counter Data object (usually {@code 0.0.43.1.0.255}; 0.0.43.1.x.255 per client on some
+     * meters), when set: with HIGH_GMAC, {@link DlmsConnection#open} first associates as the public client (16, no
+     * security, same framing and server address), reads its value, releases, and then starts the association at
+     * {@code max(value + 1, invocationCounter())}, as Gurux's reader does. The object holds the last counter the meter
+     * accepted from this client, so the next one above it is the first it takes.
+     */
+    public java.util.Optional<io.dlmsgateway.dlms.ObisCode> invocationCounterObject() {
+        return java.util.Optional.ofNullable(invocationCounterObject);
     }
 
     /** Largest APDU this client accepts; the meter uses block transfer for longer replies. */
@@ -225,6 +240,7 @@ public final class DlmsClientSettings {
         private byte[] authenticationKey = DEFAULT_AUTHENTICATION_KEY_BYTES;
         private byte[] clientSystemTitle = DEFAULT_CLIENT_SYSTEM_TITLE_BYTES;
         private long invocationCounter;
+        private io.dlmsgateway.dlms.ObisCode invocationCounterObject;
         private int maxPduSize = 0xFFFF;
         private Duration requestTimeout = Duration.ofSeconds(5);
         private Duration connectTimeout = Duration.ofSeconds(5);
@@ -291,6 +307,12 @@ public final class DlmsClientSettings {
                 throw new IllegalArgumentException("invocationCounter out of range 0..4294967295: " + value);
             }
             this.invocationCounter = value;
+            return this;
+        }
+
+        /** See {@link DlmsClientSettings#invocationCounterObject()}; null reads none. */
+        public Builder invocationCounterObject(io.dlmsgateway.dlms.ObisCode value) {
+            this.invocationCounterObject = value;
             return this;
         }
 

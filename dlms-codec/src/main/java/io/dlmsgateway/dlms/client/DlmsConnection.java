@@ -4,6 +4,7 @@ import gurux.dlms.GXDLMSClient;
 import gurux.dlms.GXDLMSException;
 import gurux.dlms.GXReplyData;
 import gurux.dlms.enums.Conformance;
+import gurux.dlms.enums.DataType;
 import gurux.dlms.enums.ObjectType;
 import gurux.dlms.objects.GXDLMSObject;
 import gurux.dlms.secure.GXDLMSSecureClient;
@@ -91,6 +92,12 @@ public final class DlmsConnection implements AutoCloseable {
     private static final int PROFILE_CAPTURE_PERIOD = 4;
     private static final int PROFILE_ENTRIES_IN_USE = 7;
     private static final int PROFILE_ENTRIES = 8;
+    private static final int DATA_CLASS = 1;
+    private static final ObisCode CLOCK = io.dlmsgateway.dlms.MeasurementCatalog.CLOCK;
+    /** Clock (class 8) method 6, shift_time(long seconds). */
+    private static final int SHIFT_TIME = 6;
+    /** The gateway's own time, which the meters' clocks are compared with. */
+    private static final java.time.Clock wallClock = java.time.Clock.systemUTC();
 
     /**
      * Most measurements one {@link #read(List)} may ask for. A meter has a few hundred objects at most; a read of
@@ -148,6 +155,41 @@ public final class DlmsConnection implements AutoCloseable {
      */
     public static CompletableFuture<DlmsConnection> open(Bootstrap bootstrap, InetSocketAddress address,
             DlmsClientSettings settings, String meter) {
+        if (settings.authentication() == Authentication.HIGH_GMAC && settings.invocationCounterObject().isPresent()) {
+            return readFrameCounter(bootstrap, address, settings, meter)
+                    .thenCompose(counter -> connectAndAssociate(bootstrap, address,
+                            settings.toBuilder().invocationCounter(counter).build(), meter));
+        }
+        return connectAndAssociate(bootstrap, address, settings, meter);
+    }
+
+    /**
+     * Associates as the public client (16, no security, same framing and server address), reads the frame-counter
+     * object, releases, and gives the counter the ciphered association is to start from: the last one the meter
+     * accepted plus one (Gurux's reader does the same), or the configured one when that is higher.
+     */
+    private static CompletableFuture<Long> readFrameCounter(Bootstrap bootstrap, InetSocketAddress address,
+            DlmsClientSettings settings, String meter) {
+        io.dlmsgateway.dlms.ObisCode object = settings.invocationCounterObject().orElseThrow();
+        DlmsClientSettings publicClient = settings.toBuilder().authentication(Authentication.NONE)
+                .clientAddress(DlmsClientSettings.PUBLIC_CLIENT_ADDRESS).invocationCounterObject(null).build();
+        return connectAndAssociate(bootstrap, address, publicClient, meter)
+                .thenCompose(c -> c.readAttribute(object, DATA_CLASS, 2, Priority.ON_DEMAND)
+                        .whenComplete((v, e) -> c.release()))
+                .thenApply(value -> {
+                    if (!(value instanceof Number n) || n.longValue() < 0 || n.longValue() >= 0xFFFFFFFFL) {
+                        throw new DlmsProtocolException(meter, "frame counter " + object + " is not a counter "
+                                + "below 4294967295: " + value, null, false);
+                    }
+                    long next = n.longValue() + 1;
+                    log.debug("[{}] frame counter {} = {}; association starts at {}", meter, object, n,
+                            Math.max(next, settings.invocationCounter()));
+                    return Math.max(next, settings.invocationCounter());
+                });
+    }
+
+    private static CompletableFuture<DlmsConnection> connectAndAssociate(Bootstrap bootstrap,
+            InetSocketAddress address, DlmsClientSettings settings, String meter) {
         CompletableFuture<DlmsConnection> result = new CompletableFuture<>();
         DlmsClientHandler handler = newHandler(settings, meter);
         Bootstrap b = bootstrap.clone()
@@ -257,6 +299,16 @@ public final class DlmsConnection implements AutoCloseable {
     public long invocationCounter() {
         return client instanceof GXDLMSSecureClient secure ? secure.getCiphering().getInvocationCounter()
                 : settings.invocationCounter();
+    }
+
+    /**
+     * From now on no ciphered APDU with an invocation counter at or above {@code exclusiveEnd} is sent: the operation
+     * fails with a {@link DlmsConnectionException} and the connection closes instead (HIGH_GMAC; a meter refuses a
+     * counter it has seen, so whoever keeps counters durably reserves them ahead and sets the end of the reservation
+     * here). Unlimited unless set. Any thread.
+     */
+    public void invocationCounterLimit(long exclusiveEnd) {
+        handler.invocationCounterLimit(exclusiveEnd);
     }
 
     /**
@@ -552,6 +604,86 @@ public final class DlmsConnection implements AutoCloseable {
                     return new ProfileRows(shape, ProfileBuffers.rows(meter, shape, reply.getValue(),
                             settings.deviationSign(), settings.clockOffset()));
                 });
+    }
+
+    // ---- clock ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Reads the meter's clock (0.0.1.0.0.255 attribute 2) and notes the gateway's time when the request left and the
+     * reply came. The date-time is read with the settings' {@link DlmsClientSettings#deviationSign()} and, where it gives no
+     * deviation, {@link DlmsClientSettings#clockOffset()}. Fails
+     * with {@link DlmsAccessException} when the meter refuses the read, with {@link DlmsProtocolException} when the
+     * value is no 12-octet date-time.
+     */
+    public CompletableFuture<ClockReading> readClock(Priority priority) {
+        String what = "GET " + CLOCK + "/2";
+        return scheduler.submit(priority, "read of the clock", false, x -> {
+            long[] sent = new long[1];
+            return x.exchange(() -> {
+                sent[0] = wallClock.millis();
+                return guruxCall(what, () -> client.read(CLOCK.toString(), ObjectType.CLOCK, 2));
+            }, what, REPLY_BYTES_PER_ATTRIBUTE + 1024).thenApply(replies -> {
+                Instant received = wallClock.instant();
+                GXReplyData reply = replies.get(replies.size() - 1);
+                if (reply.getError() != 0) {
+                    throw new DlmsAccessException(meter, CLOCK, Measurement.CLASS_CLOCK, 2, reply.getError());
+                }
+                CosemDateTime time = dateTimeOf(reply.getValue());
+                return new ClockReading(time, time.toInstant(settings.deviationSign(), settings.clockOffset()),
+                        Instant.ofEpochMilli(sent[0]), received);
+            });
+        });
+    }
+
+    /**
+     * Sets the meter's clock to {@code time} (SET attribute 2: the date-time at
+     * {@link DlmsClientSettings#clockOffset()}, its deviation signed as {@link DlmsClientSettings#deviationSign()} says,
+     * status 0). Fails with
+     * {@link DlmsAccessException} carrying the data-access-result when the meter refuses.
+     */
+    public CompletableFuture<Void> setClock(Instant time, Priority priority) {
+        byte[] octets = CosemDateTime.of(time, settings.clockOffset(), settings.deviationSign(), 0).encode();
+        String what = "SET " + CLOCK + "/2";
+        return scheduler.submit(priority, "setting the clock", false, x -> x.exchange(
+                () -> guruxCall(what, () -> client.write(CLOCK.toString(), octets, DataType.OCTET_STRING,
+                        ObjectType.CLOCK, 2)), what).thenAccept(replies -> {
+                            int error = replies.get(replies.size() - 1).getError();
+                            if (error != 0) {
+                                throw new DlmsAccessException(meter, "SET", CLOCK, Measurement.CLASS_CLOCK, 2, error);
+                            }
+                        }));
+    }
+
+    /** Largest step of the clock's shift_time method, in seconds either way (IEC 62056-6-2). */
+    public static final int MAX_SHIFT_SECONDS = 900;
+
+    /**
+     * Moves the meter's clock by {@code seconds} (-900..900) with the clock's shift_time method (method 6, long).
+     * Fails with {@link DlmsAccessException} carrying the action-result when the meter refuses.
+     */
+    public CompletableFuture<Void> shiftClock(int seconds, Priority priority) {
+        if (Math.abs(seconds) > MAX_SHIFT_SECONDS) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("shift_time takes -"
+                    + MAX_SHIFT_SECONDS + ".." + MAX_SHIFT_SECONDS + " seconds, not " + seconds));
+        }
+        String what = "ACTION " + CLOCK + " shift_time(" + seconds + ")";
+        return scheduler.submit(priority, "shifting the clock", false, x -> x.exchange(
+                () -> guruxCall(what, () -> client.method(CLOCK.toString(), ObjectType.CLOCK, SHIFT_TIME, seconds,
+                        DataType.INT32)), what).thenAccept(replies -> {
+                            int error = replies.get(replies.size() - 1).getError();
+                            if (error != 0) {
+                                throw new DlmsAccessException(meter, "ACTION", CLOCK, Measurement.CLASS_CLOCK,
+                                        SHIFT_TIME, error);
+                            }
+                        }));
+    }
+
+    private CosemDateTime dateTimeOf(Object value) {
+        if (value instanceof byte[] octets && octets.length == CosemDateTime.LENGTH) {
+            return CosemDateTime.decode(octets);
+        }
+        throw new DlmsProtocolException(meter, "clock " + CLOCK + " is not a 12-octet date-time: "
+                + CosemValues.plain(value), null, false);
     }
 
     /**

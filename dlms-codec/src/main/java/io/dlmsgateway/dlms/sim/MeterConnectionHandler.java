@@ -30,6 +30,8 @@ final class MeterConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean flooding;
     private byte[] floodRequest;
     private long blockNumber;
+    /** HDLC: the client's last frame was a segment, so this one continues its APDU. */
+    private boolean hdlcContinuation;
 
     MeterConnectionHandler(SimulatedMeter meter, SimulatorOptions options, MeterAddressing addressing) {
         this.meter = meter;
@@ -113,6 +115,23 @@ final class MeterConnectionHandler extends ChannelInboundHandlerAdapter {
         if (server == null) {
             server = new SimulatedCosemServer(meter, options, addressing);
         }
+        boolean continuation = hdlcContinuation;
+        hdlcContinuation = options.framing() == Framing.HDLC && CipheredRequests.hdlcSegmented(request);
+        // Replay protection, checked before Gurux acts on the request: a counter not above the last one this meter
+        // accepted from that client is refused, in an AARQ by rejecting the association, in any other request by
+        // dropping the connection (some real meters answer an exception-response instead; both fail the request).
+        int client = CipheredRequests.clientAddress(request, options.framing());
+        long counter = CipheredRequests.counter(request, options.framing(), continuation);
+        boolean replayed = counter != CipheredRequests.NONE && !meter.counterFresh(client, counter);
+        if (replayed) {
+            LOG.debug("meter {}: client {} sent invocation counter {}, not above {}: refused", meter.index(), client,
+                    counter, meter.lastAcceptedCounter(client));
+            if (!CipheredRequests.isAarq(request, options.framing(), continuation)) {
+                ctx.close();
+                return;
+            }
+        }
+        server.refuseNextAssociation(replayed);
         byte[] reply;
         try {
             reply = server.handleRequest(request, connectionInfo);
@@ -120,6 +139,9 @@ final class MeterConnectionHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("meter {}: request failed, closing: {}", meter.index(), e.toString());
             ctx.close();
             return;
+        }
+        if (counter != CipheredRequests.NONE && !replayed) {
+            meter.counterAccepted(client, counter);
         }
         meter.invocationCounterUsed(server.getCiphering().getInvocationCounter());
         boolean servesReading = server.takeRegisterValueRead();

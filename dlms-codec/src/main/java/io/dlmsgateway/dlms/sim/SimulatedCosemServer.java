@@ -7,6 +7,7 @@ import gurux.dlms.enums.AccessMode;
 import gurux.dlms.enums.Authentication;
 import gurux.dlms.enums.Conformance;
 import gurux.dlms.enums.DataType;
+import gurux.dlms.enums.ErrorCode;
 import gurux.dlms.enums.InterfaceType;
 import gurux.dlms.enums.MethodAccessMode;
 import gurux.dlms.enums.ObjectType;
@@ -19,6 +20,8 @@ import gurux.dlms.objects.GXDLMSProfileGeneric;
 import gurux.dlms.objects.GXDLMSRegister;
 import gurux.dlms.objects.enums.AssociationStatus;
 import gurux.dlms.secure.GXDLMSSecureServer2;
+import io.dlmsgateway.dlms.CosemDateTime;
+import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
@@ -26,7 +29,9 @@ import io.dlmsgateway.dlms.MeasurementCatalog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.Date;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -47,6 +52,8 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
             Conformance.BLOCK_TRANSFER_WITH_ACTION, Conformance.MULTIPLE_REFERENCES, Conformance.SELECTIVE_ACCESS);
 
     private static final String ASSOCIATION_LN = "0.0.40.0.0.255";
+    /** Clock (class 8) method 6, shift_time. */
+    private static final int SHIFT_TIME = 6;
 
     /** A register that knows which simulated measurement it is. */
     private static final class SimulatedRegister extends GXDLMSRegister {
@@ -74,6 +81,8 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
     private final GXDLMSProfileGeneric eventLog;
     private final SimulatedProfileBuffer profiles;
     private boolean associationAccepted;
+    /** Set for an AARQ whose invocation counter the meter has seen before: the association is rejected. */
+    private boolean refuseNextAssociation;
     /** Set while the request being handled reads a register's value: its reply is a served reading. */
     private boolean readingRegisterValue;
 
@@ -195,9 +204,21 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         return result;
     }
 
+    /**
+     * Whether the AARQ about to be handled is to be rejected because its invocation counter is one the meter has
+     * already accepted; set before every request.
+     */
+    void refuseNextAssociation(boolean refuse) {
+        refuseNextAssociation = refuse;
+    }
+
     private SourceDiagnostic validate(Authentication authentication, byte[] pw) {
         if (meter.fault() == MeterFault.REJECT_ASSOCIATION) {
             return SourceDiagnostic.NO_REASON_GIVEN;
+        }
+        if (refuseNextAssociation) {
+            refuseNextAssociation = false;
+            return SourceDiagnostic.AUTHENTICATION_FAILURE;
         }
         if (!managementClient()) {
             return authentication == Authentication.NONE ? SourceDiagnostic.NONE : SourceDiagnostic.NOT_RECOGNISED;
@@ -223,9 +244,13 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
                 readingRegisterValue = true;
                 r.setValue(SimulatedMeasurements.raw(r.measurement, meter.index(), clock.millis()));
             } else if (target == meterClock) {
-                meterClock.setTime(new GXDateTime(new Date(clock.millis())));
+                // the meter's own time (simulator clock plus its offset), in UTC with the standard's deviation
+                e.setValue(CosemDateTime.of(meter.now(), ZoneOffset.UTC, DeviationSign.STANDARD, 0).encode());
+                e.setHandled(true);
             } else if (target == invocationCounter) {
-                invocationCounter.setValue(getCiphering().getInvocationCounter());
+                // the frame counter of the management client: the last counter accepted from it (Gurux's reader
+                // starts at value + 1); 0 before any
+                invocationCounter.setValue(Math.max(0L, meter.lastAcceptedCounter(MeterAddressing.MANAGEMENT_CLIENT)));
             }
         }
         for (ValueEventArgs e : args) {
@@ -314,6 +339,26 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
 
     @Override
     protected void onPreWrite(ValueEventArgs[] args) {
+        for (ValueEventArgs e : args) {
+            if (e.getTarget() == meterClock && e.getIndex() == 2) {
+                e.setHandled(true);
+                Optional<Instant> time = Optional.empty();
+                try {
+                    if (e.getValue() instanceof byte[] octets) {
+                        time = CosemDateTime.decode(octets).toInstant(DeviationSign.STANDARD, ZoneOffset.UTC);
+                    } else if (e.getValue() instanceof GXDateTime dt) {
+                        time = Optional.of(dt.getValue().toInstant());
+                    }
+                } catch (IllegalArgumentException malformed) {
+                    time = Optional.empty();
+                }
+                if (time.isPresent()) {
+                    meter.setTime(time.get());
+                } else {
+                    e.setError(ErrorCode.OTHER_REASON); // a time that names no instant: refused, clock unchanged
+                }
+            }
+        }
     }
 
     @Override
@@ -322,6 +367,17 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
 
     @Override
     protected void onPreAction(ValueEventArgs[] args) {
+        for (ValueEventArgs e : args) {
+            if (e.getTarget() == meterClock && e.getIndex() == SHIFT_TIME) {
+                e.setHandled(true);
+                // shift_time (long, seconds): the standard allows -900..900; anything else is refused
+                if (e.getParameters() instanceof Number seconds && Math.abs(seconds.longValue()) <= 900) {
+                    meter.shiftTime(seconds.longValue());
+                } else {
+                    e.setError(ErrorCode.OTHER_REASON);
+                }
+            }
+        }
     }
 
     @Override

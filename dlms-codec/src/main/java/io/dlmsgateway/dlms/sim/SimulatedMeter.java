@@ -3,6 +3,7 @@ package io.dlmsgateway.dlms.sim;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,10 +26,74 @@ public final class SimulatedMeter {
     private volatile ReadingServedListener servedListener = ReadingServedListener.NONE;
     /** Highest frame counter the meter has used in ciphered replies, kept across connections as real meters do. */
     private final AtomicLong invocationCounter = new AtomicLong();
+    /**
+     * Per client address, the last invocation counter the meter accepted from that client, kept for the meter's life
+     * (across associations and connections) as a real meter keeps it: a ciphered request whose counter is not above
+     * it is refused (replay protection).
+     */
+    private final ConcurrentHashMap<Integer, Long> acceptedCounters = new ConcurrentHashMap<>();
+    /** Meter time minus simulator time, in milliseconds: what setting the clock or shift_time changed. */
+    private final AtomicLong clockOffsetMillis = new AtomicLong();
+    private final java.time.Clock simulatorClock;
 
-    SimulatedMeter(int index, Duration latency) {
+    SimulatedMeter(int index, Duration latency, java.time.Clock simulatorClock, Duration clockOffset) {
         this.index = index;
         this.latencyNanos = latency.toNanos();
+        this.simulatorClock = Objects.requireNonNull(simulatorClock, "simulatorClock");
+        this.clockOffsetMillis.set(clockOffset.toMillis());
+    }
+
+    /**
+     * The meter's own time now: the simulator's clock plus this meter's clock offset. Every time the meter serves
+     * (its clock object, captured rows) follows it, so a meter whose clock was set or shifted serves its own time.
+     */
+    public java.time.Instant now() {
+        return java.time.Instant.ofEpochMilli(nowMillis());
+    }
+
+    /** {@link #now()} in epoch milliseconds. */
+    public long nowMillis() {
+        return simulatorClock.millis() + clockOffsetMillis.get();
+    }
+
+    /** How far this meter's clock is ahead of the simulator's (negative: behind). */
+    public Duration clockOffset() {
+        return Duration.ofMillis(clockOffsetMillis.get());
+    }
+
+    /** Puts this meter's clock {@code offset} ahead of the simulator's clock (negative: behind), from now on. */
+    public SimulatedMeter clockOffset(Duration offset) {
+        clockOffsetMillis.set(offset.toMillis());
+        return this;
+    }
+
+    /** Sets the meter's clock to {@code time} (what writing the clock's attribute 2 does). */
+    void setTime(java.time.Instant time) {
+        clockOffsetMillis.set(time.toEpochMilli() - simulatorClock.millis());
+    }
+
+    /** Moves the meter's clock by {@code seconds} (what the clock's shift_time method does). */
+    void shiftTime(long seconds) {
+        clockOffsetMillis.addAndGet(seconds * 1000);
+    }
+
+    /**
+     * The last invocation counter this meter accepted from the client, or -1 if it has accepted none. This is what
+     * its frame-counter object (0.0.43.1.0.255) shows the public client for the management client: Gurux's reader
+     * reads it and starts its association at value + 1.
+     */
+    public long lastAcceptedCounter(int clientAddress) {
+        return acceptedCounters.getOrDefault(clientAddress, -1L);
+    }
+
+    /** True when {@code counter} is above every counter this meter accepted from that client so far. */
+    boolean counterFresh(int clientAddress, long counter) {
+        return counter > lastAcceptedCounter(clientAddress);
+    }
+
+    /** Records a counter the meter accepted from the client (never lowers what it remembers). */
+    void counterAccepted(int clientAddress, long counter) {
+        acceptedCounters.merge(clientAddress, counter, Math::max);
     }
 
     /** Position of the meter in the simulator, from 0. Its values, port and addresses derive from it. */

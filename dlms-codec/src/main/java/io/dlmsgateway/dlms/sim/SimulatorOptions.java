@@ -44,6 +44,7 @@ public final class SimulatorOptions {
     private final Duration inactivityTimeout;
     private final int extraObjects;
     private final Clock clock;
+    private final Duration clockOffset;
     private final EventLoopGroup eventLoopGroup;
     private final Duration profilePeriod;
     private final Duration profileHistory;
@@ -68,6 +69,7 @@ public final class SimulatorOptions {
         inactivityTimeout = b.inactivityTimeout;
         extraObjects = b.extraObjects;
         clock = b.clock;
+        clockOffset = b.clockOffset;
         eventLoopGroup = b.eventLoopGroup;
         profilePeriod = b.profilePeriod;
         profileHistory = b.profileHistory;
@@ -165,6 +167,14 @@ public final class SimulatorOptions {
         return clock;
     }
 
+    /**
+     * How far every meter's clock starts ahead of {@link #clock()} (negative: behind); each meter's clock can then
+     * be set or shifted on its own ({@link SimulatedMeter#clockOffset(Duration)}, or by a client).
+     */
+    public Duration clockOffset() {
+        return clockOffset;
+    }
+
     /** The event loops to run on, owned by the caller; null when the simulator creates and owns its own. */
     public EventLoopGroup eventLoopGroup() {
         return eventLoopGroup;
@@ -220,6 +230,7 @@ public final class SimulatorOptions {
         private Duration inactivityTimeout = Duration.ZERO;
         private int extraObjects = 16;
         private Clock clock = Clock.systemUTC();
+        private Duration clockOffset = Duration.ZERO;
         private EventLoopGroup eventLoopGroup;
         private Duration profilePeriod = SimulatedProfiles.DEFAULT_PERIOD;
         private Duration profileHistory = SimulatedProfiles.DEFAULT_HISTORY;
@@ -372,6 +383,12 @@ public final class SimulatorOptions {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Starts every meter's clock this far ahead of {@link #clock(Clock)} (negative: behind); zero unless set. */
+        public Builder clockOffset(Duration offset) {
+            this.clockOffset = Objects.requireNonNull(offset, "clockOffset");
             return this;
         }
 

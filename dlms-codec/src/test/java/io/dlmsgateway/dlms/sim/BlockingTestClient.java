@@ -34,6 +34,12 @@ final class BlockingTestClient implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     int requestsSent;
+    /**
+     * The simulated meters refuse an invocation counter they have seen (replay protection), across connections: each
+     * HIGH_GMAC test client starts far above every earlier one of this JVM.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong NEXT_COUNTER = new java.util.concurrent.atomic.AtomicLong(1);
+    private static final long COUNTERS_PER_CLIENT = 1_000_000;
 
     BlockingTestClient(InetSocketAddress address, MeterAddressing addressing, int meterIndex,
             io.dlmsgateway.dlms.Authentication auth, int timeoutMillis) throws IOException {
@@ -51,6 +57,7 @@ final class BlockingTestClient implements AutoCloseable {
             gurux.getCiphering().setSystemTitle("TSTCLI01".getBytes(StandardCharsets.US_ASCII));
             gurux.getCiphering().setBlockCipherKey(addressing.blockCipherKey());
             gurux.getCiphering().setAuthenticationKey(addressing.authenticationKey());
+            gurux.getCiphering().setInvocationCounter(NEXT_COUNTER.getAndAdd(COUNTERS_PER_CLIENT));
         }
         socket = new Socket();
         socket.connect(address, timeoutMillis);
@@ -94,6 +101,27 @@ final class BlockingTestClient implements AutoCloseable {
         Object value = reply.getValue();
         gurux.updateValue(object, attribute, value);
         return value;
+    }
+
+    /** Reads one attribute and returns its value as Gurux parsed it off the wire, without storing it. */
+    Object read(GXDLMSObject object, int attribute, boolean raw) throws Exception {
+        if (!raw) {
+            return read(object, attribute);
+        }
+        GXReplyData reply = new GXReplyData();
+        readDataBlock(gurux.read(object, attribute), reply);
+        return reply.getValue();
+    }
+
+    /** Writes an octet-string to an attribute, as sent (a date-time's 12 octets). */
+    void writeRaw(GXDLMSObject object, int attribute, byte[] octets) throws Exception {
+        readDataBlock(gurux.write(object.getName(), octets, DataType.OCTET_STRING, object.getObjectType(),
+                attribute), new GXReplyData());
+    }
+
+    /** Invokes a method with a long (int32) parameter, e.g. the clock's shift_time. */
+    void actionLong(GXDLMSObject object, int method, int value) throws Exception {
+        readDataBlock(gurux.method(object, method, value, DataType.INT32), new GXReplyData());
     }
 
     void write(GXDLMSObject object, int attribute) throws Exception {

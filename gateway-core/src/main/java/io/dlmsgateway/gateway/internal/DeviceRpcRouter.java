@@ -3,6 +3,9 @@ package io.dlmsgateway.gateway.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dlmsgateway.dlms.client.ClockReading;
+import io.dlmsgateway.dlms.client.DlmsAccessException;
+import io.dlmsgateway.fleet.ClockSync;
 import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.MeterFleet;
 import io.dlmsgateway.fleet.MeterReading;
@@ -27,6 +30,12 @@ import reactor.core.publisher.Mono;
  *       Reply: {@code {"voltage_l1":{"value":230.1,"unit":"V"},...}}, refused objects as {@code {"error":"object-undefined","result":4}}.</li>
  *   <li>{@code reconnect}: drops the association and reconnects at once. Reply {@code {"result":"reconnecting"}}.</li>
  *   <li>{@code getStatistics}: the device's counters.</li>
+ *   <li>{@code getClock}: reads the meter's clock now. Reply {@code {"meterTime":"2026-11-30T21:30:00.120Z",
+ *       "deviationMs":90012,"roundTripMs":4,"clockStatus":0,"dateTime":"..."}} (meter minus gateway).</li>
+ *   <li>{@code syncClock}: corrects the meter's clock now (shift_time up to 900 s, else the time set) and reads it
+ *       again. Reply {@code {"method":"shift_time","shiftedSeconds":-90,"deviationBeforeMs":90012,
+ *       "deviationAfterMs":8}}; {@code "method":"none"} when it was off by less than half a second; a meter that
+ *       refuses {@code {"error":"read-write-denied","result":3,"reason":"..."}}.</li>
  * </ul>
  * Other methods are answered "Method not found"; failures (meter down, unknown OBIS) with the reason.
  */
@@ -59,6 +68,10 @@ public final class DeviceRpcRouter implements DeviceRpcHandler {
                     .thenReturn(NODES.objectNode().put("result", "reconnecting"));
             case "getStatistics" -> Mono.fromCallable(() -> statistics(fleet.deviceStatistics(request.device())
                     .orElseThrow(() -> new IllegalArgumentException("no device named '" + request.device() + "'"))));
+            case "getClock" -> fleet.readClock(request.device()).<JsonNode>map(DeviceRpcRouter::clock)
+                    .onErrorResume(DlmsAccessException.class, e -> Mono.just(refusal(e)));
+            case "syncClock" -> fleet.syncClock(request.device()).<JsonNode>map(DeviceRpcRouter::sync)
+                    .onErrorResume(DlmsAccessException.class, e -> Mono.just(refusal(e)));
             default -> Mono.error(new RpcMethodNotFoundException(request.method()));
         };
     }
@@ -135,6 +148,39 @@ public final class DeviceRpcRouter implements DeviceRpcHandler {
 
     static ObjectNode reply(MeterReading reading) {
         return MeasurementJson.read(reading.values().values(), reading.refusals());
+    }
+
+    static ObjectNode clock(ClockReading reading) {
+        ObjectNode node = NODES.objectNode();
+        reading.meterTime().ifPresent(t -> node.put("meterTime", t.toString()));
+        reading.deviation().ifPresent(d -> node.put("deviationMs", d.toMillis()));
+        node.put("roundTripMs", reading.roundTrip().toMillis())
+                .put("clockStatus", reading.time().clockStatus())
+                .put("dateTime", reading.time().toString());
+        return node;
+    }
+
+    static ObjectNode sync(ClockSync sync) {
+        ObjectNode node = NODES.objectNode().put("method", switch (sync.method()) {
+            case NONE -> "none";
+            case SHIFT_TIME -> "shift_time";
+            case SET_TIME -> "set_time";
+        });
+        if (sync.method() == ClockSync.Method.SHIFT_TIME) {
+            node.put("shiftedSeconds", sync.shiftedSeconds());
+        }
+        sync.before().deviation().ifPresent(d -> node.put("deviationBeforeMs", d.toMillis()));
+        sync.after().flatMap(ClockReading::deviation).ifPresent(d -> node.put("deviationAfterMs", d.toMillis()));
+        return node;
+    }
+
+    /** A meter's refusal as a reply, as {@code read} gives it per object. */
+    static ObjectNode refusal(DlmsAccessException e) {
+        String message = e.getMessage();
+        String prefix = "[" + e.meter() + "] ";
+        return NODES.objectNode().put("error", e.resultName()).put("result", e.result())
+                .put("reason", message != null && message.startsWith(prefix) ? message.substring(prefix.length())
+                        : message);
     }
 
     static ObjectNode statistics(DeviceStatistics s) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dlmsgateway.dlms.client.MeasuredValue;
+import io.dlmsgateway.fleet.ClockCheck;
 import io.dlmsgateway.fleet.MeterReading;
 import io.dlmsgateway.gateway.GatewayDevice;
 import io.dlmsgateway.gateway.ValueTemplate;
@@ -20,7 +21,8 @@ import java.util.function.Function;
  * <p>A template that is exactly one placeholder ({@code "${voltage_l1}"}) keeps the value's type, so a number stays a
  * number in ThingsBoard; any other template is rendered as text. A key whose placeholder has no value in this reading
  * (the meter refused the object) is left out rather than sent as {@code null}. A device without a timeseriesMapping
- * sends every measurement under its own name.
+ * sends every measurement under its own name. The clock check's {@code clockDeviationMs} is always sent under that
+ * name, mapping or not.
  *
  * <p>A spool record is one reading: key = device name, timestamp = reading time, payload = the values as a JSON
  * object, written once and published as it is. BigDecimals are written plain, so {@code 230.1} stays {@code 230.1}
@@ -45,6 +47,11 @@ public final class TelemetryMapping {
         }
         Function<String, Object> lookup = lookup(device, reading);
         device.timeseriesMapping().forEach((key, template) -> put(values, key, template, lookup));
+        // what the gateway measures itself (the clock check's deviation) goes under its own name beside the mapping
+        MeasuredValue deviation = reading.value(ClockCheck.DEVIATION_KEY);
+        if (deviation != null) {
+            values.putIfAbsent(ClockCheck.DEVIATION_KEY, deviation.value());
+        }
         return values;
     }
 

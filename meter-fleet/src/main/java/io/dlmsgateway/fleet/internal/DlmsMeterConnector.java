@@ -1,14 +1,16 @@
 package io.dlmsgateway.fleet.internal;
 
-import io.dlmsgateway.dlms.DeviationSign;
+import io.dlmsgateway.dlms.Authentication;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.ObisCode;
-import io.dlmsgateway.dlms.client.DlmsAccessException;
+import io.dlmsgateway.dlms.client.ClockReading;
+import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.dlms.client.DlmsConnection;
 import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.dlms.client.ProfileRows;
 import io.dlmsgateway.dlms.client.ProfileShape;
 import io.dlmsgateway.dlms.client.ReadResult;
+import io.dlmsgateway.fleet.InvocationCounterStore;
 import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.resources.SocketTransport;
 import io.netty.bootstrap.Bootstrap;
@@ -17,9 +19,6 @@ import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
@@ -35,21 +34,34 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class DlmsMeterConnector implements MeterConnector {
 
-    private static final Measurement CLOCK = new Measurement("clock", ObisCode.parse("0.0.1.0.0.255"), 8, 2);
 
     private final Meter meter;
     private final Bootstrap bootstrap;
     // resolved once when the host is an IP literal; a host name is looked up before every attempt, off the loop
     private final InetSocketAddress literalAddress;
     private final OpenAssociations openAssociations;
+    /** HIGH_GMAC only: where each association's invocation counter starts and how far it is reserved. */
+    private final InvocationCounterReservation counters;
 
     /**
      * @param bootstrap the bootstrap of the event loop this meter's socket and timers live on, from
      *                  {@link #bootstrapFor}
      */
     public DlmsMeterConnector(Meter meter, Bootstrap bootstrap, OpenAssociations openAssociations) {
+        this(meter, bootstrap, openAssociations, InvocationCounterStore.inMemory());
+    }
+
+    /**
+     * @param counterStore where HIGH_GMAC invocation counters are reserved (unused for other meters)
+     */
+    public DlmsMeterConnector(Meter meter, Bootstrap bootstrap, OpenAssociations openAssociations,
+            InvocationCounterStore counterStore) {
         this.meter = meter;
         this.openAssociations = openAssociations;
+        DlmsClientSettings client = meter.client();
+        this.counters = client.authentication() != Authentication.HIGH_GMAC ? null
+                : new InvocationCounterReservation(counterStore, meter.name(), client.clientAddress(),
+                        client.invocationCounter());
         this.bootstrap = bootstrap;
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(meter.host());
         InetSocketAddress resolved = null;
@@ -77,7 +89,21 @@ public final class DlmsMeterConnector implements MeterConnector {
     }
 
     private Mono<MeterAssociation> open(InetSocketAddress address) {
-        return FutureMono.of(() -> DlmsConnection.open(bootstrap, address, meter.client(), meter.name()),
+        if (counters == null) {
+            return open(address, meter.client());
+        }
+        return counters.beforeAssociation()
+                .flatMap(start -> open(address, meter.client().toBuilder().invocationCounter(start).build()))
+                .flatMap(association -> counters.associated(((DlmsAssociation) association).connection)
+                        .thenReturn(association)
+                        .onErrorResume(e -> {
+                            association.abort();
+                            return Mono.error(e);
+                        }));
+    }
+
+    private Mono<MeterAssociation> open(InetSocketAddress address, DlmsClientSettings settings) {
+        return FutureMono.of(() -> DlmsConnection.open(bootstrap, address, settings, meter.name()),
                         DlmsConnection::close)
                 .map(connection -> (MeterAssociation) new DlmsAssociation(connection))
                 .doOnNext(openAssociations::add);
@@ -92,49 +118,76 @@ public final class DlmsMeterConnector implements MeterConnector {
         DlmsAssociation(DlmsConnection connection) {
             this.connection = connection;
             this.closed = connection.closeFuture();
-            closed.whenComplete((v, e) -> openAssociations.remove(this));
+            closed.whenComplete((v, e) -> {
+                openAssociations.remove(this);
+                if (counters != null) {
+                    counters.ended(connection);
+                }
+            });
+        }
+
+        /** Before each operation: HIGH_GMAC counters reserved ahead in time. */
+        private void beforeOperation() {
+            if (counters != null) {
+                counters.beforeOperation(connection);
+            }
         }
 
         @Override
         public Mono<ReadResult> read(List<Measurement> measurements, Priority priority) {
-            return FutureMono.cancellable(() -> connection.read(measurements, priority));
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.read(measurements, priority);
+            });
         }
 
         @Override
-        public Mono<Instant> meterTime(Priority priority) {
-            // The client renders a clock's date-time as ISO-8601 with the offset the deviation means by the standard's
-            // sign (UTC = local + deviation); a meter of the other sign (DeviationSign.INVERTED) means the opposite
-            // offset for the same local time. Anything else (the bytes in hex, a date-time with fields not specified)
-            // says the meter has no usable clock. (Issue 11's readClock, with the settings applied, can replace this.)
-            boolean inverted = meter.client().deviationSign() == DeviationSign.INVERTED;
-            return FutureMono.cancellable(() -> connection.read(CLOCK, priority))
-                    .flatMap(value -> {
-                        try {
-                            OffsetDateTime time = OffsetDateTime.parse(String.valueOf(value.value()));
-                            return Mono.just(inverted ? time.toLocalDateTime().toInstant(
-                                    ZoneOffset.ofTotalSeconds(-time.getOffset().getTotalSeconds()))
-                                    : time.toInstant());
-                        } catch (DateTimeParseException e) {
-                            return Mono.empty();
-                        }
-                    })
-                    .onErrorResume(DlmsAccessException.class, e -> Mono.empty());
+        public Mono<ClockReading> readClock(Priority priority) {
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.readClock(priority);
+            });
+        }
+
+        @Override
+        public Mono<Void> setClock(Instant time, Priority priority) {
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.setClock(time, priority);
+            });
+        }
+
+        @Override
+        public Mono<Void> shiftClock(int seconds, Priority priority) {
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.shiftClock(seconds, priority);
+            });
         }
 
         @Override
         public Mono<ProfileShape> readProfileShape(ObisCode profile, Priority priority) {
-            return FutureMono.cancellable(() -> connection.readProfileShape(profile, priority));
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.readProfileShape(profile, priority);
+            });
         }
 
         @Override
         public Mono<ProfileRows> readProfileRange(ObisCode profile, Instant from, Instant to, Priority priority) {
-            return FutureMono.cancellable(() -> connection.readProfileRange(profile, from, to, priority));
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.readProfileRange(profile, from, to, priority);
+            });
         }
 
         @Override
         public Mono<ProfileRows> readProfileEntries(ObisCode profile, long fromEntry, long toEntry,
                 Priority priority) {
-            return FutureMono.cancellable(() -> connection.readProfileEntries(profile, fromEntry, toEntry, priority));
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.readProfileEntries(profile, fromEntry, toEntry, priority);
+            });
         }
 
         @Override

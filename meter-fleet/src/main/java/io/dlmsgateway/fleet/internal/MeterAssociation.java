@@ -2,6 +2,9 @@ package io.dlmsgateway.fleet.internal;
 
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.ObisCode;
+import io.dlmsgateway.dlms.client.ClockReading;
+import io.dlmsgateway.dlms.client.DlmsAccessException;
+import io.dlmsgateway.dlms.client.DlmsProtocolException;
 import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.dlms.client.ProfileRows;
 import io.dlmsgateway.dlms.client.ProfileShape;
@@ -20,11 +23,15 @@ public interface MeterAssociation {
     Mono<ReadResult> read(List<Measurement> measurements, Priority priority);
 
     /**
-     * The meter's clock now (class 8 attribute 2 of 0.0.1.0.0.255); empty when the meter has no usable clock (refused,
-     * not a date-time). Fails only when the association breaks.
+     * The meter's clock now, as {@link #readClock} reads it (the device's deviation sign and offset applied); empty
+     * when the meter has no usable clock (the read refused, or no date-time that names an instant). Fails only when
+     * the association breaks.
      */
     default Mono<Instant> meterTime(Priority priority) {
-        return Mono.error(new UnsupportedOperationException("this association reads no clock"));
+        return readClock(priority)
+                .flatMap(reading -> Mono.justOrEmpty(reading.meterTime()))
+                .onErrorResume(e -> e instanceof DlmsAccessException
+                        || e instanceof DlmsProtocolException p && !p.isConnectionLost(), e -> Mono.empty());
     }
 
     /** A profile's columns, capture period and entries as read now (columns cached per association by the client). */
@@ -40,6 +47,21 @@ public interface MeterAssociation {
     /** A profile's entries {@code fromEntry..toEntry}, 1-based, 0 = up to the last (selective access by entry). */
     default Mono<ProfileRows> readProfileEntries(ObisCode profile, long fromEntry, long toEntry, Priority priority) {
         return Mono.error(new UnsupportedOperationException("this association reads no profiles"));
+    }
+
+    /** Reads the meter's clock, with the gateway's time around the exchange. */
+    default Mono<ClockReading> readClock(Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association cannot read a clock"));
+    }
+
+    /** Sets the meter's clock; fails with a DlmsAccessException when the meter refuses. */
+    default Mono<Void> setClock(Instant time, Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association cannot set a clock"));
+    }
+
+    /** Shifts the meter's clock by -900..900 s; fails with a DlmsAccessException when the meter refuses. */
+    default Mono<Void> shiftClock(int seconds, Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association cannot shift a clock"));
     }
 
     /** Releases the association and closes the connection; never fails. */

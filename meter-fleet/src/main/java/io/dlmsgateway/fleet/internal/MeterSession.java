@@ -197,6 +197,21 @@ public final class MeterSession {
         });
     }
 
+    /**
+     * Runs an operation on the open association, outside the schedule (its exchanges should be
+     * {@link Priority#ON_DEMAND}); fails at once when the meter is not connected.
+     */
+    public <T> Mono<T> onAssociation(java.util.function.Function<MeterAssociation, Mono<T>> operation) {
+        return Mono.defer(() -> {
+            MeterAssociation current = association;
+            if (current == null || !current.isActive()) {
+                String why = lastError == null ? "" : " (last failure: " + lastError + ")";
+                return Mono.error(new DlmsConnectionException(meter.name(), "not connected" + why, null));
+            }
+            return operation.apply(current);
+        });
+    }
+
     public DeviceStatistics statistics() {
         MeterAssociation current = association;
         long received = retiredBytesReceived + (current == null ? 0 : current.bytesReceived());

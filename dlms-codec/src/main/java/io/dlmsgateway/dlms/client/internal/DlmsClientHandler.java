@@ -5,6 +5,7 @@ import gurux.dlms.GXDLMSClient;
 import gurux.dlms.GXDLMSConfirmedServiceError;
 import gurux.dlms.GXDLMSExceptionResponse;
 import gurux.dlms.GXReplyData;
+import gurux.dlms.secure.GXDLMSSecureClient;
 import io.dlmsgateway.dlms.client.DlmsConnectionException;
 import io.dlmsgateway.dlms.client.DlmsException;
 import io.dlmsgateway.dlms.client.DlmsProtocolException;
@@ -78,6 +79,8 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The Gurux client of this association; use it on the event loop only. */
+    private volatile long invocationCounterLimit = Long.MAX_VALUE;
+
     public GXDLMSClient client() {
         return client;
     }
@@ -139,8 +142,25 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         write(ex.packets[ex.next++]);
     }
 
+    /**
+     * Ciphered APDUs with an invocation counter at or above this are not sent (HIGH_GMAC): the exchange fails and
+     * the connection closes instead. Lets the owner of the counters (the fleet, which reserves them durably ahead)
+     * guarantee that no counter goes on the wire before it is reserved. Any thread.
+     */
+    public void invocationCounterLimit(long exclusiveEnd) {
+        this.invocationCounterLimit = exclusiveEnd;
+    }
+
     private void write(byte[] bytes) {
         Exchange ex = current;
+        // Gurux counts up while it builds a ciphered APDU: the one in hand used the counter below the current one
+        if (client instanceof GXDLMSSecureClient secure
+                && secure.getCiphering().getInvocationCounter() > invocationCounterLimit) {
+            fail(new DlmsConnectionException(meter, "invocation counter "
+                    + (secure.getCiphering().getInvocationCounter() - 1) + " is not reserved (the reservation ends at "
+                    + invocationCounterLimit + "); " + ex.description + " not sent", null), true);
+            return;
+        }
         if (ex.timeout != null) {
             ex.timeout.cancel(false);
         }
