@@ -38,6 +38,11 @@ public final class FleetOptions {
     public static final Duration DEFAULT_SCHEDULE_RESOLUTION = Duration.ofMillis(10);
     /** Period of the failure summary unless set (see {@link Builder#failureSummaryInterval(Duration)}). */
     public static final Duration DEFAULT_FAILURE_SUMMARY_INTERVAL = Duration.ofSeconds(10);
+    /**
+     * Profile reads in progress at once, fleet-wide, unless set: enough to keep the event loops busy with rows, few
+     * enough that a register poll's reply does not wait behind hundreds of meters' profile replies on its loop.
+     */
+    public static final int DEFAULT_MAX_CONCURRENT_PROFILE_READS = 32;
     /** How long {@link MeterFleet#shutdown()} waits for meters to acknowledge the release unless set. */
     public static final Duration DEFAULT_RELEASE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -54,6 +59,7 @@ public final class FleetOptions {
     private final Duration failureSummaryInterval;
     private final ProfileStore profileStore;
     private final InvocationCounterStore invocationCounterStore;
+    private final int maxConcurrentProfileReads;
 
     private FleetOptions(Builder b) {
         this.resources = b.resources;
@@ -68,6 +74,7 @@ public final class FleetOptions {
         this.scheduleResolution = b.scheduleResolution;
         this.failureSummaryInterval = b.failureSummaryInterval;
         this.profileStore = b.profileStore;
+        this.maxConcurrentProfileReads = b.maxConcurrentProfileReads;
         this.invocationCounterStore = b.invocationCounterStore != null ? b.invocationCounterStore
                 : InvocationCounterStore.inMemory();
     }
@@ -96,6 +103,7 @@ public final class FleetOptions {
         b.scheduleResolution = scheduleResolution;
         b.failureSummaryInterval = failureSummaryInterval;
         b.profileStore = profileStore;
+        b.maxConcurrentProfileReads = maxConcurrentProfileReads;
         b.invocationCounterStore = invocationCounterStore;
         return b;
     }
@@ -154,6 +162,10 @@ public final class FleetOptions {
         return Optional.ofNullable(profileStore);
     }
 
+    public int maxConcurrentProfileReads() {
+        return maxConcurrentProfileReads;
+    }
+
     /**
      * Where HIGH_GMAC invocation counters are reserved, per meter and client: an in-memory store of these options
      * unless set (it survives reconnects, not a restart).
@@ -177,6 +189,7 @@ public final class FleetOptions {
         private Duration scheduleResolution = DEFAULT_SCHEDULE_RESOLUTION;
         private ProfileStore profileStore;
         private InvocationCounterStore invocationCounterStore;
+        private int maxConcurrentProfileReads = DEFAULT_MAX_CONCURRENT_PROFILE_READS;
 
         private Builder() {
         }
@@ -302,6 +315,16 @@ public final class FleetOptions {
          */
         public Builder profileStore(ProfileStore store) {
             this.profileStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Caps the meters whose profiles are being read at once, fleet-wide (a read: one slot of a profile job, from
+         * its first request to its last chunk stored); the others wait their turn. A thousand meters backfilling on
+         * first contact then do not flood the event loops that also carry every meter's register poll.
+         */
+        public Builder maxConcurrentProfileReads(int max) {
+            this.maxConcurrentProfileReads = positive("maxConcurrentProfileReads", max);
             return this;
         }
 

@@ -79,6 +79,7 @@ public final class MeterFleet implements AutoCloseable {
     private final ProfileChunkBuffer profileChunks = new ProfileChunkBuffer();
     private final ProfileStore profileStore;
     private final ConnectionAttemptLimiter limiter;
+    private final ConnectionAttemptLimiter profileReads;
     private final OpenAssociations openAssociations = new OpenAssociations();
     private final Map<String, MeterSession> sessions = new LinkedHashMap<>();
     private final List<Disposable> running = new ArrayList<>();
@@ -102,6 +103,7 @@ public final class MeterFleet implements AutoCloseable {
         this.buffer = new ReadingBuffer(options.readingBufferSize());
         this.profileStore = options.profileStore().orElse(profileChunks);
         this.limiter = new ConnectionAttemptLimiter(options.maxConcurrentConnects());
+        this.profileReads = new ConnectionAttemptLimiter(options.maxConcurrentProfileReads());
         this.statisticsLog = new FleetStatisticsLog(this::statistics, this::deviceStatistics);
         this.failureLog = new FailureLog(FailureLog.DEFAULT_LINE_BUDGET, options.failureSummaryInterval());
     }
@@ -149,7 +151,7 @@ public final class MeterFleet implements AutoCloseable {
             for (ProfileSchedule profile : meter.profiles()) {
                 // first read in the poll's slot: a backfill starts as soon as the meter is reached
                 session.addJob(new ProfileJob(meter.name(), profile, profileStore, phase, timer,
-                        () -> timer.now(TimeUnit.MILLISECONDS)));
+                        () -> timer.now(TimeUnit.MILLISECONDS), profileReads));
             }
             meter.clockCheck().ifPresent(check -> session.addJob(new ClockCheckJob(meter, check, buffer, phase)));
             sessions.put(meter.name(), session);

@@ -154,6 +154,49 @@ class MeterFleetProfileTest {
         }
     }
 
+    /**
+     * The fleet-wide cap on profile reads: with one permit, three meters' backfills take turns (a store slow enough
+     * that they would otherwise overlap never sees two meters' chunks at once), and all their rows arrive.
+     */
+    @Test
+    void profileReadsTakeTurnsUnderTheFleetWideCap() throws Exception {
+        try (MeterSimulator simulator = simulator(3, Duration.ofMinutes(5), true)) {
+            AtomicInteger inFlight = new AtomicInteger();
+            AtomicInteger mostInFlight = new AtomicInteger();
+            Map<String, List<ProfileRow>> rows = new ConcurrentHashMap<>();
+            ProfileStore slow = new ProfileStore() {
+                @Override
+                public Optional<Instant> mark(String meter, ObisCode profile) {
+                    List<ProfileRow> stored = rows.get(meter);
+                    return stored == null || stored.isEmpty() ? Optional.empty()
+                            : Optional.of(stored.get(stored.size() - 1).time());
+                }
+
+                @Override
+                public Mono<Void> store(ProfileChunk chunk) {
+                    return Mono.defer(() -> {
+                        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                        return Mono.delay(Duration.ofMillis(50)).then(Mono.fromRunnable(() -> {
+                            rows.computeIfAbsent(chunk.meter(), m -> new CopyOnWriteList()).addAll(chunk.rows());
+                            inFlight.decrementAndGet();
+                        }));
+                    });
+                }
+            };
+            try (MeterFleet fleet = MeterFleet.create(meters(simulator, ProfileSchedule.of(LOAD)
+                    .withInterval(Duration.ofSeconds(1)).withBackfill(Duration.ofSeconds(40)).withMaxRowsPerRead(5)),
+                    FleetOptions.builder().profileStore(slow).maxConcurrentProfileReads(1)
+                            .statisticsLogInterval(Duration.ZERO).build())) {
+                await(Duration.ofSeconds(30), () -> rows.size() == 3 && rows.values().stream()
+                        .allMatch(r -> r.size() >= 40), "every meter's backfill");
+            }
+            assertThat(mostInFlight.get()).as("chunks being stored at once").isEqualTo(1);
+            for (int i = 0; i < 3; i++) {
+                checkedRows(i, rows.get("meter-" + i));
+            }
+        }
+    }
+
     /** A meter that refuses range access is read by entry; logged once, with the reason. */
     @Test
     void aMeterThatRefusesRangeAccessIsReadByEntry() throws Exception {

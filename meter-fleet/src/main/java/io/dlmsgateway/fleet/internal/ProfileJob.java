@@ -53,6 +53,7 @@ public final class ProfileJob implements ScheduledJob {
     private final Duration phase;
     private final Scheduler timer;
     private final LongSupplier wallClockMillis;
+    private final ConnectionAttemptLimiter reads;
 
     // on the session's timer thread only
     private MeterAssociation refusedRange;
@@ -67,15 +68,17 @@ public final class ProfileJob implements ScheduledJob {
      * @param phase           offset of the first slot from the session's start
      * @param timer           the session's timer (the meter's event loop)
      * @param wallClockMillis the gateway's clock, for a meter whose own clock cannot be read
+     * @param reads           the fleet's cap on profile reads in progress at once
      */
     public ProfileJob(String meter, ProfileSchedule schedule, ProfileStore store, Duration phase, Scheduler timer,
-            LongSupplier wallClockMillis) {
+            LongSupplier wallClockMillis, ConnectionAttemptLimiter reads) {
         this.meter = meter;
         this.schedule = schedule;
         this.store = store;
         this.phase = phase;
         this.timer = timer;
         this.wallClockMillis = wallClockMillis;
+        this.reads = reads;
     }
 
     @Override
@@ -105,6 +108,11 @@ public final class ProfileJob implements ScheduledJob {
 
     @Override
     public Mono<Void> run(MeterAssociation association, long slotMillis, long nowMillis) {
+        // a permit may be handed over on another meter's loop: the read starts, and ends, on this meter's own
+        return reads.limit(Mono.defer(() -> read(association)).subscribeOn(timer)).publishOn(timer);
+    }
+
+    private Mono<Void> read(MeterAssociation association) {
         ObisCode profile = schedule.profile();
         return association.readProfileShape(profile, Priority.SCHEDULED)
                 .flatMap(shape -> association.meterTime(Priority.SCHEDULED)
