@@ -64,15 +64,15 @@ class MeterFleetProfileTest {
     }
 
     /**
-     * Four meters backfill a day of one-second rows (86 400 rows each, in reads of 96) while their registers
+     * Four meters backfill four days of one-second rows (345 600 rows each, in reads of 96) while their registers
      * are polled every half second: while the backfill runs, every poll slot is polled (none missed or skipped) and
      * polls after each meter's first (which waits for the association) start within half a second of their slot;
      * every row arrives once, in sequence, with the meter's values.
      */
     @Test
     void registerPollsKeepTheirSlotsWhileProfilesBackfill() throws Exception {
-        try (MeterSimulator simulator = simulator(4, Duration.ofDays(2), true)) {
-            Duration backfill = Duration.ofDays(1);
+        try (MeterSimulator simulator = simulator(4, Duration.ofDays(5), true)) {
+            Duration backfill = Duration.ofDays(4);
             List<Meter> meters = meters(simulator, ProfileSchedule.of(LOAD).withInterval(Duration.ofSeconds(1))
                     .withBackfill(backfill)).stream()
                     .map(m -> m.toBuilder().pollingInterval(Duration.ofMillis(500)).build()).toList();
@@ -92,7 +92,7 @@ class MeterFleetProfileTest {
                         == meters.size(), "every meter's first poll");
                 long missedWhileConnecting = fleet.statistics().missed();
                 await(Duration.ofSeconds(120), () -> meters.stream().allMatch(m -> rows.containsKey(m.name())
-                        && rows.get(m.name()).count >= backfill.getSeconds()), "a day of rows of every meter");
+                        && rows.get(m.name()).count >= backfill.getSeconds()), "four days of rows of every meter");
                 statistics = fleet.statistics();
                 missedAfterConnecting = statistics.missed() - missedWhileConnecting;
                 polls.dispose();
