@@ -231,23 +231,8 @@ public final class ReadCommand implements Callable<Integer> {
     }
 
     private int read(List<Measurement> asked, DlmsClientSettings settings, PrintWriter out, PrintWriter err) {
-        String meter = host + ":" + port;
-        EventLoopGroup group = SocketTransport.newEventLoopGroup(1, new DefaultThreadFactory("dlms-read", true));
-        try {
-            requireNotOnEventLoop(group);
-            DlmsConnection connection;
-            try {
-                connection = DlmsConnection.open(group, new InetSocketAddress(host, port), settings, meter).join();
-            } catch (CompletionException e) {
-                return failure(e.getCause(), true, settings, err);
-            }
-            ReadResult result;
-            try {
-                result = connection.read(asked).join();
-            } catch (CompletionException e) {
-                connection.close();
-                return failure(e.getCause(), false, settings, err);
-            }
+        return withConnection(settings, err, (connection, meter) -> {
+            ReadResult result = connection.read(asked).join();
             // never fails; a meter that refuses the release is closed all the same
             connection.release().join();
             out.println(toJson(asked, result));
@@ -257,12 +242,49 @@ public final class ReadCommand implements Callable<Integer> {
                 return EXIT_OBJECTS_REFUSED;
             }
             return CommandLine.ExitCode.OK;
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
+        });
     }
 
     private int readProfile(ProfileQuery query, DlmsClientSettings settings, PrintWriter out, PrintWriter err) {
+        return withConnection(settings, err, (connection, meter) -> {
+            ProfileRows rows;
+            try {
+                rows = (query.byEntry()
+                        ? connection.readProfileEntries(query.profile(), query.fromEntry(), query.toEntry(),
+                                Priority.ON_DEMAND)
+                        : connection.readProfileRange(query.profile(), query.from(), query.to(), Priority.ON_DEMAND))
+                        .join();
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof DlmsAccessException refused)) {
+                    throw e;
+                }
+                connection.release().join();
+                err.println("read: " + meter + ": " + oneLine(stripMeterPrefix(refused))
+                        + (query.byEntry() || refused.attributeIndex() != 2 ? ""
+                                : " (a meter that refuses reading by range may allow it by entry: --entries 1..)"));
+                return EXIT_OBJECTS_REFUSED;
+            }
+            connection.release().join();
+            if (csv) {
+                ProfileRowsOutput.csv(rows.shape(), rows.rows(), out);
+            } else {
+                ProfileRowsOutput.jsonLines(rows.shape(), rows.rows(), out);
+            }
+            return CommandLine.ExitCode.OK;
+        });
+    }
+
+    /** What a read does on its open association; a failure of the association comes as a CompletionException. */
+    @FunctionalInterface
+    private interface ConnectionWork {
+        int run(DlmsConnection connection, String meter);
+    }
+
+    /**
+     * Opens one association on an event loop of its own, runs {@code work} on it and gives its exit code; an
+     * association that cannot be opened, or breaks during the work, gives the failure's exit code and message.
+     */
+    private int withConnection(DlmsClientSettings settings, PrintWriter err, ConnectionWork work) {
         String meter = host + ":" + port;
         EventLoopGroup group = SocketTransport.newEventLoopGroup(1, new DefaultThreadFactory("dlms-read", true));
         try {
@@ -273,31 +295,12 @@ public final class ReadCommand implements Callable<Integer> {
             } catch (CompletionException e) {
                 return failure(e.getCause(), true, settings, err);
             }
-            ProfileRows rows;
             try {
-                rows = (query.byEntry()
-                        ? connection.readProfileEntries(query.profile(), query.fromEntry(), query.toEntry(),
-                                Priority.ON_DEMAND)
-                        : connection.readProfileRange(query.profile(), query.from(), query.to(), Priority.ON_DEMAND))
-                        .join();
+                return work.run(connection, meter);
             } catch (CompletionException e) {
-                if (e.getCause() instanceof DlmsAccessException refused) {
-                    connection.release().join();
-                    err.println("read: " + meter + ": " + oneLine(stripMeterPrefix(refused))
-                            + (query.byEntry() || refused.attributeIndex() != 2 ? ""
-                                    : " (a meter that refuses reading by range may allow it by entry: --entries 1..)"));
-                    return EXIT_OBJECTS_REFUSED;
-                }
                 connection.close();
                 return failure(e.getCause(), false, settings, err);
             }
-            connection.release().join();
-            if (csv) {
-                ProfileRowsOutput.csv(rows.shape(), rows.rows(), out);
-            } else {
-                ProfileRowsOutput.jsonLines(rows.shape(), rows.rows(), out);
-            }
-            return CommandLine.ExitCode.OK;
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }

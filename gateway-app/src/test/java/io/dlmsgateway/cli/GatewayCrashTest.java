@@ -1,5 +1,7 @@
 package io.dlmsgateway.cli;
 
+import static io.dlmsgateway.cli.ChildGateway.freePort;
+import static io.dlmsgateway.cli.ChildGateway.javaCommand;
 import static io.dlmsgateway.gateway.ThingsBoardStandIn.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -197,45 +199,16 @@ class GatewayCrashTest {
     }
 
     private Path writeConfigFiles(MeterSimulator simulator, int brokerPort, int pollingMillis) throws IOException {
-        StringBuilder devices = new StringBuilder();
+        List<String> devices = new ArrayList<>();
         for (int i = 0; i < simulator.meterCount(); i++) {
-            devices.append(i == 0 ? "" : ",\n").append("""
+            devices.add("""
                     {"name": "meter-%d", "deviceType": "DLMS_Energy_Meter", "host": "127.0.0.1", "port": %d,
                      "pollingInterval": %d, "measurements": ["voltage_l1", "current_l1", "active_power", "frequency"],
                      "timeseriesMapping": {"voltage_l1": "${voltage_l1}", "frequency": "${frequency}"}}"""
                     .formatted(i, simulator.addresses().get(i).getPort(), pollingMillis));
         }
-        Files.writeString(dir.resolve("dlms_connector.json"), "{\"devices\": [" + devices + "]}");
-        return Files.writeString(dir.resolve("tb_gateway.yaml"), """
-                thingsboard:
-                  host: 127.0.0.1
-                  port: %d
-                  security:
-                    type: accessToken
-                    accessToken: "GATEWAY_TOKEN"
-                  qos: 1
-                connectors:
-                  - name: "DLMS Connector"
-                    type: dlms
-                    configuration: "dlms_connector.json"
-                storage:
-                  type: file
-                  path: data/spool
-                """.formatted(brokerPort));
+        return ChildGateway.writeConfigFiles(dir, brokerPort, devices);
     }
 
-    /** A JVM on the test classpath: one system property, then the gateway's command line. */
-    private static List<String> javaCommand(String property, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), property, "-cp", System.getProperty("java.class.path"),
-                "io.dlmsgateway.cli.DlmsGatewayCommand"));
-        command.addAll(List.of(args));
-        return command;
-    }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -72,6 +72,9 @@ class ProfileBackfillTest {
             Thread.sleep(5_000);
             gateway.close();
             Instant end = Instant.now();
+            // the broker acknowledged every row before close returned; the subscriber may still be receiving
+            awaitTrue(Duration.ofSeconds(10), () -> rowsAtBroker() >= gateway.statistics().profileRowsSpooled(),
+                    "every row spooled at the broker");
 
             for (int i = 0; i < simulator.meterCount(); i++) {
                 List<Long> ts = checkedSequence(i, true);
@@ -123,6 +126,8 @@ class ProfileBackfillTest {
                     .anyMatch(e -> e.values().has("lp_energy") && e.ts() > down.plusSeconds(5).toEpochMilli()),
                     "rows after the outage");
             gateway.close();
+            awaitTrue(Duration.ofSeconds(10), () -> rowsAtBroker() >= gateway.statistics().profileRowsSpooled(),
+                    "every row spooled at the broker");
 
             List<Long> ts = checkedSequence(0, true);
             assertThat(ts).as("rows captured while the meter did not answer")
@@ -151,6 +156,9 @@ class ProfileBackfillTest {
                     .anyMatch(e -> e.values().has("lp_energy") && e.ts() > down.plusSeconds(6).toEpochMilli()),
                     "rows after the outage");
             gateway.close();
+            // at least once: a row may come twice after the outage, so wait for every one of them, not for a count
+            awaitTrue(Duration.ofSeconds(10), () -> uniqueRowsAtBroker() >= gateway.statistics()
+                    .profileRowsSpooled(), "every row spooled at the broker");
 
             for (int i = 0; i < simulator.meterCount(); i++) {
                 List<Long> ts = checkedSequence(i, false);

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -185,12 +186,7 @@ public final class MeterSession {
      * meter is not connected.
      */
     public Mono<MeterReading> readNow(List<Measurement> asked) {
-        return Mono.defer(() -> {
-            MeterAssociation current = association;
-            if (current == null || !current.isActive()) {
-                String why = lastError == null ? "" : " (last failure: " + lastError + ")";
-                return Mono.error(new DlmsConnectionException(meter.name(), "not connected" + why, null));
-            }
+        return onAssociation(current -> {
             long start = now();
             long startNanos = System.nanoTime();
             return current.read(asked, Priority.ON_DEMAND).map(result -> reading(start, start, startNanos, result));
@@ -201,7 +197,7 @@ public final class MeterSession {
      * Runs an operation on the open association, outside the schedule (its exchanges should be
      * {@link Priority#ON_DEMAND}); fails at once when the meter is not connected.
      */
-    public <T> Mono<T> onAssociation(java.util.function.Function<MeterAssociation, Mono<T>> operation) {
+    public <T> Mono<T> onAssociation(Function<MeterAssociation, Mono<T>> operation) {
         return Mono.defer(() -> {
             MeterAssociation current = association;
             if (current == null || !current.isActive()) {
