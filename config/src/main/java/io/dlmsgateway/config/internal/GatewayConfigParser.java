@@ -403,7 +403,6 @@ public final class GatewayConfigParser {
 
     private Optional<DeviceConfig> device(ConfigNode node) {
         listsProfiles = false;
-        hasClock = node.has("clock");
         Optional<String> name = printable(node, "name", node.requiredString("name"));
         name.ifPresent(n -> {
             String here = node.file() + ": " + node.pathOf("name");
@@ -457,6 +456,7 @@ public final class GatewayConfigParser {
         }
         boolean[] clockOk = {true};
         Optional<ClockCheck> clock = clockCheck(node, clockOk);
+        hasClock = node.has("clock");
         node.reportUnknownFields();
         if (name.isEmpty() || host.isEmpty() || port.isEmpty() || framing.isEmpty() || security.isEmpty()
                 || (node.has("deviceType") && deviceTypeText.isEmpty()) || deviationSign.isEmpty()
