@@ -1,9 +1,9 @@
 package io.dlmsgateway.config.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dlmsgateway.config.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An object node of a configuration tree, with its file and path, that reports problems instead of throwing.
@@ -184,7 +182,7 @@ final class ConfigNode {
         if (value.isIntegralNumber() && value.canConvertToLong()) {
             d = Duration.ofMillis(value.longValue());
         } else if (value.isTextual()) {
-            d = parseDuration(value.textValue());
+            d = DurationText.parse(value.textValue()).orElse(null);
         }
         if (d == null) {
             problem(field, "expected a duration such as 30s, 15m, 36h or 7d (or whole milliseconds), got "
@@ -197,28 +195,6 @@ final class ConfigNode {
             return Optional.empty();
         }
         return Optional.of(d);
-    }
-
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
-
-    private static Duration parseDuration(String text) {
-        String t = text.trim();
-        Matcher m = SIMPLE_DURATION.matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(t);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     /** A duration as the configuration writes it: {@code 7d}, {@code 15m}, {@code 90s}, {@code 500ms}. */

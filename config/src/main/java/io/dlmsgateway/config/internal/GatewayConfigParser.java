@@ -516,15 +516,7 @@ public final class GatewayConfigParser {
     }
 
     private Optional<ProfileConfig> profile(ConfigNode node) {
-        Optional<String> obisText = node.requiredString("obis");
-        Optional<ObisCode> obis = Optional.empty();
-        if (obisText.isPresent()) {
-            try {
-                obis = Optional.of(ObisCode.parse(obisText.get()));
-            } catch (IllegalArgumentException e) {
-                node.problem("obis", e.getMessage());
-            }
-        }
+        Optional<ObisCode> obis = obis(node, "obis", node.requiredString("obis"));
         Optional<Duration> interval = node.has("interval")
                 ? node.duration("interval", MIN_PROFILE_INTERVAL, MAX_PROFILE_INTERVAL)
                 : Optional.of(ProfileSchedule.DEFAULT_INTERVAL);
@@ -666,15 +658,7 @@ public final class GatewayConfigParser {
 
     private Optional<Measurement> customMeasurement(ConfigNode node) {
         Optional<String> name = node.requiredString("name");
-        Optional<String> obisText = node.requiredString("obis");
-        Optional<ObisCode> obis = Optional.empty();
-        if (obisText.isPresent()) {
-            try {
-                obis = Optional.of(ObisCode.parse(obisText.get()));
-            } catch (IllegalArgumentException e) {
-                node.problem("obis", e.getMessage());
-            }
-        }
+        Optional<ObisCode> obis = obis(node, "obis", node.requiredString("obis"));
         int classId = (int) node.integer("classId", 1, 0xFFFF).orElse(Measurement.CLASS_REGISTER);
         int attribute = (int) node.integer("attribute", 1, 127).orElse(2);
         name.filter(DEVICE_PLACEHOLDERS::contains).ifPresent(n -> node.problem("name",
@@ -714,7 +698,8 @@ public final class GatewayConfigParser {
         Optional<byte[]> blockCipherKey = hexSecret(node, "blockCipherKey", 16);
         Optional<byte[]> authenticationKey = hexSecret(node, "authenticationKey", 16);
         Optional<byte[]> systemTitle = hexSecret(node, "systemTitle", 8);
-        Optional<ObisCode> invocationCounterObject = obis(node, "invocationCounterObject");
+        Optional<ObisCode> invocationCounterObject = obis(node, "invocationCounterObject",
+                node.string("invocationCounterObject"));
         if (authentication.isEmpty()) {
             return Optional.empty();
         }
@@ -756,9 +741,11 @@ public final class GatewayConfigParser {
                 systemTitle, invocationCounterObject)) : Optional.empty();
     }
 
-    /** An OBIS code field ({@code "0.0.43.1.0.255"}), or empty when absent or malformed (reported). */
-    private static Optional<ObisCode> obis(ConfigNode node, String field) {
-        Optional<String> text = node.string(field);
+    /**
+     * An OBIS code field ({@code "0.0.43.1.0.255"}) from its text as read (required or not), or empty when absent or
+     * malformed (reported).
+     */
+    private static Optional<ObisCode> obis(ConfigNode node, String field, Optional<String> text) {
         if (text.isEmpty()) {
             return Optional.empty();
         }
