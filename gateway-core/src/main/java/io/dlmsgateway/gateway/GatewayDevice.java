@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A meter as ThingsBoard sees it: the meter the fleet polls, the child device's profile, and how its readings become
@@ -19,10 +20,17 @@ import java.util.Objects;
  *                          profile's column keys (a captured register's catalogue name, e.g. {@code active_energy},
  *                          else its OBIS code); a profile without an entry, or with an empty one, sends every column
  *                          but the clock under its own key
+ * @param rpcMethods        RPCs by the names this device's configuration gives them ({@link RpcMethod}), in order
+ * @param attributeWrites   shared attributes written to the meter, by key ({@link AttributeWrite})
+ * @param push              how the device's pushed notifications are recognised and mapped, when it pushes
+ * @param polled            false for a push-only device: the fleet does not poll it (its {@link Meter} then only
+ *                          carries its name, keys and clock settings)
  */
 public record GatewayDevice(Meter meter, String deviceType, Map<String, ValueTemplate> attributesMapping,
                             Map<String, ValueTemplate> timeseriesMapping,
-                            Map<ObisCode, Map<String, ValueTemplate>> profileMappings) {
+                            Map<ObisCode, Map<String, ValueTemplate>> profileMappings,
+                            Map<String, RpcMethod> rpcMethods, Map<String, AttributeWrite> attributeWrites,
+                            Optional<PushMapping> push, boolean polled) {
 
     /** ThingsBoard's profile name when none is given. */
     public static final String DEFAULT_DEVICE_TYPE = "default";
@@ -36,6 +44,19 @@ public record GatewayDevice(Meter meter, String deviceType, Map<String, ValueTem
         profileMappings.forEach((obis, mapping) -> profiles.put(obis,
                 Collections.unmodifiableMap(new LinkedHashMap<>(mapping))));
         profileMappings = profiles.isEmpty() ? Map.of() : Collections.unmodifiableMap(profiles);
+        rpcMethods = Collections.unmodifiableMap(new LinkedHashMap<>(rpcMethods));
+        attributeWrites = Collections.unmodifiableMap(new LinkedHashMap<>(attributeWrites));
+        Objects.requireNonNull(push, "push");
+        if (!polled && push.isEmpty()) {
+            throw new IllegalArgumentException("device " + meter.name() + " is neither polled nor pushing");
+        }
+    }
+
+    /** A polled device without RPC methods, attribute writes or push of its own. */
+    public GatewayDevice(Meter meter, String deviceType, Map<String, ValueTemplate> attributesMapping,
+            Map<String, ValueTemplate> timeseriesMapping, Map<ObisCode, Map<String, ValueTemplate>> profileMappings) {
+        this(meter, deviceType, attributesMapping, timeseriesMapping, profileMappings, Map.of(), Map.of(),
+                Optional.empty(), true);
     }
 
     /** A device whose profiles, if any, send every column under its own key. */

@@ -1,5 +1,6 @@
 package io.dlmsgateway.gateway;
 
+import io.dlmsgateway.fleet.PushListenerOptions;
 import io.dlmsgateway.spool.SpoolOptions;
 import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import java.time.Duration;
@@ -21,9 +22,11 @@ import java.util.Optional;
  *                        gateway's {@code minPackSendDelayMS}); publishing only: readings go to the spool at once
  * @param inputRules      the rules shared attributes keep before they change a meter: the configuration's own when
  *                        bound from files, {@link DeviceInputRules#standard()} (the same ranges) unless given
+ * @param pushListener    the port meters push to, when the gateway listens for pushes
  */
 public record GatewaySettings(List<GatewayDevice> devices, ThingsBoardSettings thingsBoard, SpoolOptions spool,
-                              Optional<Duration> statisticsPeriod, Duration packDelay, DeviceInputRules inputRules) {
+                              Optional<Duration> statisticsPeriod, Duration packDelay, DeviceInputRules inputRules,
+                              Optional<PushListenerOptions> pushListener) {
 
     /** Statistics period unless set: one minute, as the ThingsBoard IoT gateway's. */
     public static final Duration DEFAULT_STATISTICS_PERIOD = Duration.ofSeconds(60);
@@ -37,9 +40,16 @@ public record GatewaySettings(List<GatewayDevice> devices, ThingsBoardSettings t
         Objects.requireNonNull(statisticsPeriod, "statisticsPeriod");
         Objects.requireNonNull(packDelay, "packDelay");
         Objects.requireNonNull(inputRules, "inputRules");
+        Objects.requireNonNull(pushListener, "pushListener");
         if (packDelay.isNegative()) {
             throw new IllegalArgumentException("packDelay must not be negative: " + packDelay);
         }
+    }
+
+    /** Without a push listener. */
+    public GatewaySettings(List<GatewayDevice> devices, ThingsBoardSettings thingsBoard, SpoolOptions spool,
+            Optional<Duration> statisticsPeriod, Duration packDelay, DeviceInputRules inputRules) {
+        this(devices, thingsBoard, spool, statisticsPeriod, packDelay, inputRules, Optional.empty());
     }
 
     /** With the standard ranges for shared attributes ({@link DeviceInputRules#standard()}). */

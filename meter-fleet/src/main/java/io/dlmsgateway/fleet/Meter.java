@@ -28,9 +28,12 @@ import java.util.Optional;
  * @param measurements    what each poll reads, in this order
  * @param profiles        Profile Generic objects read beside the poll, each on its own schedule; none unless set
  * @param clockCheck      the meter's clock check, when it has one ({@link ClockCheck})
+ * @param control         the association writes and actions go through, when not the poll's own
+ *                        ({@link ControlClient})
  */
 public record Meter(String name, String host, int port, DlmsClientSettings client, Duration pollingInterval,
-                    List<Measurement> measurements, List<ProfileSchedule> profiles, Optional<ClockCheck> clockCheck) {
+                    List<Measurement> measurements, List<ProfileSchedule> profiles, Optional<ClockCheck> clockCheck,
+                    Optional<ControlClient> control) {
 
     /** Polling interval unless set: one minute. */
     public static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(60);
@@ -61,6 +64,13 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
             }
         }
         Objects.requireNonNull(clockCheck, "clockCheck");
+        Objects.requireNonNull(control, "control");
+    }
+
+    /** A meter whose writes and actions go through its poll association. */
+    public Meter(String name, String host, int port, DlmsClientSettings client, Duration pollingInterval,
+            List<Measurement> measurements, List<ProfileSchedule> profiles, Optional<ClockCheck> clockCheck) {
+        this(name, host, port, client, pollingInterval, measurements, profiles, clockCheck, Optional.empty());
     }
 
     /** A meter without profiles and clock check, as before either was read. */
@@ -77,7 +87,8 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
     /** A builder starting from this meter, to change a few things. */
     public Builder toBuilder() {
         return new Builder(name, host, port).client(client).pollingInterval(pollingInterval)
-                .measurements(measurements).profiles(profiles).clockCheck(clockCheck.orElse(null));
+                .measurements(measurements).profiles(profiles).clockCheck(clockCheck.orElse(null))
+                .control(control.orElse(null));
     }
 
     @Override
@@ -98,6 +109,7 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
         private List<Measurement> measurements = DEFAULT_MEASUREMENTS;
         private List<ProfileSchedule> profiles = List.of();
         private ClockCheck clockCheck;
+        private ControlClient control;
 
         private Builder(String name, String host, int port) {
             this.name = name;
@@ -139,9 +151,15 @@ public record Meter(String name, String host, int port, DlmsClientSettings clien
             return this;
         }
 
+        /** Writes and actions through this association; null for the poll's own (the default). */
+        public Builder control(ControlClient value) {
+            this.control = value;
+            return this;
+        }
+
         public Meter build() {
             return new Meter(name, host, port, client, pollingInterval, measurements, profiles,
-                    Optional.ofNullable(clockCheck));
+                    Optional.ofNullable(clockCheck), Optional.ofNullable(control));
         }
     }
 }

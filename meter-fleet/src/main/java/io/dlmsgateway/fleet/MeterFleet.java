@@ -1,9 +1,13 @@
 package io.dlmsgateway.fleet;
 
+import io.dlmsgateway.dlms.CosemAttribute;
+import io.dlmsgateway.dlms.CosemMethod;
+import io.dlmsgateway.dlms.DlmsValue;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.client.ClockReading;
 import io.dlmsgateway.dlms.client.Priority;
+import io.dlmsgateway.dlms.client.SelectiveAccess;
 import io.dlmsgateway.fleet.internal.ClockCheckJob;
 import io.dlmsgateway.fleet.internal.ClockCorrection;
 import io.dlmsgateway.fleet.internal.ConnectionAttemptLimiter;
@@ -222,6 +226,37 @@ public final class MeterFleet implements AutoCloseable {
     public Mono<ClockSync> syncClock(String device) {
         return Mono.defer(() -> session(device).onAssociation(a -> a.readClock(Priority.ON_DEMAND)
                 .flatMap(before -> ClockCorrection.correct(a, before, Priority.ON_DEMAND))));
+    }
+
+    /**
+     * Reads any attribute of a meter now (GET, before any scheduled exchange), with the selective access given when
+     * not null. Fails with {@link io.dlmsgateway.dlms.client.DlmsAccessException} (the data-access-result by name)
+     * when the meter refuses, {@link NoSuchElementException} for an unknown device, or the association's failure.
+     */
+    public Mono<DlmsValue> get(String device, CosemAttribute attribute, SelectiveAccess access) {
+        // contract for issue 12: implemented on branch h-ops
+        return Mono.error(new UnsupportedOperationException("get: not yet"));
+    }
+
+    /**
+     * Writes an attribute of a meter now (SET), through its {@link Meter#control()} association when it has one.
+     * Fails with {@link io.dlmsgateway.dlms.client.DlmsAccessException} (SET, the data-access-result by name) when the
+     * meter refuses.
+     */
+    public Mono<Void> set(String device, CosemAttribute attribute, DlmsValue value) {
+        // contract for issue 12: implemented on branch h-ops
+        return Mono.error(new UnsupportedOperationException("set: not yet"));
+    }
+
+    /**
+     * Invokes a method of a meter now (ACTION), through its {@link Meter#control()} association when it has one, with
+     * the parameter given ({@link DlmsValue#NULL} or null for none). Completes with the method's return data, empty
+     * when it returns none; fails with {@link io.dlmsgateway.dlms.client.DlmsAccessException} (ACTION, the
+     * action-result by name) when the meter refuses.
+     */
+    public Mono<DlmsValue> execute(String device, CosemMethod method, DlmsValue parameter) {
+        // contract for issue 12: implemented on branch h-ops
+        return Mono.error(new UnsupportedOperationException("execute: not yet"));
     }
 
     /** Drops a meter's association and reconnects at once, skipping any backoff under way. */

@@ -1,0 +1,19 @@
+package io.dlmsgateway.fleet;
+
+/**
+ * The push listener's counters since it started.
+ *
+ * @param connectionsOpen     connections open now
+ * @param connectionsAccepted connections accepted in all
+ * @param connectionsRefused  connections closed at once because {@code maxConnections} were open
+ * @param notifications       notifications decoded and matched to a device
+ * @param unknownSenders      notifications (or connections) no device matched; closed
+ * @param undecodable         frames that were no notification, failed to decrypt or authenticate, or were malformed
+ * @param oversize            frames above {@code maxFrameBytes}; closed
+ * @param idleClosed          connections closed for sending nothing within {@code idleTimeout}
+ * @param bytesReceived       bytes read from every connection
+ */
+public record PushStatistics(long connectionsOpen, long connectionsAccepted, long connectionsRefused,
+                             long notifications, long unknownSenders, long undecodable, long oversize,
+                             long idleClosed, long bytesReceived) {
+}
