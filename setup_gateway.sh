@@ -127,6 +127,9 @@ SyslogIdentifier=$name
 # hardening: the service writes only its spool (StateDirectory creates /var/lib/$name for the user)
 StateDirectory=$name
 StateDirectoryMode=0750
+# /var/log/$name, writable by the service, for LOG_FILE_OUTPUT=text|json (logback.xml); the journal needs none
+LogsDirectory=$name
+LogsDirectoryMode=0750
 NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=yes
