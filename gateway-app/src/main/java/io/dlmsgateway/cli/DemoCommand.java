@@ -49,6 +49,7 @@ import picocli.CommandLine.Option;
  * receives.
  */
 @Command(name = "demo",
+        header = "Runs the whole gateway against simulated meters and an in-process MQTT broker.",
         mixinStandardHelpOptions = true,
         description = {"Runs the gateway against N simulated meters and an in-process MQTT broker standing in for",
                 "ThingsBoard, showing a live status line and sample payloads. Ctrl-C stops.",

@@ -61,6 +61,7 @@ import picocli.CommandLine.Option;
  * {@code join()} on the thread that called {@link #call()} (the main thread), never on the event loop.
  */
 @Command(name = "read",
+        header = "Reads one meter once and prints its values (or a profile's rows) as JSON.",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {"Reads one meter once (one association, released afterwards) and prints the values as JSON:",

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code dlms-gateway run}: the gateway as configured, until Ctrl-C or SIGTERM. */
 @Command(name = "run",
+        header = "Runs the gateway as tb_gateway.yaml configures it, until Ctrl-C or SIGTERM.",
         mixinStandardHelpOptions = true,
         description = {"Runs the gateway as configured: polls the meters of tb_gateway.yaml's connectors and publishes",
                 "their readings to ThingsBoard, spooling them on disk until acknowledged. Ctrl-C or SIGTERM stops",
