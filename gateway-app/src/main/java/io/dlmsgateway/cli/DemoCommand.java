@@ -121,9 +121,18 @@ public final class DemoCommand implements Callable<Integer> {
             // one period more than is read back, so that the window's oldest row is there
             simulatorOptions.profilePeriod(profilePeriod).profileHistory(backfill.plus(profilePeriod));
         }
-        try (MeterSimulator simulator = MeterSimulator.start(simulatorOptions.build());
-             EmbeddedBroker broker = EmbeddedBroker.builder().host("127.0.0.1").port(brokerPort)
-                     .listener(thingsBoard).start()) {
+        EmbeddedBroker brokerStarted;
+        try {
+            brokerStarted = EmbeddedBroker.builder().host("127.0.0.1").port(brokerPort).listener(thingsBoard)
+                    .start();
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            deleteRecursively(spoolDirectory);
+            spec.commandLine().getErr().println("demo: " + e.getMessage() + "; choose another --broker-port, or 0 for"
+                    + " any free one");
+            return 1;
+        }
+        try (EmbeddedBroker broker = brokerStarted;
+             MeterSimulator simulator = MeterSimulator.start(simulatorOptions.build())) {
             thingsBoard.broker = broker;
             GatewaySettings settings = demoSettings(simulator, broker, spoolDirectory);
             out.printf("demo: %d simulated meters (%s, every %s ms) -> gateway -> MQTT broker 127.0.0.1:%d standing in"

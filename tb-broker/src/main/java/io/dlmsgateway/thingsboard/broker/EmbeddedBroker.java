@@ -152,6 +152,10 @@ public final class EmbeddedBroker implements AutoCloseable {
             // Moquette reports a port it bound itself asynchronously (getPort() can still say 0 right after start),
             // and a restart must reuse the port anyway: pick a free one up front
             port = freePort(host);
+        } else {
+            // Moquette logs a port in use as an ERROR with its stack trace and starts without a listener; say it
+            // in one sentence instead, before Moquette tries
+            requireFree(host, port);
         }
         Properties props = new Properties();
         props.setProperty("host", host);
@@ -188,6 +192,19 @@ public final class EmbeddedBroker implements AutoCloseable {
         LOG.info("Embedded MQTT broker listening on {}:{}{}", host, port, sslContext == null ? ""
                 : clientCertificateRequired ? " (TLS, client certificate required)" : " (TLS)");
         return this;
+    }
+
+    private static void requireFree(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(host), port), 1);
+        } catch (java.net.BindException e) {
+            throw new IllegalStateException("cannot start the embedded MQTT broker: " + host + ":" + port
+                    + " is in use (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded MQTT broker on " + host + ":" + port + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private static int freePort(String host) {
