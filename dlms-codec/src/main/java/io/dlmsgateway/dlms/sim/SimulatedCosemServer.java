@@ -4,6 +4,7 @@ import gurux.dlms.GXDLMSConnectionEventArgs;
 import gurux.dlms.GXDateTime;
 import gurux.dlms.GXEnum;
 import gurux.dlms.GXUInt16;
+import gurux.dlms.GXUInt32;
 import gurux.dlms.ValueEventArgs;
 import gurux.dlms.enums.AccessMode;
 import gurux.dlms.enums.Authentication;
@@ -105,6 +106,9 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
     private final GXDLMSDisconnectControl disconnectControl;
     private final GXDLMSData customerNote;
     private final GXDLMSData measurementPeriod;
+    /** The manufacturer-specific parameters (double-long-unsigned), writable by the management client. */
+    private final java.util.Set<GXDLMSObject> parameters = java.util.Collections.newSetFromMap(
+            new java.util.IdentityHashMap<>());
     private final SimulatedProfileBuffer profiles;
     private boolean associationAccepted;
     /** Set for an AARQ whose invocation counter the meter has seen before: the association is rejected. */
@@ -169,7 +173,9 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         items.add(eventLog);
         // manufacturer-specific parameters, so the object list is as long as a real meter's and needs blocks
         for (int i = 0; i < options.extraObjects(); i++) {
-            items.add(data("0.128.96.50." + i + ".255", DataType.UINT32, (long) i));
+            GXDLMSData parameter = data("0.128.96.50." + i + ".255", DataType.UINT32, (long) i);
+            parameters.add(parameter);
+            items.add(parameter);
         }
         initialize();
     }
@@ -351,7 +357,8 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         }
         // as a real meter: whoever is associated reads; only the management client writes, and only these
         if (managementClient() && (arg.getIndex() == 2
-                && (target == meterClock || target == customerNote || target == measurementPeriod)
+                && (target == meterClock || target == customerNote || target == measurementPeriod
+                        || parameters.contains(target))
                 || target == disconnectControl && arg.getIndex() == CONTROL_MODE)) {
             return AccessMode.READ_WRITE;
         }
@@ -414,6 +421,11 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
                 } else {
                     meter.measurementPeriod(seconds.intValue());
                 }
+                continue;
+            }
+            if (parameters.contains(e.getTarget()) && !(e.getValue() instanceof GXUInt32)) {
+                e.setHandled(true);
+                e.setError(ErrorCode.UNMATCHED_TYPE);
                 continue;
             }
             if (e.getTarget() == disconnectControl && e.getIndex() == CONTROL_MODE) {
