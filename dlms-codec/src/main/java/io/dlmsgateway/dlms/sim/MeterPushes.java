@@ -111,7 +111,12 @@ public final class MeterPushes implements AutoCloseable {
         }
     }
 
-    /** One meter's push connection; touched only on its channel's event loop after {@link #connect}. */
+    /**
+     * One meter's push connection; touched only on its channel's event loop after {@link #connect}. Sharable because
+     * each reconnection adds it to the new channel; there is one channel at a time (the next connect is scheduled
+     * from the previous one's channelInactive).
+     */
+    @io.netty.channel.ChannelHandler.Sharable
     private final class Pusher extends ChannelInboundHandlerAdapter {
         final SimulatedMeter meter;
         volatile Channel channel;
