@@ -136,6 +136,9 @@ public final class PushBench {
                     + " whole process %.4f s (simulator and broker included)%n",
                     (after.gatewayCpu - before.gatewayCpu) / 1e9 * perThousand,
                     (after.processCpu - before.processCpu) / 1e9 * perThousand);
+            System.out.printf(Locale.ROOT, "  load average at the end %.1f on %d cores (other processes included)%n",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    Runtime.getRuntime().availableProcessors());
             System.out.printf(Locale.ROOT, "  totals: sent %d, decoded %d, acknowledged %d, failed batches %d,"
                     + " refused connections or frames %d%n", sent.get(), stats.notifications(), acked.get(),
                     failedBatches.get(), stats.unknownSenders() + stats.undecodable() + stats.oversize()
