@@ -9,6 +9,7 @@ import io.dlmsgateway.spool.SpoolException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,6 +49,10 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        LoggerFactory.getLogger(RunCommand.class).info("[DLMSConnector] Gateway started: {} devices, ThingsBoard at"
+                + " {}:{}, spool {}; Ctrl-C or SIGTERM stops it", settings.devices().size(),
+                settings.thingsBoard().host(), settings.thingsBoard().port(), settings.spool().directory()
+                        .map(d -> "in " + d.toAbsolutePath()).orElse("in memory"));
         StopOnSignal.awaitStop(gateway::close);
         return 0;
     }

@@ -7,6 +7,7 @@ import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.MeterFleet;
 import io.dlmsgateway.fleet.MeterReading;
 import io.dlmsgateway.gateway.internal.DeviceRpcRouter;
+import io.dlmsgateway.gateway.internal.GatewayMeters;
 import io.dlmsgateway.gateway.internal.SpoolInvocationCounterStore;
 import io.dlmsgateway.gateway.internal.SpoolProfileStore;
 import io.dlmsgateway.gateway.internal.TelemetryMapping;
@@ -97,6 +98,8 @@ public final class DlmsGateway implements AutoCloseable {
     private final Sinks.Empty<Void> ingestDone = Sinks.empty();
     private final Sinks.Empty<Void> terminated = Sinks.empty();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    /** The series in the host's registry, when it gave one ({@link GatewayOptions#metrics()}); null otherwise. */
+    private final GatewayMeters meters;
 
     private DlmsGateway(GatewaySettings settings, GatewayOptions options) {
         this.settings = settings;
@@ -123,6 +126,7 @@ public final class DlmsGateway implements AutoCloseable {
         this.fleet = MeterFleet.create(devices.values().stream().map(GatewayDevice::meter).toList(),
                 options.fleet().toBuilder().resources(resources).profileStore(profiles)
                         .invocationCounterStore(new SpoolInvocationCounterStore(spool)).build());
+        this.meters = options.metrics().map(m -> new GatewayMeters(m, this::statistics, fleet)).orElse(null);
     }
 
     /**
@@ -154,6 +158,11 @@ public final class DlmsGateway implements AutoCloseable {
                 e -> log.error("[DLMSConnector] attribute updates ended", e)));
 
         running.add(fleet.readings()
+                .doOnNext(reading -> {
+                    if (meters != null) {
+                        meters.pollCompleted(reading);
+                    }
+                })
                 .map(this::toRecord)
                 // every reading goes to the spool the moment it arrives: the spool thread writes whatever is waiting
                 // in one transaction (group commit, no timer), so a reading is on disk within about a commit's time.
@@ -242,6 +251,9 @@ public final class DlmsGateway implements AutoCloseable {
         SpooledBatch batch = ack.context();
         if (ack.isSuccess()) {
             readingsPublished.add(batch.size());
+            if (meters != null) {
+                meters.delivered(batch.records(), System.currentTimeMillis());
+            }
             if (log.isDebugEnabled()) {
                 for (SpoolRecord record : batch.records()) {
                     log.debug("[DLMSConnector] Sent telemetry for '{}': {}", record.key(),
@@ -406,6 +418,9 @@ public final class DlmsGateway implements AutoCloseable {
                     .publishOn(Schedulers.fromExecutor(task -> new Thread(task, "dlms-gateway-stop").start()))
                     .doFinally(signal -> {
                         running.dispose();
+                        if (meters != null) {
+                            meters.close();
+                        }
                         spool.close();
                         if (options.resources().isEmpty()) {
                             resources.shutdown();
