@@ -455,6 +455,12 @@ public final class DlmsGateway implements AutoCloseable {
         return transport;
     }
 
+    /** The address the push listener is bound to (the port chosen when 0 was configured); empty without one. */
+    public Optional<java.net.InetSocketAddress> pushAddress() {
+        PushListener listener = pushListener;
+        return listener == null ? Optional.empty() : Optional.of(listener.localAddress());
+    }
+
     public GatewayStatistics statistics() {
         PushListener listener = pushListener;
         PushStatistics push = listener == null ? new PushStatistics(0, 0, 0, 0, 0, 0, 0, 0, 0) : listener.statistics();
