@@ -433,12 +433,23 @@ public final class DlmsGateway implements AutoCloseable {
         GatewayStatistics s = statistics();
         SpoolStatistics spooled = s.spool();
         String line = "[DLMSConnector] ThingsBoard {}; meters up {}/{}; readings spooled {}{}, published {}, backlog {},"
-                + " dropped {}{}";
+                + " dropped {}{}{}";
+        StringBuilder more = new StringBuilder();
+        if (pushListener != null) {
+            more.append("; pushes ").append(s.push().notifications()).append(" (unknown senders ")
+                    .append(s.push().unknownSenders()).append(", undecodable ").append(s.push().undecodable())
+                    .append(", connections ").append(s.push().connectionsOpen()).append(')');
+        }
+        if (s.attributeWrites() + s.attributeWritesFailed() + s.attributeWritesPending() > 0) {
+            more.append("; attribute writes ").append(s.attributeWrites()).append(" (failed ")
+                    .append(s.attributeWritesFailed()).append(", pending ").append(s.attributeWritesPending())
+                    .append(')');
+        }
         Object[] arguments = {s.connected() ? "connected" : "unreachable", s.fleet().devicesUp(),
                 s.fleet().devicesTotal(), readingsSpooled.sum(),
                 s.profileRowsSpooled() == 0 ? "" : " (and " + s.profileRowsSpooled() + " profile rows)",
                 readingsPublished.sum(), spooled.backlogRecords(), spooled.dropped(),
-                GatewayStatistics.spoolSummary(spooled)};
+                GatewayStatistics.spoolSummary(spooled), more};
         // a failing spool is what a person must see in the minute summary, not one more INFO line
         if (spooled.failing()) {
             log.warn(line, arguments);
