@@ -34,7 +34,7 @@ import reactor.core.publisher.Mono;
  * written again once the meter is associated again: {@link #retryPending()}, called on the gateway's timer every
  * {@link #CHECK_INTERVAL}, starts it within that time of the meter's next association (its connect count has grown
  * and it is up), or after {@link #RETRY_WITHOUT_RECONNECT} while it stays up (a control association failed while
- * the poll's went on). A refusal (read-write-denied, type-unmatched, ...) or a value that is not of the type is
+ * the poll's went on). Kept writes live in memory only: a restart of the gateway forgets them. A refusal (read-write-denied, type-unmatched, ...) or a value that is not of the type is
  * logged and counted, never retried: writing it again would be refused again.
  *
  * <p>Logs: INFO for a write done, WARN for a refusal with the result's name or a failure with its reason; values
