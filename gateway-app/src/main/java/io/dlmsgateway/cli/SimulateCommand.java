@@ -121,6 +121,13 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Offset of the meters' local time from UTC, e.g. +01:00 (default ${DEFAULT-VALUE}).")
     ZoneOffset utcOffset;
 
+    @Option(names = "--disconnect-control-mode", paramLabel = "0..6",
+            defaultValue = "" + SimulatorOptions.DEFAULT_DISCONNECT_CONTROL_MODE,
+            description = "control_mode of every meter's Disconnect control (0.0.96.3.10.255): in 1, 3, 5 and 6"
+                    + " remote_reconnect closes the relay, in 2 and 4 it only makes the meter ready_for_reconnection,"
+                    + " 0 is always connected (default ${DEFAULT-VALUE}).")
+    int disconnectControlMode;
+
     @Override
     public Integer call() throws Exception {
         // Gurux logs through java.util.logging; keep its per-request chatter off the console
@@ -198,7 +205,8 @@ public final class SimulateCommand implements Callable<Integer> {
                     .rangeAccess(!noRangeAccess)
                     .compressedProfile(compressedProfile)
                     .deviationSign(deviationSign)
-                    .utcOffset(utcOffset);
+                    .utcOffset(utcOffset)
+                    .disconnectControlMode(disconnectControlMode);
             if (threads != null) {
                 b.workerThreads(threads);
             }

@@ -11,9 +11,11 @@ import io.dlmsgateway.dlms.client.SelectiveAccess;
 import io.dlmsgateway.fleet.internal.ClockCheckJob;
 import io.dlmsgateway.fleet.internal.ClockCorrection;
 import io.dlmsgateway.fleet.internal.ConnectionAttemptLimiter;
+import io.dlmsgateway.fleet.internal.ControlAssociation;
 import io.dlmsgateway.fleet.internal.DlmsMeterConnector;
 import io.dlmsgateway.fleet.internal.FailureLog;
 import io.dlmsgateway.fleet.internal.FleetStatisticsLog;
+import io.dlmsgateway.fleet.internal.MeterAssociation;
 import io.dlmsgateway.fleet.internal.MeterSession;
 import io.dlmsgateway.fleet.internal.OpenAssociations;
 import io.dlmsgateway.fleet.internal.ProfileChunkBuffer;
@@ -32,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +89,8 @@ public final class MeterFleet implements AutoCloseable {
     private final ConnectionAttemptLimiter profileReads;
     private final OpenAssociations openAssociations = new OpenAssociations();
     private final Map<String, MeterSession> sessions = new LinkedHashMap<>();
+    /** The control associations of the meters that have a {@link Meter#control()}, by meter name. */
+    private final Map<String, ControlAssociation> controls = new LinkedHashMap<>();
     private final List<Disposable> running = new ArrayList<>();
     private final FleetStatisticsLog statisticsLog;
     private final FailureLog failureLog;
@@ -159,6 +164,9 @@ public final class MeterFleet implements AutoCloseable {
             }
             meter.clockCheck().ifPresent(check -> session.addJob(new ClockCheckJob(meter, check, buffer, phase)));
             sessions.put(meter.name(), session);
+            meter.control().ifPresent(control -> controls.put(meter.name(), new ControlAssociation(meter.name(),
+                    new DlmsMeterConnector(meter, controlSettings(meter, control), bootstrap, openAssociations,
+                            options.invocationCounterStore()), control.keepOpen(), loop)));
         }
         for (MeterSession session : sessions.values()) {
             running.add(session.run().subscribe(null,
@@ -219,12 +227,12 @@ public final class MeterFleet implements AutoCloseable {
 
     /**
      * Corrects a meter's clock now: reads it, shifts it (shift_time) when it is off by up to 900 s or sets it when
-     * further off, and reads it again. A deviation below half a second is left alone. Fails as
+     * further off, and reads it again; through the meter's {@link Meter#control()} association when it has one. A deviation below half a second is left alone. Fails as
      * {@link #readClock(String)} does, or with a {@link io.dlmsgateway.dlms.client.DlmsAccessException} when the
      * meter refuses the correction.
      */
     public Mono<ClockSync> syncClock(String device) {
-        return Mono.defer(() -> session(device).onAssociation(a -> a.readClock(Priority.ON_DEMAND)
+        return Mono.defer(() -> acting(device, a -> a.readClock(Priority.ON_DEMAND)
                 .flatMap(before -> ClockCorrection.correct(a, before, Priority.ON_DEMAND))));
     }
 
@@ -234,29 +242,62 @@ public final class MeterFleet implements AutoCloseable {
      * when the meter refuses, {@link NoSuchElementException} for an unknown device, or the association's failure.
      */
     public Mono<DlmsValue> get(String device, CosemAttribute attribute, SelectiveAccess access) {
-        // contract for issue 12: implemented on branch h-ops
-        return Mono.error(new UnsupportedOperationException("get: not yet"));
+        Objects.requireNonNull(attribute, "attribute");
+        return Mono.defer(() -> session(device).onAssociation(a -> a.get(attribute, access, Priority.ON_DEMAND)));
     }
 
     /**
-     * Writes an attribute of a meter now (SET), through its {@link Meter#control()} association when it has one.
-     * Fails with {@link io.dlmsgateway.dlms.client.DlmsAccessException} (SET, the data-access-result by name) when the
-     * meter refuses.
+     * Writes an attribute of a meter now (SET), through its {@link Meter#control()} association when it has one, else
+     * on its poll association before any scheduled exchange. Fails with
+     * {@link io.dlmsgateway.dlms.client.DlmsAccessException} (SET, the data-access-result by name) when the meter
+     * refuses; cancelling the Mono cancels the write (dequeued, or no exchange after the one on the wire).
      */
     public Mono<Void> set(String device, CosemAttribute attribute, DlmsValue value) {
-        // contract for issue 12: implemented on branch h-ops
-        return Mono.error(new UnsupportedOperationException("set: not yet"));
+        Objects.requireNonNull(attribute, "attribute");
+        Objects.requireNonNull(value, "value");
+        return Mono.defer(() -> acting(device, a -> a.set(attribute, value, Priority.ON_DEMAND)));
     }
 
     /**
      * Invokes a method of a meter now (ACTION), through its {@link Meter#control()} association when it has one, with
      * the parameter given ({@link DlmsValue#NULL} or null for none). Completes with the method's return data, empty
      * when it returns none; fails with {@link io.dlmsgateway.dlms.client.DlmsAccessException} (ACTION, the
-     * action-result by name) when the meter refuses.
+     * action-result by name) when the meter refuses. Cancelling the Mono cancels the action as {@link #set} does.
      */
     public Mono<DlmsValue> execute(String device, CosemMethod method, DlmsValue parameter) {
-        // contract for issue 12: implemented on branch h-ops
-        return Mono.error(new UnsupportedOperationException("execute: not yet"));
+        Objects.requireNonNull(method, "method");
+        DlmsValue sent = DlmsValue.NULL.equals(parameter) ? null : parameter;
+        return Mono.defer(() -> acting(device, a -> a.invoke(method, sent, Priority.ON_DEMAND)));
+    }
+
+    /**
+     * Runs a write, an action or a clock correction: on the meter's control association when it has one (opened on
+     * demand, one operation at a time), else on its poll association as an on-demand operation.
+     */
+    private <T> Mono<T> acting(String device, java.util.function.Function<MeterAssociation, Mono<T>> operation) {
+        MeterSession session = session(device);
+        ControlAssociation control = controls.get(device);
+        return control != null ? control.submit(operation) : session.onAssociation(operation);
+    }
+
+    /**
+     * The control client's settings for this meter: its own client address, authentication and keys; framing,
+     * server addresses, timeouts, PDU and date-time reading as the meter's own.
+     */
+    private static io.dlmsgateway.dlms.client.DlmsClientSettings controlSettings(Meter meter, ControlClient control) {
+        io.dlmsgateway.dlms.client.DlmsClientSettings own = meter.client();
+        return control.client().toBuilder()
+                .framing(own.framing())
+                .logicalAddress(own.logicalAddress())
+                .physicalAddress(own.physicalAddress())
+                .maxPduSize(own.maxPduSize())
+                .requestTimeout(own.requestTimeout())
+                .connectTimeout(own.connectTimeout())
+                .exchangeTimeout(own.exchangeTimeout())
+                .maxReplyBytes(own.maxReplyBytes())
+                .deviationSign(own.deviationSign())
+                .clockOffset(own.clockOffset())
+                .build();
     }
 
     /** Drops a meter's association and reconnects at once, skipping any backoff under way. */
@@ -328,7 +369,8 @@ public final class MeterFleet implements AutoCloseable {
             statisticsLog.stop();
             running.forEach(Disposable::dispose);
             failureLog.stop();
-            openAssociations.awaitClosed(options.releaseTimeout())
+            Flux.fromIterable(List.copyOf(controls.values())).flatMap(ControlAssociation::shutdown)
+                    .then(Mono.defer(() -> openAssociations.awaitClosed(options.releaseTimeout())))
                     .then(Mono.fromRunnable(() -> {
                         buffer.complete();
                         profileChunks.complete();

@@ -3,17 +3,20 @@ package io.dlmsgateway.dlms.client;
 import io.dlmsgateway.dlms.ObisCode;
 
 /**
- * The meter answered a GET with a data-access-result other than success, e.g. {@code object-undefined} for an OBIS
- * code the meter does not have. The association stays usable.
+ * The meter refused a GET or SET with a data-access-result other than success, e.g. {@code object-undefined} for an
+ * OBIS code the meter does not have, or an ACTION with an action-result other than success, e.g.
+ * {@code read-write-denied} for a client without the right. The association stays usable.
  */
 public final class DlmsAccessException extends DlmsException {
 
     private static final long serialVersionUID = 1L;
+    private static final String ACTION = "ACTION";
 
     private final ObisCode obis;
     private final int classId;
     private final int attributeIndex;
     private final int result;
+    private final String service;
 
     public DlmsAccessException(String meter, ObisCode obis, int classId, int attributeIndex, int result) {
         this(meter, "GET", obis, classId, attributeIndex, result, null);
@@ -40,10 +43,12 @@ public final class DlmsAccessException extends DlmsException {
 
     private DlmsAccessException(String meter, String service, ObisCode obis, int classId, int attributeIndex,
             int result, Throwable cause) {
-        super(meter, service + " " + obis + " class " + classId + ("ACTION".equals(service) ? " method " : " attribute ")
-                + attributeIndex + " refused: " + DataAccessResults.describe(result) + " ("
-                + ("ACTION".equals(service) ? "action-result " : "data-access-result ") + result + ")"
+        super(meter, service + " " + obis + " class " + classId + (ACTION.equals(service) ? " method " : " attribute ")
+                + attributeIndex + " refused: " + (ACTION.equals(service) ? DataAccessResults.describeAction(result)
+                        : DataAccessResults.describe(result)) + " ("
+                + (ACTION.equals(service) ? "action-result " : "data-access-result ") + result + ")"
                 + (cause == null ? "" : "; the meter answered: " + cause.getMessage()), cause);
+        this.service = service;
         this.obis = obis;
         this.classId = classId;
         this.attributeIndex = attributeIndex;
@@ -58,18 +63,30 @@ public final class DlmsAccessException extends DlmsException {
         return classId;
     }
 
+    /** The attribute's index; for an ACTION, the method's. */
     public int attributeIndex() {
         return attributeIndex;
     }
 
-    /** The data-access-result code of IEC 62056-5-3 (e.g. 4 object-undefined, 3 read-write-denied). */
+    /** What was refused: {@code GET}, {@code SET} or {@code ACTION}. */
+    public String service() {
+        return service;
+    }
+
+    /**
+     * The data-access-result code of IEC 62056-5-3 (e.g. 4 object-undefined, 3 read-write-denied); for an ACTION its
+     * action-result code.
+     */
     public int result() {
         return result;
     }
 
-    /** The standard's name of {@link #result()}: {@code object-undefined}, {@code read-write-denied}, ... */
+    /**
+     * The standard's name of {@link #result()}: {@code object-undefined}, {@code read-write-denied}, ...; for an
+     * ACTION the action-result's ({@code long-action-aborted} where a GET's 15 is {@code long-get-aborted}).
+     */
     public String resultName() {
-        return DataAccessResults.name(result);
+        return ACTION.equals(service) ? DataAccessResults.actionName(result) : DataAccessResults.name(result);
     }
 
     @Override

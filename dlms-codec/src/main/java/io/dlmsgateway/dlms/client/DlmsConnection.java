@@ -1,5 +1,6 @@
 package io.dlmsgateway.dlms.client;
 
+import gurux.dlms.GXByteBuffer;
 import gurux.dlms.GXDLMSClient;
 import gurux.dlms.GXDLMSException;
 import gurux.dlms.GXReplyData;
@@ -9,6 +10,10 @@ import gurux.dlms.enums.ObjectType;
 import gurux.dlms.objects.GXDLMSObject;
 import gurux.dlms.secure.GXDLMSSecureClient;
 import io.dlmsgateway.dlms.Authentication;
+import io.dlmsgateway.dlms.Axdr;
+import io.dlmsgateway.dlms.CosemAttribute;
+import io.dlmsgateway.dlms.CosemMethod;
+import io.dlmsgateway.dlms.DlmsValue;
 import io.dlmsgateway.dlms.CosemDateTime;
 import io.dlmsgateway.dlms.CosemUnit;
 import io.dlmsgateway.dlms.Framing;
@@ -20,6 +25,7 @@ import io.dlmsgateway.dlms.client.internal.DlmsClientHandler;
 import io.dlmsgateway.dlms.client.internal.ExchangeScheduler;
 import io.dlmsgateway.dlms.client.internal.ExchangeScheduler.Exchanges;
 import io.dlmsgateway.dlms.client.internal.GuruxClients;
+import io.dlmsgateway.dlms.client.internal.GuruxRequests;
 import io.dlmsgateway.dlms.client.internal.ProfileBuffers;
 import io.dlmsgateway.dlms.frame.HdlcFrameDecoder;
 import io.dlmsgateway.dlms.frame.WrapperFrameDecoder;
@@ -43,6 +49,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -395,6 +402,179 @@ public final class DlmsConnection implements AutoCloseable {
             return classId == Measurement.CLASS_CLOCK && attributeIndex == 2 ? CosemValues.dateTime(o.value)
                     : CosemValues.plain(o.value);
         }));
+    }
+
+    // ---- typed GET, SET and ACTION -----------------------------------------------------------------------------
+
+    /**
+     * Reads any attribute of any object, with or without selective access, as the meter typed it: the reply's
+     * A-XDR is decoded by {@link Axdr}, so an enum stays an enum and a long-unsigned a long-unsigned, unlike
+     * {@link #readAttribute}. Replies longer than the negotiated PDU arrive by block transfer, up to
+     * {@link DlmsClientSettings#maxReplyBytes()}. Fails with {@link DlmsAccessException} (service GET) carrying the
+     * data-access-result when the meter refuses, with {@link DlmsProtocolException} (not connection-lost) when the
+     * value is no well-formed A-XDR; the association stays usable in both cases.
+     *
+     * @param access selective access (e.g. selector 2, by entry, on a profile's buffer), or null for none
+     */
+    public CompletableFuture<DlmsValue> get(CosemAttribute attribute, SelectiveAccess access, Priority priority) {
+        Objects.requireNonNull(attribute, "attribute");
+        Objects.requireNonNull(priority, "priority");
+        ObjectType type;
+        byte[] selection;
+        try {
+            type = guruxType(attribute.classId());
+            selection = access == null ? null : selection(access);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String what = "GET " + attribute.obis() + " class " + attribute.classId() + " attribute " + attribute.index()
+                + (access == null ? "" : " selector " + access.selector());
+        return scheduler.submit(priority, what, false, x -> x.exchange(() -> guruxCall(what,
+                        () -> selection == null
+                                ? client.read(attribute.obis().toString(), type, attribute.index())
+                                : GuruxRequests.readWithSelection(client, attribute.obis().toString(), type,
+                                        attribute.index(), selection)),
+                what, Integer.MAX_VALUE).thenApply(replies -> {
+                    GXReplyData reply = replies.get(replies.size() - 1);
+                    if (reply.getError() != 0) {
+                        throw new DlmsAccessException(meter, "GET", attribute.obis(), attribute.classId(),
+                                attribute.index(), reply.getError());
+                    }
+                    return decodeValue(what, replyData(reply));
+                }));
+    }
+
+    /**
+     * Writes one attribute: {@code value} goes out as {@link Axdr#encode} encodes it, byte for byte (Gurux only frames
+     * and, for HIGH_GMAC, ciphers it). A value too long for one APDU goes by block transfer when the meter agreed to
+     * it for SET, and is refused with {@link IllegalArgumentException} before anything is sent otherwise. Fails with
+     * {@link DlmsAccessException} (service SET) carrying the data-access-result when the meter refuses
+     * ({@code read-write-denied}, {@code object-undefined}, {@code type-unmatched}, ...); the association stays
+     * usable.
+     */
+    public CompletableFuture<Void> set(CosemAttribute attribute, DlmsValue value, Priority priority) {
+        Objects.requireNonNull(attribute, "attribute");
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(priority, "priority");
+        ObjectType type;
+        byte[] encoded;
+        try {
+            type = guruxType(attribute.classId());
+            encoded = Axdr.encode(value);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String what = "SET " + attribute.obis() + " class " + attribute.classId() + " attribute " + attribute.index();
+        return scheduler.submit(priority, what, false, x -> {
+            fitsOrBlocks(what, encoded.length, Conformance.BLOCK_TRANSFER_WITH_SET_OR_WRITE);
+            // Gurux adds no tag of its own in front of a byte[] given as STRUCTURE (GXCommon.setData): the value
+            // goes out exactly as encoded, whatever its type
+            return x.exchange(() -> guruxCall(what, () -> client.write(attribute.obis().toString(), encoded,
+                    DataType.STRUCTURE, type, attribute.index())), what).thenAccept(replies -> {
+                        int error = replies.get(replies.size() - 1).getError();
+                        if (error != 0) {
+                            throw new DlmsAccessException(meter, "SET", attribute.obis(), attribute.classId(),
+                                    attribute.index(), error);
+                        }
+                    });
+        });
+    }
+
+    /**
+     * Invokes one method, with {@code parameter} encoded by {@link Axdr#encode} as the method-invocation-parameters
+     * (null: none), and gives what the method returned, empty when it returned nothing. Fails with
+     * {@link DlmsAccessException} (service ACTION) carrying the action-result when the meter refuses, named as
+     * IEC 62056-5-3 names action-results ({@link DlmsAccessException#resultName()}); the association stays usable.
+     * A parameter too long for one APDU goes by block transfer when the meter agreed to it for ACTION.
+     */
+    public CompletableFuture<Optional<DlmsValue>> invoke(CosemMethod method, DlmsValue parameter,
+            Priority priority) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(priority, "priority");
+        ObjectType type;
+        byte[] encoded;
+        try {
+            type = guruxType(method.classId());
+            encoded = parameter == null ? null : Axdr.encode(parameter);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String what = "ACTION " + method.obis() + " class " + method.classId() + " method " + method.index();
+        return scheduler.submit(priority, what, false, x -> {
+            if (encoded != null) {
+                fitsOrBlocks(what, encoded.length, Conformance.BLOCK_TRANSFER_WITH_ACTION);
+            }
+            // no parameter: Gurux marks the parameters absent and then writes one null-data octet after the request,
+            // which meters (Gurux's server among them) ignore; with one, the pre-encoded bytes go out as they are
+            return x.exchange(() -> guruxCall(what, () -> encoded == null
+                    ? client.method(method.obis().toString(), type, method.index(), null, DataType.NONE)
+                    : client.method(method.obis().toString(), type, method.index(), encoded, DataType.STRUCTURE)),
+                    what, Integer.MAX_VALUE).thenApply(replies -> {
+                        GXReplyData reply = replies.get(replies.size() - 1);
+                        if (reply.getError() != 0) {
+                            throw new DlmsAccessException(meter, "ACTION", method.obis(), method.classId(),
+                                    method.index(), reply.getError());
+                        }
+                        byte[] returned = replyData(reply);
+                        return returned.length == 0 ? Optional.<DlmsValue>empty()
+                                : Optional.of(decodeValue(what, returned));
+                    });
+        });
+    }
+
+    /** Gurux's type of a COSEM class, which its request builders need; classes it does not know are refused. */
+    private static ObjectType guruxType(int classId) {
+        ObjectType type = ObjectType.forValue(classId);
+        if (type == null || type == ObjectType.NONE) {
+            throw new IllegalArgumentException("COSEM class " + classId + " is not supported");
+        }
+        return type;
+    }
+
+    /** The access-selection as Gurux puts it after the descriptor's flag: the selector, then its parameters. */
+    private static byte[] selection(SelectiveAccess access) {
+        byte[] parameters = Axdr.encode(access.parameters());
+        byte[] out = new byte[1 + parameters.length];
+        out[0] = (byte) access.selector();
+        System.arraycopy(parameters, 0, out, 1, parameters.length);
+        return out;
+    }
+
+    /**
+     * Refuses a value that needs more than one APDU when the meter did not agree to block transfer for it. Gurux would
+     * split it all the same and the meter refuse the first block; this says why before anything is sent. Counted
+     * generously (descriptor, header, ciphering), so a value close to the limit is refused rather than split.
+     */
+    private void fitsOrBlocks(String what, int valueBytes, Conformance blocks) {
+        int overhead = 16 + (client instanceof GXDLMSSecureClient ? 32 : 0);
+        int limit = client.getMaxReceivePDUSize();
+        if (valueBytes + overhead > limit && !client.getNegotiatedConformance().contains(blocks)) {
+            throw new IllegalArgumentException("[" + meter + "] " + what + ": a value of " + valueBytes
+                    + " bytes does not fit the meter's PDU of " + limit + " bytes, and the meter did not agree to "
+                    + "block transfer for it (" + blocks + ")");
+        }
+    }
+
+    /**
+     * The A-XDR bytes of a complete GET or ACTION reply's value. Gurux has moved them to the start of its buffer
+     * (GXDLMS.getDataFromBlock, once per block) and put the position back to 0 after reading them; a reply without a
+     * value leaves the position at the end, or the buffer empty.
+     */
+    private static byte[] replyData(GXReplyData reply) {
+        GXByteBuffer data = reply.getData();
+        if (data.size() == 0 || data.position() == data.size()) {
+            return new byte[0];
+        }
+        return Arrays.copyOfRange(data.getData(), 0, data.size());
+    }
+
+    private DlmsValue decodeValue(String what, byte[] data) {
+        try {
+            return Axdr.decode(data);
+        } catch (IllegalArgumentException e) {
+            throw new DlmsProtocolException(meter, "reply to " + what + " is no well-formed value: "
+                    + e.getMessage(), e, false);
+        }
     }
 
     // ---- profiles -------------------------------------------------------------------------------------------------

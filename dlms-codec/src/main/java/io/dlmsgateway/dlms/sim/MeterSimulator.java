@@ -97,7 +97,8 @@ public final class MeterSimulator implements AutoCloseable {
         ChannelGroup channels = new DefaultChannelGroup("dlms-sim", GlobalEventExecutor.INSTANCE);
         List<SimulatedMeter> meters = new ArrayList<>(options.meterCount());
         for (int i = 0; i < options.meterCount(); i++) {
-            meters.add(new SimulatedMeter(i, options.latency(), options.clock(), options.clockOffset()));
+            meters.add(new SimulatedMeter(i, options.latency(), options.clock(), options.clockOffset(),
+                    options.disconnectControlMode()));
         }
         MeterSimulator sim = new MeterSimulator(options, Collections.unmodifiableList(meters), acceptGroup, ioGroup,
                 owns, channels, addressing);

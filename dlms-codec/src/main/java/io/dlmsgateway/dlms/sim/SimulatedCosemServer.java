@@ -2,6 +2,9 @@ package io.dlmsgateway.dlms.sim;
 
 import gurux.dlms.GXDLMSConnectionEventArgs;
 import gurux.dlms.GXDateTime;
+import gurux.dlms.GXEnum;
+import gurux.dlms.GXUInt16;
+import gurux.dlms.GXUInt32;
 import gurux.dlms.ValueEventArgs;
 import gurux.dlms.enums.AccessMode;
 import gurux.dlms.enums.Authentication;
@@ -15,12 +18,15 @@ import gurux.dlms.enums.SourceDiagnostic;
 import gurux.dlms.objects.GXDLMSAssociationLogicalName;
 import gurux.dlms.objects.GXDLMSClock;
 import gurux.dlms.objects.GXDLMSData;
+import gurux.dlms.objects.GXDLMSDisconnectControl;
 import gurux.dlms.objects.GXDLMSObject;
 import gurux.dlms.objects.GXDLMSProfileGeneric;
 import gurux.dlms.objects.GXDLMSPushSetup;
 import gurux.dlms.objects.GXDLMSCaptureObject;
 import gurux.dlms.objects.GXDLMSRegister;
 import gurux.dlms.objects.enums.AssociationStatus;
+import gurux.dlms.objects.enums.ControlMode;
+import gurux.dlms.objects.enums.ControlState;
 import gurux.dlms.secure.GXDLMSSecureServer2;
 import io.dlmsgateway.dlms.CosemDateTime;
 import io.dlmsgateway.dlms.DeviationSign;
@@ -47,10 +53,14 @@ import java.util.Set;
  */
 final class SimulatedCosemServer extends GXDLMSSecureServer2 {
 
-    /** Services the meters offer; a client gets the intersection with what it proposes. */
+    /**
+     * Services the meters offer; a client gets the intersection with what it proposes. Not block transfer with SET:
+     * Gurux 4.0.47's server drops the first block of a SET-Request-With-First-Datablock (it returns before keeping
+     * it) and refuses the next one, so a meter offering it would fail every long write.
+     */
     static final Set<Conformance> CONFORMANCE = EnumSet.of(
             Conformance.GET, Conformance.SET, Conformance.ACTION,
-            Conformance.BLOCK_TRANSFER_WITH_GET_OR_READ, Conformance.BLOCK_TRANSFER_WITH_SET_OR_WRITE,
+            Conformance.BLOCK_TRANSFER_WITH_GET_OR_READ,
             Conformance.BLOCK_TRANSFER_WITH_ACTION, Conformance.MULTIPLE_REFERENCES, Conformance.SELECTIVE_ACCESS);
 
     private static final String ASSOCIATION_LN = "0.0.40.0.0.255";
@@ -58,6 +68,17 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
     static final String PUSH_SETUP_LN = "0.0.25.9.0.255";
     /** Clock (class 8) method 6, shift_time. */
     private static final int SHIFT_TIME = 6;
+    /** The Disconnect control (class 70) of IEC 62056-6-2 and its writable Data objects. */
+    static final String DISCONNECT_CONTROL = "0.0.96.3.10.255";
+    static final String CUSTOMER_NOTE = "0.0.96.1.1.255";
+    static final String MEASUREMENT_PERIOD = "1.0.0.8.0.255";
+    private static final int OUTPUT_STATE = 2;
+    private static final int CONTROL_STATE = 3;
+    private static final int CONTROL_MODE = 4;
+    private static final int REMOTE_DISCONNECT = 1;
+    private static final int REMOTE_RECONNECT = 2;
+    /** Longest customer note the meter keeps, as a real meter's fixed-size field. */
+    static final int MAX_NOTE_OCTETS = 128;
 
     /** A register that knows which simulated measurement it is. */
     private static final class SimulatedRegister extends GXDLMSRegister {
@@ -86,6 +107,12 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
     private final GXDLMSData invocationCounter;
     private final GXDLMSProfileGeneric loadProfile;
     private final GXDLMSProfileGeneric eventLog;
+    private final GXDLMSDisconnectControl disconnectControl;
+    private final GXDLMSData customerNote;
+    private final GXDLMSData measurementPeriod;
+    /** The manufacturer-specific parameters (double-long-unsigned), writable by the management client. */
+    private final java.util.Set<GXDLMSObject> parameters = java.util.Collections.newSetFromMap(
+            new java.util.IdentityHashMap<>());
     private final SimulatedProfileBuffer profiles;
     private boolean associationAccepted;
     /** Set for an AARQ whose invocation counter the meter has seen before: the association is rejected. */
@@ -127,6 +154,15 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         items.add(invocationCounter);
         meterClock = new GXDLMSClock(MeasurementCatalog.CLOCK.toString());
         items.add(meterClock);
+        // Attribute 2's type is left NONE on the writable Data objects: for a typed attribute Gurux's server converts
+        // an octet-string written to it into that type before anyone sees it, which would accept what a real meter
+        // refuses as type-unmatched. The values' own Java types (byte[], GXUInt16) give the types read back.
+        customerNote = data(CUSTOMER_NOTE, DataType.NONE, new byte[0]);
+        items.add(customerNote);
+        measurementPeriod = data(MEASUREMENT_PERIOD, DataType.NONE, new GXUInt16(0));
+        items.add(measurementPeriod);
+        disconnectControl = new GXDLMSDisconnectControl(DISCONNECT_CONTROL);
+        items.add(disconnectControl);
         for (Measurement m : MeasurementCatalog.standard()) {
             items.add(new SimulatedRegister(m));
         }
@@ -142,7 +178,9 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         items.add(pushSetup(items));
         // manufacturer-specific parameters, so the object list is as long as a real meter's and needs blocks
         for (int i = 0; i < options.extraObjects(); i++) {
-            items.add(data("0.128.96.50." + i + ".255", DataType.UINT32, (long) i));
+            GXDLMSData parameter = data("0.128.96.50." + i + ".255", DataType.UINT32, (long) i);
+            parameters.add(parameter);
+            items.add(parameter);
         }
         initialize();
     }
@@ -273,6 +311,10 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
                 // deviation signed its way, like the date-times of its profile rows
                 e.setValue(CosemDateTime.of(meter.now(), utcOffset, deviationSign, 0).encode());
                 e.setHandled(true);
+            } else if (target == customerNote) {
+                customerNote.setValue(meter.customerNote());
+            } else if (target == measurementPeriod) {
+                measurementPeriod.setValue(new GXUInt16(meter.measurementPeriod()));
             } else if (target == invocationCounter) {
                 // the frame counter of the management client: the last counter accepted from it (Gurux's reader
                 // starts at value + 1); 0 before any
@@ -280,6 +322,13 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
             }
         }
         for (ValueEventArgs e : args) {
+            if (e.getTarget() == disconnectControl) {
+                // the relay lives in SimulatedMeter, across associations; Gurux encodes it from the object
+                SimulatedMeter.ControlState state = meter.controlState();
+                disconnectControl.setOutputState(state == SimulatedMeter.ControlState.CONNECTED);
+                disconnectControl.setControlState(ControlState.values()[state.value()]);
+                disconnectControl.setControlMode(ControlMode.values()[meter.controlMode()]);
+            }
             if (e.getTarget() == loadProfile || e.getTarget() == eventLog) {
                 readProfile((GXDLMSProfileGeneric) e.getTarget(), e);
             }
@@ -326,8 +375,11 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         if (target == association && arg.getIndex() == 7) {
             return AccessMode.NO_ACCESS; // the secret
         }
-        if (managementClient() && arg.getIndex() == 2
-                && (target == meterClock || target.getObjectType() == ObjectType.DATA && target != invocationCounter)) {
+        // as a real meter: whoever is associated reads; only the management client writes, and only these
+        if (managementClient() && (arg.getIndex() == 2
+                && (target == meterClock || target == customerNote || target == measurementPeriod
+                        || parameters.contains(target))
+                || target == disconnectControl && arg.getIndex() == CONTROL_MODE)) {
             return AccessMode.READ_WRITE;
         }
         return AccessMode.READ;
@@ -340,7 +392,9 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
             return MethodAccessMode.ACCESS; // reply_to_HLS_authentication, needed before the association completes
         }
         if (associated() && managementClient()
-                && (target == meterClock || target instanceof SimulatedRegister && arg.getIndex() == 1)) {
+                && (target == meterClock || target instanceof SimulatedRegister && arg.getIndex() == 1
+                        || target == disconnectControl
+                                && (arg.getIndex() == REMOTE_DISCONNECT || arg.getIndex() == REMOTE_RECONNECT))) {
             return MethodAccessMode.ACCESS;
         }
         return MethodAccessMode.NO_ACCESS;
@@ -366,6 +420,45 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
     @Override
     protected void onPreWrite(ValueEventArgs[] args) {
         for (ValueEventArgs e : args) {
+            // Gurux's server takes any type for any attribute; a real meter refuses a value of another type than
+            // the attribute's with type-unmatched. Gurux hands over its own Java types, one per A-XDR type here
+            // (byte[] octet-string, GXUInt16 long-unsigned, GXEnum enum).
+            if (e.getTarget() == customerNote) {
+                e.setHandled(true);
+                if (!(e.getValue() instanceof byte[] note)) {
+                    e.setError(ErrorCode.UNMATCHED_TYPE);
+                } else if (note.length > MAX_NOTE_OCTETS) {
+                    e.setError(ErrorCode.OTHER_REASON);
+                } else {
+                    meter.customerNote(note);
+                }
+                continue;
+            }
+            if (e.getTarget() == measurementPeriod) {
+                e.setHandled(true);
+                if (!(e.getValue() instanceof GXUInt16 seconds)) {
+                    e.setError(ErrorCode.UNMATCHED_TYPE);
+                } else {
+                    meter.measurementPeriod(seconds.intValue());
+                }
+                continue;
+            }
+            if (parameters.contains(e.getTarget()) && !(e.getValue() instanceof GXUInt32)) {
+                e.setHandled(true);
+                e.setError(ErrorCode.UNMATCHED_TYPE);
+                continue;
+            }
+            if (e.getTarget() == disconnectControl && e.getIndex() == CONTROL_MODE) {
+                e.setHandled(true);
+                if (!(e.getValue() instanceof GXEnum mode)) {
+                    e.setError(ErrorCode.UNMATCHED_TYPE);
+                } else if (mode.intValue() > 6) {
+                    e.setError(ErrorCode.OTHER_REASON);
+                } else {
+                    meter.controlMode(mode.intValue());
+                }
+                continue;
+            }
             if (e.getTarget() == meterClock && e.getIndex() == 2) {
                 e.setHandled(true);
                 Optional<Instant> time = Optional.empty();
@@ -374,6 +467,9 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
                         time = CosemDateTime.decode(octets).toInstant(deviationSign, utcOffset);
                     } else if (e.getValue() instanceof GXDateTime dt) {
                         time = Optional.of(dt.getValue().toInstant());
+                    } else {
+                        e.setError(ErrorCode.UNMATCHED_TYPE);
+                        continue;
                     }
                 } catch (IllegalArgumentException malformed) {
                     time = Optional.empty();
@@ -394,6 +490,17 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
     @Override
     protected void onPreAction(ValueEventArgs[] args) {
         for (ValueEventArgs e : args) {
+            if (e.getTarget() == disconnectControl) {
+                e.setHandled(true);
+                // both methods take integer(0) (Gurux hands an A-XDR integer over as a Byte); the mode decides
+                // where remote_reconnect leads (SimulatedMeter.remoteReconnect)
+                if (!(e.getParameters() instanceof Byte zero) || zero != 0) {
+                    e.setError(ErrorCode.UNMATCHED_TYPE);
+                } else if (!(e.getIndex() == REMOTE_DISCONNECT ? meter.remoteDisconnect() : meter.remoteReconnect())) {
+                    e.setError(ErrorCode.UNAVAILABLE_OBJECT);
+                }
+                continue;
+            }
             if (e.getTarget() == meterClock && e.getIndex() == SHIFT_TIME) {
                 e.setHandled(true);
                 // shift_time (long, seconds): the standard allows -900..900; anything else is refused

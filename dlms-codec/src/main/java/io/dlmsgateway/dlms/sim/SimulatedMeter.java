@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One simulated meter and its run-time knobs. Safe to use from any thread; a change applies from the next request on,
@@ -36,12 +37,112 @@ public final class SimulatedMeter {
     /** Meter time minus simulator time, in milliseconds: what setting the clock or shift_time changed. */
     private final AtomicLong clockOffsetMillis = new AtomicLong();
     private final java.time.Clock simulatorClock;
+    /** The Disconnect control's control_state: the relay outlives associations, as a real breaker does. */
+    private final AtomicReference<ControlState> controlState = new AtomicReference<>(ControlState.CONNECTED);
+    private volatile int controlMode;
+    /** The customer note (0.0.96.1.1.255) and the measurement period (1.0.0.8.0.255), as last written. */
+    private final AtomicReference<byte[]> customerNote = new AtomicReference<>(new byte[0]);
+    private volatile int measurementPeriod = DEFAULT_MEASUREMENT_PERIOD;
 
-    SimulatedMeter(int index, Duration latency, java.time.Clock simulatorClock, Duration clockOffset) {
+    /** The measurement period (1.0.0.8.0.255, seconds) a meter starts with. */
+    public static final int DEFAULT_MEASUREMENT_PERIOD = 900;
+
+    /**
+     * The states of the Disconnect control (class 70, 0.0.96.3.10.255) attribute 3, control_state, by their values
+     * in the Blue Book.
+     */
+    public enum ControlState {
+        /** 0: the relay is open, the supply cut. */
+        DISCONNECTED,
+        /** 1: the relay is closed. */
+        CONNECTED,
+        /** 2: disconnected, and a manual or local reconnection at the meter would close the relay. */
+        READY_FOR_RECONNECTION;
+
+        /** The enum value on the wire. */
+        public int value() {
+            return ordinal();
+        }
+    }
+
+    SimulatedMeter(int index, Duration latency, java.time.Clock simulatorClock, Duration clockOffset,
+            int controlMode) {
         this.index = index;
         this.latencyNanos = latency.toNanos();
         this.simulatorClock = Objects.requireNonNull(simulatorClock, "simulatorClock");
         this.clockOffsetMillis.set(clockOffset.toMillis());
+        this.controlMode = controlMode;
+    }
+
+    /** The Disconnect control's control_state now. */
+    public ControlState controlState() {
+        return controlState.get();
+    }
+
+    /** True while the relay is closed (the Disconnect control's output_state). */
+    public boolean relayConnected() {
+        return controlState.get() == ControlState.CONNECTED;
+    }
+
+    /** The Disconnect control's control_mode, 0..6 (see {@link SimulatorOptions.Builder#disconnectControlMode}). */
+    public int controlMode() {
+        return controlMode;
+    }
+
+    /** Sets the control_mode (what writing attribute 4 does); 0..6. */
+    public SimulatedMeter controlMode(int mode) {
+        this.controlMode = SimulatorOptions.checkControlMode(mode);
+        return this;
+    }
+
+    /**
+     * remote_disconnect (method 1): connected or ready_for_reconnection become disconnected (transitions c and b);
+     * false when the control mode is 0, where the Disconnect control is always connected.
+     */
+    boolean remoteDisconnect() {
+        if (controlMode == 0) {
+            return false;
+        }
+        controlState.set(ControlState.DISCONNECTED);
+        return true;
+    }
+
+    /**
+     * remote_reconnect (method 2) from disconnected: modes 2 and 4 go to ready_for_reconnection (transition a, a
+     * person at the meter closes the relay), the others to connected (transition d). From any other state nothing
+     * changes. False when the control mode is 0.
+     */
+    boolean remoteReconnect() {
+        int mode = controlMode;
+        if (mode == 0) {
+            return false;
+        }
+        ControlState next = mode == 2 || mode == 4 ? ControlState.READY_FOR_RECONNECTION : ControlState.CONNECTED;
+        controlState.compareAndSet(ControlState.DISCONNECTED, next);
+        return true;
+    }
+
+    /** A person pressing the meter's button: ready_for_reconnection becomes connected (transition e). */
+    public void manualReconnect() {
+        controlState.compareAndSet(ControlState.READY_FOR_RECONNECTION, ControlState.CONNECTED);
+    }
+
+    /** The customer note (0.0.96.1.1.255, octet-string) as last written; empty at start. */
+    public byte[] customerNote() {
+        return customerNote.get().clone();
+    }
+
+    void customerNote(byte[] note) {
+        customerNote.set(note.clone());
+    }
+
+    /** The measurement period (1.0.0.8.0.255, long-unsigned seconds) as last written; 900 at start. */
+    public int measurementPeriod() {
+        return measurementPeriod;
+    }
+
+    void measurementPeriod(int seconds) {
+        this.measurementPeriod = seconds;
     }
 
     /**

@@ -57,6 +57,13 @@ public final class SimulatorOptions {
     private final boolean compressedProfile;
     private final DeviationSign deviationSign;
     private final ZoneOffset utcOffset;
+    private final int disconnectControlMode;
+
+    /**
+     * The Disconnect control's control_mode unless configured: 1, where remote_reconnect closes the relay at once
+     * (modes 1, 3, 5 and 6; in 2 and 4 it only makes the meter ready_for_reconnection; 0 is always connected).
+     */
+    public static final int DEFAULT_DISCONNECT_CONTROL_MODE = 1;
 
     private SimulatorOptions(Builder b) {
         host = b.host;
@@ -82,6 +89,7 @@ public final class SimulatorOptions {
         compressedProfile = b.compressedProfile;
         deviationSign = b.deviationSign;
         utcOffset = b.utcOffset;
+        disconnectControlMode = b.disconnectControlMode;
         if (profileHistory.compareTo(profilePeriod) < 0) {
             throw new IllegalArgumentException("profile history " + profileHistory + " is shorter than the period "
                     + profilePeriod);
@@ -224,6 +232,18 @@ public final class SimulatorOptions {
         return utcOffset;
     }
 
+    /** The control_mode every meter's Disconnect control starts with, 0..6. */
+    public int disconnectControlMode() {
+        return disconnectControlMode;
+    }
+
+    static int checkControlMode(int mode) {
+        if (mode < 0 || mode > 6) {
+            throw new IllegalArgumentException("disconnect control mode out of range 0..6: " + mode);
+        }
+        return mode;
+    }
+
     /** Builder of {@link SimulatorOptions}; every setting has a default. */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -249,6 +269,7 @@ public final class SimulatorOptions {
         private boolean compressedProfile;
         private DeviationSign deviationSign = DeviationSign.STANDARD;
         private ZoneOffset utcOffset = ZoneOffset.UTC;
+        private int disconnectControlMode = DEFAULT_DISCONNECT_CONTROL_MODE;
 
         private Builder() {
         }
@@ -296,6 +317,16 @@ public final class SimulatorOptions {
                 throw new IllegalArgumentException("UTC offset must be whole minutes: " + offset);
             }
             this.utcOffset = offset;
+            return this;
+        }
+
+        /**
+         * The Disconnect control's control_mode (IEC 62056-6-2 class 70), 0..6: 0 none (always connected; both remote
+         * methods are refused with object-unavailable); in 1, 3, 5 and 6 remote_reconnect connects at once, in 2
+         * and 4 it only makes the meter ready_for_reconnection (a person at the meter closes the relay). Default 1.
+         */
+        public Builder disconnectControlMode(int mode) {
+            this.disconnectControlMode = checkControlMode(mode);
             return this;
         }
 

@@ -1,6 +1,9 @@
 package io.dlmsgateway.fleet.internal;
 
 import io.dlmsgateway.dlms.Authentication;
+import io.dlmsgateway.dlms.CosemAttribute;
+import io.dlmsgateway.dlms.CosemMethod;
+import io.dlmsgateway.dlms.DlmsValue;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.ClockReading;
@@ -10,6 +13,7 @@ import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.dlms.client.ProfileRows;
 import io.dlmsgateway.dlms.client.ProfileShape;
 import io.dlmsgateway.dlms.client.ReadResult;
+import io.dlmsgateway.dlms.client.SelectiveAccess;
 import io.dlmsgateway.fleet.InvocationCounterStore;
 import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.resources.SocketTransport;
@@ -36,6 +40,8 @@ public final class DlmsMeterConnector implements MeterConnector {
 
 
     private final Meter meter;
+    /** The client this connector associates as: the meter's own, or its control client's. */
+    private final DlmsClientSettings client;
     private final Bootstrap bootstrap;
     // resolved once when the host is an IP literal; a host name is looked up before every attempt, off the loop
     private final InetSocketAddress literalAddress;
@@ -56,9 +62,18 @@ public final class DlmsMeterConnector implements MeterConnector {
      */
     public DlmsMeterConnector(Meter meter, Bootstrap bootstrap, OpenAssociations openAssociations,
             InvocationCounterStore counterStore) {
+        this(meter, meter.client(), bootstrap, openAssociations, counterStore);
+    }
+
+    /**
+     * A connector that associates with the meter as {@code client} (a control client: its own client address, so its
+     * own HIGH_GMAC invocation counters in the store).
+     */
+    public DlmsMeterConnector(Meter meter, DlmsClientSettings client, Bootstrap bootstrap,
+            OpenAssociations openAssociations, InvocationCounterStore counterStore) {
         this.meter = meter;
+        this.client = client;
         this.openAssociations = openAssociations;
-        DlmsClientSettings client = meter.client();
         this.counters = client.authentication() != Authentication.HIGH_GMAC ? null
                 : new InvocationCounterReservation(counterStore, meter.name(), client.clientAddress(),
                         client.invocationCounter());
@@ -90,10 +105,10 @@ public final class DlmsMeterConnector implements MeterConnector {
 
     private Mono<MeterAssociation> open(InetSocketAddress address) {
         if (counters == null) {
-            return open(address, meter.client());
+            return open(address, client);
         }
         return counters.beforeAssociation()
-                .flatMap(start -> open(address, meter.client().toBuilder().invocationCounter(start).build()))
+                .flatMap(start -> open(address, client.toBuilder().invocationCounter(start).build()))
                 .flatMap(association -> counters.associated(((DlmsAssociation) association).connection)
                         .thenReturn(association)
                         .onErrorResume(e -> {
@@ -188,6 +203,30 @@ public final class DlmsMeterConnector implements MeterConnector {
                 beforeOperation();
                 return connection.readProfileEntries(profile, fromEntry, toEntry, priority);
             });
+        }
+
+        @Override
+        public Mono<DlmsValue> get(CosemAttribute attribute, SelectiveAccess access, Priority priority) {
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.get(attribute, access, priority);
+            });
+        }
+
+        @Override
+        public Mono<Void> set(CosemAttribute attribute, DlmsValue value, Priority priority) {
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.set(attribute, value, priority);
+            });
+        }
+
+        @Override
+        public Mono<DlmsValue> invoke(CosemMethod method, DlmsValue parameter, Priority priority) {
+            return FutureMono.cancellable(() -> {
+                beforeOperation();
+                return connection.invoke(method, parameter, priority);
+            }).flatMap(Mono::justOrEmpty);
         }
 
         @Override

@@ -1,5 +1,8 @@
 package io.dlmsgateway.fleet.internal;
 
+import io.dlmsgateway.dlms.CosemAttribute;
+import io.dlmsgateway.dlms.CosemMethod;
+import io.dlmsgateway.dlms.DlmsValue;
 import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.ClockReading;
@@ -9,6 +12,7 @@ import io.dlmsgateway.dlms.client.Priority;
 import io.dlmsgateway.dlms.client.ProfileRows;
 import io.dlmsgateway.dlms.client.ProfileShape;
 import io.dlmsgateway.dlms.client.ReadResult;
+import io.dlmsgateway.dlms.client.SelectiveAccess;
 import java.time.Instant;
 import java.util.List;
 import reactor.core.publisher.Mono;
@@ -62,6 +66,24 @@ public interface MeterAssociation {
     /** Shifts the meter's clock by -900..900 s; fails with a DlmsAccessException when the meter refuses. */
     default Mono<Void> shiftClock(int seconds, Priority priority) {
         return Mono.error(new UnsupportedOperationException("this association cannot shift a clock"));
+    }
+
+    /** Reads any attribute as the meter typed it; fails with a DlmsAccessException when the meter refuses. */
+    default Mono<DlmsValue> get(CosemAttribute attribute, SelectiveAccess access, Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association cannot read attributes"));
+    }
+
+    /** Writes an attribute; fails with a DlmsAccessException (SET) when the meter refuses. */
+    default Mono<Void> set(CosemAttribute attribute, DlmsValue value, Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association cannot write attributes"));
+    }
+
+    /**
+     * Invokes a method (null: no parameter) and completes with its return data, empty when it returned none; fails
+     * with a DlmsAccessException (ACTION) when the meter refuses.
+     */
+    default Mono<DlmsValue> invoke(CosemMethod method, DlmsValue parameter, Priority priority) {
+        return Mono.error(new UnsupportedOperationException("this association cannot invoke methods"));
     }
 
     /** Releases the association and closes the connection; never fails. */
