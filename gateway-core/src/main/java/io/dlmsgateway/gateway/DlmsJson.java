@@ -34,7 +34,9 @@ import java.util.Optional;
  *   <li>float32, float64: a JSON number (float32 within ±3.4e38)</li>
  *   <li>boolean: {@code true} or {@code false}</li>
  *   <li>visible-string: a string of printable ASCII; utf8-string: any string</li>
- *   <li>octet-string, bcd: hex ({@code "4142"}), or {@code {"text":"AB"}} for the ASCII octets of a text</li>
+ *   <li>octet-string, bcd: hex ({@code "4142"}), or {@code {"text":"AB"}} for the ASCII octets of a text; an
+ *       octet-string also takes an ISO-8601 instant, written as the 12 octets of a date-time (COSEM clocks and profile
+ *       captures carry date-times as octet-strings of 12)</li>
  *   <li>date-time: an ISO-8601 instant ({@code "2026-12-01T10:00:00Z"}), written as the meter's local time at its
  *       clock offset with the deviation signed as the meter signs it ({@link DeviceClock}), clock status 0; or 24
  *       hex digits, the 12 octets as they go on the wire</li>
@@ -326,6 +328,11 @@ public final class DlmsJson {
                     }
                     yield new DlmsValue(type, text.textValue().getBytes(StandardCharsets.US_ASCII));
                 }
+                // COSEM clocks and profile captures carry a date-time as an octet-string of 12: an instant given
+                // for one is written as those 12 octets
+                if (type == DlmsType.OCTET_STRING && json.isTextual() && looksLikeInstant(json.textValue())) {
+                    yield new DlmsValue(type, dateTime(json, clock).octets());
+                }
                 yield new DlmsValue(type, hex(json, type, -1));
             }
             case DATE_TIME -> dateTime(json, clock);
@@ -392,6 +399,11 @@ public final class DlmsJson {
                     + (CosemDateTime.YEAR_NOT_SPECIFIED - 1));
         }
         return new DlmsValue(DlmsType.DATE_TIME, CosemDateTime.of(instant, clock.offset(), clock.sign(), 0).encode());
+    }
+
+    /** {@code 2026-12-01T10:00:00Z}: a date, a T, a time; never hex, which has no T or colon. */
+    private static boolean looksLikeInstant(String text) {
+        return text.length() >= 20 && text.length() <= 40 && text.charAt(4) == '-' && text.indexOf('T') == 10;
     }
 
     private interface Parse<T> {

@@ -84,6 +84,9 @@ class DlmsJsonTest {
         String raw = "07ea0c01020a0000000000ff";
         assertThat(DlmsJson.value(json("\"" + raw + "\""), DlmsType.DATE_TIME).octets())
                 .isEqualTo(HexFormat.of().parseHex(raw));
+        // a COSEM clock's date-time travels as an octet-string of 12: an instant is written as those octets
+        assertThat(DlmsJson.like(json("\"2026-12-01T10:00:00Z\""), DlmsValue.octets(new byte[12]), cet).octets())
+                .isEqualTo(value.octets());
         assertThatThrownBy(() -> DlmsJson.value(json("\"yesterday\""), DlmsType.DATE_TIME))
                 .hasMessageContaining("ISO-8601");
     }
