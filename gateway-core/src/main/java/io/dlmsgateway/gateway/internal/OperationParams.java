@@ -55,7 +55,7 @@ public final class OperationParams {
         }
         int selector = number(rpc, access, "selector", 1, 255);
         JsonNode parameters = access.get("parameters");
-        DlmsValue value = parameters == null ? DlmsValue.NULL : refusedAs(rpc + " access parameters",
+        DlmsValue value = parameters == null ? DlmsValue.NULL : refusedAs(rpc + ": access parameters",
                 () -> DlmsJson.typed(parameters, null, clock));
         return Optional.of(new SelectiveAccess(selector, value));
     }
