@@ -179,4 +179,22 @@ class DlmsGatewayPushTest {
                 .collect(Collectors.toSet()));
         awaitTrue(Duration.ofSeconds(5), () -> gateway.statistics().spool().backlogRecords() == 0, "spool empty");
     }
+
+    @Test
+    void aPushPortInUseFailsTheStartAndLeavesNothingBehind() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            GatewaySettings base = GatewayFixture.config(pushers(), broker.port(), dir, 65_536, null);
+            GatewaySettings settings = new GatewaySettings(base.devices(), base.thingsBoard(), base.spool(),
+                    base.statisticsPeriod(), base.packDelay(), base.inputRules(),
+                    Optional.of(PushListenerOptions.of("127.0.0.1", taken.getLocalPort())));
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> DlmsGateway.start(settings, GatewayFixture.quick()));
+            assertThat(failure).as("the start fails").isNotNull();
+            assertThat(String.valueOf(failure) + failure.getCause()).containsIgnoringCase("address already in use");
+        }
+        // the spool directory was released: the same settings start once the port is free
+        startPushGateway();
+        assertThat(gateway.pushAddress()).isPresent();
+    }
 }
