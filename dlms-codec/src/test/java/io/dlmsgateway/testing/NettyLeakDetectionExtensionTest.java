@@ -19,13 +19,18 @@ class NettyLeakDetectionExtensionTest {
 
     @Test
     void detectsABufferThatWasNeverReleased() {
-        leakOneBuffer();
+        NettyLeakDetectionExtension.expectingLeaks = true;
+        try {
+            leakOneBuffer();
 
-        // the same check afterEach runs; it clears what it found, so this deliberate leak leaves the suite green
-        assertThatThrownBy(NettyLeakDetectionExtension::verifyNoLeaks)
-                .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("LEAK")
-                .hasMessageContaining("leakOneBuffer");
+            // the same check afterEach runs; it clears what it found, so this deliberate leak leaves the suite green
+            assertThatThrownBy(NettyLeakDetectionExtension::verifyNoLeaks)
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("LEAK")
+                    .hasMessageContaining("leakOneBuffer");
+        } finally {
+            NettyLeakDetectionExtension.expectingLeaks = false;
+        }
     }
 
     /** Own method so that no stack slot keeps the buffer reachable when the check collects garbage. */

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
  * every problem found. Meant for CI and for editing files before a restart.
  */
 @Command(name = "check-config",
+        header = "Checks tb_gateway.yaml and its connector files, reporting every problem.",
         mixinStandardHelpOptions = true,
         description = {"Validates tb_gateway.yaml and the connector files it names, reporting every problem at once.",
                 "Exit codes: 0 valid, 2 configuration problems."})

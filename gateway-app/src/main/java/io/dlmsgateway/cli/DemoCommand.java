@@ -49,6 +49,7 @@ import picocli.CommandLine.Option;
  * receives.
  */
 @Command(name = "demo",
+        header = "Runs the whole gateway against simulated meters and an in-process MQTT broker.",
         mixinStandardHelpOptions = true,
         description = {"Runs the gateway against N simulated meters and an in-process MQTT broker standing in for",
                 "ThingsBoard, showing a live status line and sample payloads. Ctrl-C stops.",
@@ -95,9 +96,15 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How often the status line is refreshed (default ${DEFAULT-VALUE}).")
     Duration statusInterval;
 
+    /** Erases from the cursor to the end of the line (ANSI), so a shorter status line leaves nothing behind. */
+    private static final String ERASE_TO_END = "\u001b[K";
+
+    private final boolean terminal = System.console() != null;
+
     @Override
     public Integer call() throws Exception {
         java.util.logging.Logger.getLogger("gurux").setLevel(Level.WARNING);
+        quietLogging();
         PrintWriter out = spec.commandLine().getOut();
         if (meters < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--meters must be at least 1");
@@ -114,9 +121,18 @@ public final class DemoCommand implements Callable<Integer> {
             // one period more than is read back, so that the window's oldest row is there
             simulatorOptions.profilePeriod(profilePeriod).profileHistory(backfill.plus(profilePeriod));
         }
-        try (MeterSimulator simulator = MeterSimulator.start(simulatorOptions.build());
-             EmbeddedBroker broker = EmbeddedBroker.builder().host("127.0.0.1").port(brokerPort)
-                     .listener(thingsBoard).start()) {
+        EmbeddedBroker brokerStarted;
+        try {
+            brokerStarted = EmbeddedBroker.builder().host("127.0.0.1").port(brokerPort).listener(thingsBoard)
+                    .start();
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            deleteRecursively(spoolDirectory);
+            spec.commandLine().getErr().println("demo: " + e.getMessage() + "; choose another --broker-port, or 0 for"
+                    + " any free one");
+            return 1;
+        }
+        try (EmbeddedBroker broker = brokerStarted;
+             MeterSimulator simulator = MeterSimulator.start(simulatorOptions.build())) {
             thingsBoard.broker = broker;
             GatewaySettings settings = demoSettings(simulator, broker, spoolDirectory);
             out.printf("demo: %d simulated meters (%s, every %s ms) -> gateway -> MQTT broker 127.0.0.1:%d standing in"
@@ -132,21 +148,48 @@ public final class DemoCommand implements Callable<Integer> {
             long started = System.nanoTime();
             status.scheduleAtFixedRate(() -> printStatus(out, gateway, thingsBoard, started),
                     statusInterval.toMillis(), statusInterval.toMillis(), TimeUnit.MILLISECONDS);
+            GatewayStatistics[] last = new GatewayStatistics[1];
             StopOnSignal.awaitStop(() -> {
                 status.shutdownNow();
+                // what the gateway did, taken before it stops (after, every meter reads as down)
+                last[0] = gateway.statistics();
                 gateway.close();
             }, duration == null ? 0 : duration.toMillis());
-            printStatus(out, gateway, thingsBoard, started);
-            out.println();
             long published = gateway.readingsPublished();
             long received = thingsBoard.readings.get();
-            out.printf("demo: stopped; %d readings published and acknowledged, %d received by the broker%n",
-                    published, received);
-            out.flush();
+            GatewayStatistics s = last[0];
+            synchronized (out) {
+                if (terminal) {
+                    out.print("\r" + ERASE_TO_END);
+                }
+                out.printf(Locale.ROOT, "demo: stopped after %.1f s: %d/%d meters were up, %d polls (%d failed),"
+                                + " %d readings published and acknowledged, %d received by the broker; spool"
+                                + " removed%n", (System.nanoTime() - started) / 1e9, s.fleet().devicesUp(),
+                        s.fleet().devicesTotal(), s.fleet().polls(), s.fleet().failures(), published, received);
+                out.flush();
+            }
             boolean allArrived = published > 0 && received >= published;
             return duration == null || allArrived ? 0 : 1;
         } finally {
             deleteRecursively(spoolDirectory);
+        }
+    }
+
+    /**
+     * The demo shows its own status line and samples; the gateway's INFO lines (a meter connected, ThingsBoard
+     * connected) would break into it on the same terminal, so only warnings and errors are logged unless
+     * {@code LOG_LEVEL} asks for more.
+     */
+    private static void quietLogging() {
+        if (System.getProperty("LOG_LEVEL") == null && System.getenv("LOG_LEVEL") == null
+                && org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext c) {
+            c.getLogger("io.dlmsgateway").setLevel(ch.qos.logback.classic.Level.WARN);
+            // the areas logback.xml gives a level of their own (meters, ThingsBoard, spool)
+            for (ch.qos.logback.classic.Logger logger : c.getLoggerList()) {
+                if (logger.getName().startsWith("io.dlmsgateway.") && logger.getLevel() != null) {
+                    logger.setLevel(ch.qos.logback.classic.Level.WARN);
+                }
+            }
         }
     }
 
@@ -193,10 +236,14 @@ public final class DemoCommand implements Callable<Integer> {
     private void printStatus(PrintWriter out, DlmsGateway gateway, ThingsBoardSide thingsBoard, long startedNanos) {
         GatewayStatistics s = gateway.statistics();
         double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
+        int up = s.fleet().devicesUp();
+        int total = s.fleet().devicesTotal();
+        String meters = up == total ? "meters up " + up + "/" + total
+                : s.fleet().polls() == 0 ? "connecting " + up + "/" + total : "meters up " + up + "/" + total;
         String line = String.format(Locale.ROOT,
-                "meters up %d/%d | polls %d (%.1f/s, %d failed)%s | published %d | backlog %d%s | ThingsBoard %s,"
+                "%s | polls %d (%.1f/s, %d failed)%s | published %d | backlog %d%s | ThingsBoard %s,"
                         + " received %d readings in %d messages",
-                s.fleet().devicesUp(), s.fleet().devicesTotal(), s.fleet().polls(), s.fleet().polls() / seconds,
+                meters, s.fleet().polls(), s.fleet().polls() / seconds,
                 s.fleet().failures(), profilePeriod == null ? "" : " | profile rows " + s.profileRowsSpooled(),
                 gateway.readingsPublished(), s.spool().backlogRecords(),
                 (s.spool().dropped() > 0 ? " | dropped " + s.spool().dropped() : "")
@@ -204,11 +251,11 @@ public final class DemoCommand implements Callable<Integer> {
                 s.connected() ? "connected" : "down", thingsBoard.readings.get(), thingsBoard.messages.get());
         synchronized (out) {
             for (String sample : thingsBoard.takeSamples()) {
-                out.println();
+                out.print(terminal ? "\r" + ERASE_TO_END : "");
                 out.println(sample);
             }
-            // a terminal gets one line refreshed in place; a log or pipe gets a line each time
-            out.print(System.console() != null ? "\r" + line : line + System.lineSeparator());
+            // a terminal gets one line redrawn in place (erasing what a longer one left); a log or pipe a line each time
+            out.print(terminal ? "\r" + line + ERASE_TO_END : line + System.lineSeparator());
             out.flush();
         }
     }

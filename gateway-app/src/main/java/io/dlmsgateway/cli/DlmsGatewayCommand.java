@@ -8,9 +8,10 @@ import picocli.CommandLine.Command;
 @Command(name = "dlms-gateway",
         mixinStandardHelpOptions = true,
         versionProvider = DlmsGatewayCommand.Version.class,
-        description = "DLMS/COSEM to ThingsBoard gateway.",
+        description = "DLMS/COSEM to ThingsBoard gateway: polls meters and publishes their readings to ThingsBoard's"
+                + " Gateway MQTT API. 'dlms-gateway help COMMAND' (or COMMAND --help) tells more of each command.",
         subcommands = {DemoCommand.class, RunCommand.class, ReadCommand.class, SimulateCommand.class,
-                CheckConfigCommand.class})
+                CheckConfigCommand.class, CommandLine.HelpCommand.class})
 public final class DlmsGatewayCommand implements Runnable {
 
     @CommandLine.Spec
@@ -29,9 +30,27 @@ public final class DlmsGatewayCommand implements Runnable {
         SLF4JBridgeHandler.install();
         GuruxSecretLogging.clamp();
         trimRxJavaThreads();
-        int exitCode = new CommandLine(new DlmsGatewayCommand()).execute(args);
+        int exitCode = commandLine().execute(args);
         stopLogging();
         System.exit(exitCode);
+    }
+
+    /**
+     * The command line with its usage errors said in one line and a pointer to the help, instead of the whole help
+     * (sixty lines for {@code read}, in which the one that says what was wrong is easily missed).
+     */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new DlmsGatewayCommand());
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            java.io.PrintWriter err = failed.getErr();
+            String name = failed.getCommandSpec().qualifiedName();
+            err.println(name + ": " + e.getMessage());
+            err.println("Try '" + name + " --help' for more information.");
+            err.flush();
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return commandLine;
     }
 
     /**
@@ -58,8 +77,11 @@ public final class DlmsGatewayCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = DlmsGatewayCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"dlms-gateway " + (v == null ? "(development build)" : v)};
+            // written into the jar's manifest by the build (gateway-app/pom.xml); absent when run from classes
+            Package p = DlmsGatewayCommand.class.getPackage();
+            String v = p.getImplementationVersion();
+            return new String[] {"dlms-gateway " + (v == null ? "(run from classes, not from the built jar)" : v),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }
 }

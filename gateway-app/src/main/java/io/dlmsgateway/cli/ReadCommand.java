@@ -61,6 +61,7 @@ import picocli.CommandLine.Option;
  * {@code join()} on the thread that called {@link #call()} (the main thread), never on the event loop.
  */
 @Command(name = "read",
+        header = "Reads one meter once and prints its values (or a profile's rows) as JSON.",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {"Reads one meter once (one association, released afterwards) and prints the values as JSON:",
@@ -409,6 +410,13 @@ public final class ReadCommand implements Callable<Integer> {
                     && reason.contains("SNRM")) {
                 reason += " (an HDLC meter ignores frames for another address: check --physical-address "
                         + settings.physicalAddress() + " and --logical-address " + settings.logicalAddress() + ")";
+            } else if (cause instanceof DlmsTimeoutException && settings.framing() == Framing.WRAPPER
+                    && reason.contains("AARQ")) {
+                // the TCP connection was accepted but nothing came back: an HDLC meter (or converter) discards
+                // WRAPPER headers as noise, and a WRAPPER meter ignores an APDU for a wPort it does not have
+                reason += " (a meter that answers nothing to a WRAPPER request may speak HDLC: try --framing hdlc;"
+                        + " or check --logical-address " + settings.logicalAddress() + " and --client-address "
+                        + settings.clientAddress() + ")";
             }
         } else {
             exit = EXIT_UNREACHABLE;

@@ -9,12 +9,14 @@ import io.dlmsgateway.spool.SpoolException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code dlms-gateway run}: the gateway as configured, until Ctrl-C or SIGTERM. */
 @Command(name = "run",
+        header = "Runs the gateway as tb_gateway.yaml configures it, until Ctrl-C or SIGTERM.",
         mixinStandardHelpOptions = true,
         description = {"Runs the gateway as configured: polls the meters of tb_gateway.yaml's connectors and publishes",
                 "their readings to ThingsBoard, spooling them on disk until acknowledged. Ctrl-C or SIGTERM stops",
@@ -48,6 +50,10 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        LoggerFactory.getLogger(RunCommand.class).info("[DLMSConnector] Gateway started: {} devices, ThingsBoard at"
+                + " {}:{}, spool {}; Ctrl-C or SIGTERM stops it", settings.devices().size(),
+                settings.thingsBoard().host(), settings.thingsBoard().port(), settings.spool().directory()
+                        .map(d -> "in " + d.toAbsolutePath()).orElse("in memory"));
         StopOnSignal.awaitStop(gateway::close);
         return 0;
     }

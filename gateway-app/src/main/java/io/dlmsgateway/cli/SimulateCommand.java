@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
  * SIGTERM.
  */
 @Command(name = "simulate",
+        header = "Runs simulated DLMS/COSEM meters, one TCP port each, until stopped.",
         mixinStandardHelpOptions = true,
         description = {"Runs simulated DLMS/COSEM meters (logical-name referencing), one TCP port each, until stopped.",
                 "Meter i listens on port+i and serves the 12 standard registers, a clock, a load profile"

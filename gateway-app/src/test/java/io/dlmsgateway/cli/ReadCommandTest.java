@@ -164,6 +164,38 @@ class ReadCommandTest {
     }
 
     @Test
+    void anHdlcMeterReadWithWrapperFramingGetsAHintToTryHdlc() {
+        int exit = read(hdlc, 0, "--timeout", "500ms", "--measurements", "voltage_l1");
+
+        assertThat(exit).isEqualTo(ReadCommand.EXIT_UNREACHABLE);
+        assertThat(err.toString().lines()).singleElement().asString()
+                .contains("no reply to AARQ within 500 ms").contains("try --framing hdlc");
+    }
+
+    @Test
+    void aHostNameThatDoesNotResolveIsSaidSo() {
+        int exit = run("read", "--host", "no-such-meter.invalid", "--measurements", "voltage_l1");
+
+        assertThat(exit).isEqualTo(ReadCommand.EXIT_UNREACHABLE);
+        assertThat(err.toString().lines()).singleElement().asString()
+                .contains("the host name no-such-meter.invalid does not resolve");
+    }
+
+    @Test
+    void aMissingHostIsOneLineAndAPointerToTheHelp() {
+        CommandLine cli = DlmsGatewayCommand.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+
+        int exit = cli.execute("read", "--measurements", "voltage_l1");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().lines()).containsExactly(
+                "dlms-gateway read: Missing required option: '--host=<host>'",
+                "Try 'dlms-gateway read --help' for more information.");
+    }
+
+    @Test
     void readsWithLowAuthenticationAsTheManagementClient() throws IOException {
         int exit = read(wrapper, 0, "--auth", "low", "--password", SimulatorOptions.DEFAULT_PASSWORD,
                 "--measurements", "frequency");

@@ -43,7 +43,7 @@ class SecretsStayOutOfLogsTest {
     /** What a person debugging a meter does with the shipped logback.xml: {@code -DLOG_LEVEL=TRACE}. */
     @Test
     void theShippedLoggingConfigurationAtTraceNeverPrintsASecret() throws Exception {
-        Path shipped = Path.of("src/main/resources/logback.xml").toAbsolutePath();
+        Path shipped = Path.of("../config/logback.xml").toAbsolutePath();
         List<String> output = runGatewayAtTrace(List.of("-Dlogback.configurationFile=" + shipped,
                 "-DLOG_LEVEL=TRACE"));
         assertNoSecretIn(output);

@@ -12,6 +12,7 @@ import io.dlmsgateway.fleet.PushSource;
 import io.dlmsgateway.fleet.PushStatistics;
 import io.dlmsgateway.gateway.internal.AttributeWriter;
 import io.dlmsgateway.gateway.internal.DeviceRpcRouter;
+import io.dlmsgateway.gateway.internal.GatewayMeters;
 import io.dlmsgateway.gateway.internal.PushTelemetry;
 import io.dlmsgateway.gateway.internal.SpoolInvocationCounterStore;
 import io.dlmsgateway.gateway.internal.SpoolProfileStore;
@@ -111,6 +112,8 @@ public final class DlmsGateway implements AutoCloseable {
     private final AttributeWriter attributeWriter;
     private final LongAdder pushSpooled = new LongAdder();
     private volatile PushListener pushListener;
+    /** The series in the host's registry, when it gave one ({@link GatewayOptions#metrics()}); null otherwise. */
+    private final GatewayMeters meters;
 
     private DlmsGateway(GatewaySettings settings, GatewayOptions options) {
         this.settings = settings;
@@ -133,13 +136,14 @@ public final class DlmsGateway implements AutoCloseable {
         this.transport = ThingsBoardTransport.create(options.transport()
                 .apply(settings.thingsBoard().toBuilder().resources(resources).applicationExecutor(timerLoop))
                 .build());
-        // HIGH_GMAC counters are reserved in the spool's database, durable with it across restarts and crashes
+        // HIGH_GMAC counters are reserved in the spool's database, durable with it across restarts and crashes;
         // push-only devices have no association: the fleet never sees them
         this.fleet = MeterFleet.create(devices.values().stream().filter(GatewayDevice::polled)
                         .map(GatewayDevice::meter).toList(),
                 options.fleet().toBuilder().resources(resources).profileStore(profiles)
                         .invocationCounterStore(new SpoolInvocationCounterStore(spool)).build());
         this.attributeWriter = new AttributeWriter(fleet, devices, System::nanoTime);
+        this.meters = options.metrics().map(m -> new GatewayMeters(m, this::statistics, fleet)).orElse(null);
     }
 
     /**
@@ -205,6 +209,11 @@ public final class DlmsGateway implements AutoCloseable {
         }
 
         running.add(fleet.readings()
+                .doOnNext(reading -> {
+                    if (meters != null) {
+                        meters.pollCompleted(reading);
+                    }
+                })
                 .map(this::toRecord)
                 // every reading goes to the spool the moment it arrives: the spool thread writes whatever is waiting
                 // in one transaction (group commit, no timer), so a reading is on disk within about a commit's time.
@@ -325,6 +334,9 @@ public final class DlmsGateway implements AutoCloseable {
         SpooledBatch batch = ack.context();
         if (ack.isSuccess()) {
             readingsPublished.add(batch.size());
+            if (meters != null) {
+                meters.delivered(batch.records(), System.currentTimeMillis());
+            }
             if (log.isDebugEnabled()) {
                 for (SpoolRecord record : batch.records()) {
                     log.debug("[DLMSConnector] Sent telemetry for '{}': {}", record.key(),
@@ -514,6 +526,9 @@ public final class DlmsGateway implements AutoCloseable {
                     .publishOn(Schedulers.fromExecutor(task -> new Thread(task, "dlms-gateway-stop").start()))
                     .doFinally(signal -> {
                         running.dispose();
+                        if (meters != null) {
+                            meters.close();
+                        }
                         spool.close();
                         if (options.resources().isEmpty()) {
                             resources.shutdown();

@@ -22,8 +22,10 @@ public final class GatewayOptions {
     private final UnaryOperator<ThingsBoardSettings.Builder> transport;
     private final Duration statusLogInterval;
     private final Function<SpoolOptions, Spool> spoolOpener;
+    private final MetricsOptions metrics;
 
     private GatewayOptions(Builder b) {
+        this.metrics = b.metrics;
         this.spoolOpener = b.spoolOpener;
         this.resources = b.resources;
         this.fleet = b.fleet;
@@ -70,8 +72,14 @@ public final class GatewayOptions {
         return spoolOpener;
     }
 
+    /** Where the gateway's metrics go; empty for none (the default). */
+    public Optional<MetricsOptions> metrics() {
+        return Optional.ofNullable(metrics);
+    }
+
     public static final class Builder {
 
+        private MetricsOptions metrics;
         private Function<SpoolOptions, Spool> spoolOpener = Spool::open;
 
         private GatewayResources resources;
@@ -106,6 +114,12 @@ public final class GatewayOptions {
         /** See {@link GatewayOptions#spoolOpener()}. */
         public Builder spoolOpener(Function<SpoolOptions, Spool> opener) {
             this.spoolOpener = Objects.requireNonNull(opener, "opener");
+            return this;
+        }
+
+        /** Registers the gateway's series (meters, polls, spool, ThingsBoard, latencies) in a Micrometer registry. */
+        public Builder metrics(MetricsOptions options) {
+            this.metrics = options;
             return this;
         }
 

@@ -108,11 +108,16 @@ class DlmsGatewayPushTest {
         return devices;
     }
 
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
     private void startPushGateway() {
         GatewaySettings base = GatewayFixture.config(pushers(), broker.port(), dir, 65_536, null);
+        GatewayOptions quick = GatewayFixture.quick();
         gateway = DlmsGateway.start(new GatewaySettings(base.devices(), base.thingsBoard(), base.spool(),
                 base.statisticsPeriod(), base.packDelay(), base.inputRules(),
-                Optional.of(PushListenerOptions.of("127.0.0.1", 0))), GatewayFixture.quick());
+                Optional.of(PushListenerOptions.of("127.0.0.1", 0))), GatewayOptions.builder().fleet(quick.fleet())
+                .transport(quick.transport()).metrics(new MetricsOptions(registry, false, 1)).build());
     }
 
     /** What ThingsBoard must show for a notification: its own time (the meter's clock at +01:00) and its values. */
@@ -155,6 +160,9 @@ class DlmsGatewayPushTest {
         assertThat(gateway.statistics().asTelemetry()).containsEntry("pushNotifications", 6L)
                 .containsEntry("devicesPushOnly", 2L);
         assertThat(gateway.fleet().meters()).isEmpty();
+        assertThat(registry.get("dlms.gateway.push.notifications").tag("result", "accepted").functionCounter()
+                .count()).isEqualTo(6.0);
+        assertThat(registry.get("dlms.gateway.push.connections").gauge().value()).isBetween(0.0, 2.0);
     }
 
     @Test

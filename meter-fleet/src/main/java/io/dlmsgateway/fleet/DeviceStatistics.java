@@ -31,7 +31,10 @@ public record DeviceStatistics(String device, DeviceState state, long polls, lon
                                Optional<Instant> lastPoll, Optional<Duration> lastLatency, Optional<String> lastError,
                                long bytesReceived, long bytesSent, long protocolViolations) {
 
-    /** Successful polls as a percentage of polls attempted; 100 before the first poll. */
+    /**
+     * Successful polls as a percentage of polls attempted; 100 before the first poll, so look at {@link #polls()}
+     * first: a meter never polled has no success rate to show.
+     */
     public double successRate() {
         return polls == 0 ? 100.0 : 100.0 * successes / polls;
     }

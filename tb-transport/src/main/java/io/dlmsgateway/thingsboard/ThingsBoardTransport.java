@@ -2,6 +2,7 @@ package io.dlmsgateway.thingsboard;
 
 import io.dlmsgateway.thingsboard.internal.HiveMqThingsBoardTransport;
 import java.util.Map;
+import java.util.Optional;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -96,6 +97,14 @@ public interface ThingsBoardTransport {
 
     /** Whether the connection is {@link ConnectionState#CONNECTED}. */
     boolean isConnected();
+
+    /**
+     * Why the transport is not connected, told apart the way an operator fixes it (credentials, TLS, host, network,
+     * ThingsBoard itself); empty while connected and before the first attempt ended.
+     */
+    default Optional<ConnectionProblem> connectionProblem() {
+        return Optional.empty();
+    }
 
     /** Devices announced so far and not disconnected, with their device types ({@code null} when none was given). */
     Map<String, String> devices();

@@ -151,7 +151,8 @@ class ThingsBoardTlsTest {
         return log.list.stream()
                 .filter(e -> e.getLevel() == Level.WARN)
                 .map(ILoggingEvent::getFormattedMessage)
-                .filter(m -> m.contains(":" + broker.broker().port() + " "))
+                .filter(m -> m.contains(":" + broker.broker().port() + " ") || m.contains(":" + broker.broker().port()
+                        + ": "))
                 .toList();
     }
 

@@ -1143,6 +1143,11 @@ public final class DlmsConnection implements AutoCloseable {
             return new DlmsConnectionException(meter, "connection refused by " + target
                     + " (nothing listens on that port)", cause);
         }
+        if (address.isUnresolved() || cause instanceof java.net.UnknownHostException
+                || cause instanceof java.nio.channels.UnresolvedAddressException) {
+            return new DlmsConnectionException(meter, "cannot connect to " + target + ": the host name "
+                    + address.getHostString() + " does not resolve (check the name and this machine's DNS)", cause);
+        }
         return new DlmsConnectionException(meter, "cannot connect to " + target + ": " + cause.getMessage(), cause);
     }
 

@@ -104,8 +104,10 @@ public final class FleetStatisticsLog {
     }
 
     static String line(DeviceStatistics d) {
-        return String.format(Locale.ROOT, "[DLMSDevice[%s]] Total polls: %d, Success rate: %.1f%%, Last poll: %s%s",
-                LogText.escape(d.device()), d.polls(), d.successRate(),
+        // a meter never polled has no success rate: "100 %" would say all is well with a meter never reached
+        String rate = d.polls() == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", d.successRate());
+        return String.format(Locale.ROOT, "[DLMSDevice[%s]] Total polls: %d, Success rate: %s, Last poll: %s%s",
+                LogText.escape(d.device()), d.polls(), rate,
                 d.lastPoll().map(LAST_POLL::format).orElse("never"),
                 d.state() == DeviceState.DOWN ? ", down: " + LogText.escape(d.lastError().orElse("unknown")) : "");
     }

@@ -25,7 +25,7 @@ class FleetStatisticsLogTest {
 
         DeviceStatistics down = new DeviceStatistics("m2", DeviceState.DOWN, 0, 0, 0, 0, 4, 0, 4, Optional.empty(),
                 Optional.empty(), Optional.of("connection refused by 10.0.0.7:4059"), 0, 0, 0);
-        assertThat(FleetStatisticsLog.line(down)).isEqualTo("[DLMSDevice[m2]] Total polls: 0, Success rate: 100.0%,"
+        assertThat(FleetStatisticsLog.line(down)).isEqualTo("[DLMSDevice[m2]] Total polls: 0, Success rate: -,"
                 + " Last poll: never, down: connection refused by 10.0.0.7:4059");
     }
 
@@ -62,6 +62,6 @@ class FleetStatisticsLogTest {
         DeviceStatistics down = new DeviceStatistics("m1\n12:00:00 ERROR forged", DeviceState.DOWN, 0, 0, 0, 0, 1, 0,
                 1, Optional.empty(), Optional.empty(), Optional.of("bad reply\r\u001b[2J"), 0, 0, 0);
         assertThat(FleetStatisticsLog.line(down)).isEqualTo("[DLMSDevice[m1\\n12:00:00 ERROR forged]] Total polls: 0,"
-                + " Success rate: 100.0%, Last poll: never, down: bad reply\\r\\u001b[2J");
+                + " Success rate: -, Last poll: never, down: bad reply\\r\\u001b[2J");
     }
 }

@@ -3,6 +3,7 @@ package io.dlmsgateway.thingsboard.broker;
 import io.moquette.broker.ISslContextCreator;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthenticator;
 import io.moquette.interception.AbstractInterceptHandler;
 import io.moquette.interception.InterceptHandler;
 import io.moquette.interception.messages.InterceptConnectMessage;
@@ -63,6 +64,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** Server TLS context, {@code null} for plain TCP; built once, reused by restarts. */
     private final SslContext sslContext;
     private final boolean clientCertificateRequired;
+    /** The only MQTT user name (ThingsBoard: the gateway's access token) accepted; null accepts anyone. */
+    private final String requiredUsername;
     private int port;
     private Server server;
 
@@ -73,6 +76,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.listener = b.listener;
         this.sslContext = b.keyStore == null ? null : serverSslContext(b);
         this.clientCertificateRequired = b.trustStore != null;
+        this.requiredUsername = b.requiredUsername;
     }
 
     /**
@@ -148,6 +152,10 @@ public final class EmbeddedBroker implements AutoCloseable {
             // Moquette reports a port it bound itself asynchronously (getPort() can still say 0 right after start),
             // and a restart must reuse the port anyway: pick a free one up front
             port = freePort(host);
+        } else {
+            // Moquette logs a port in use as an ERROR with its stack trace and starts without a listener; say it
+            // in one sentence instead, before Moquette tries
+            requireFree(host, port);
         }
         Properties props = new Properties();
         props.setProperty("host", host);
@@ -159,7 +167,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             // Moquette's acceptor asks the SSL engine for client authentication from this property
             props.setProperty("need_client_auth", Boolean.toString(clientCertificateRequired));
         }
-        props.setProperty("allow_anonymous", "true");
+        props.setProperty("allow_anonymous", Boolean.toString(requiredUsername == null));
         props.setProperty("persistence_enabled", "false");
         // Moquette can report usage to its authors over the network: never from here
         props.setProperty("telemetry_enabled", "false");
@@ -169,9 +177,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         Server started = new Server();
         ISslContextCreator tls = sslContext == null ? null : () -> sslContext;
         try {
-            // null authenticator and authorizer: as with the two-argument start, anonymous access to every topic
-            started.startServer(new MemoryConfig(props), List.<InterceptHandler>of(new Interceptor()), tls, null,
-                    null);
+            // without a required user name: anonymous access to every topic, as with the two-argument start; with one,
+            // any other is refused with CONNACK "bad user name or password", as ThingsBoard refuses a wrong token
+            IAuthenticator authenticator = requiredUsername == null ? null
+                    : (clientId, username, password) -> requiredUsername.equals(username);
+            started.startServer(new MemoryConfig(props), List.<InterceptHandler>of(new Interceptor()), tls,
+                    authenticator, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded MQTT broker on " + host + ':' + port, e);
         } catch (RuntimeException e) {
@@ -181,6 +192,19 @@ public final class EmbeddedBroker implements AutoCloseable {
         LOG.info("Embedded MQTT broker listening on {}:{}{}", host, port, sslContext == null ? ""
                 : clientCertificateRequired ? " (TLS, client certificate required)" : " (TLS)");
         return this;
+    }
+
+    private static void requireFree(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(host), port), 1);
+        } catch (java.net.BindException e) {
+            throw new IllegalStateException("cannot start the embedded MQTT broker: " + host + ":" + port
+                    + " is in use (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded MQTT broker on " + host + ":" + port + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private static int freePort(String host) {
@@ -278,8 +302,18 @@ public final class EmbeddedBroker implements AutoCloseable {
         private char[] keyStorePassword;
         private Path trustStore;
         private char[] trustStorePassword;
+        private String requiredUsername;
 
         private Builder() {
+        }
+
+        /**
+         * Accepts only clients that connect with this MQTT user name (what ThingsBoard checks as the gateway device's
+         * access token); others get CONNACK "bad user name or password". Anyone is accepted unless set.
+         */
+        public Builder requireUsername(String value) {
+            this.requiredUsername = Objects.requireNonNull(value, "value");
+            return this;
         }
 
         public Builder host(String value) {

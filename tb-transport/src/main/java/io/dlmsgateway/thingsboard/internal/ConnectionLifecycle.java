@@ -7,11 +7,13 @@ import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientReconnector;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3RxClient;
+import io.dlmsgateway.thingsboard.ConnectionProblem;
 import io.dlmsgateway.thingsboard.ConnectionState;
 import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -71,6 +73,12 @@ final class ConnectionLifecycle {
 
     Mqtt3RxClient client() {
         return client;
+    }
+
+    /** Why the connection is down now, when it is. */
+    Optional<ConnectionProblem> problem() {
+        return states.current() == ConnectionState.CONNECTED ? Optional.empty()
+                : Optional.ofNullable(outageLog.problem());
     }
 
     void start() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import io.dlmsgateway.thingsboard.AttributeUpdate;
+import io.dlmsgateway.thingsboard.ConnectionProblem;
 import io.dlmsgateway.thingsboard.ConnectionState;
 import io.dlmsgateway.thingsboard.DeviceRpcHandler;
 import io.dlmsgateway.thingsboard.GatewayRpcHandler;
@@ -13,6 +14,7 @@ import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import io.dlmsgateway.thingsboard.ThingsBoardTransport;
 import io.dlmsgateway.thingsboard.TransportStatistics;
 import java.util.Map;
+import java.util.Optional;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,6 +173,11 @@ public final class HiveMqThingsBoardTransport implements ThingsBoardTransport {
     @Override
     public boolean isConnected() {
         return lifecycle.states().current() == ConnectionState.CONNECTED;
+    }
+
+    @Override
+    public Optional<ConnectionProblem> connectionProblem() {
+        return lifecycle.problem();
     }
 
     @Override

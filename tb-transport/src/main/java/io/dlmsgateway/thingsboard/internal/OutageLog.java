@@ -1,5 +1,6 @@
 package io.dlmsgateway.thingsboard.internal;
 
+import io.dlmsgateway.thingsboard.ConnectionProblem;
 import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -29,6 +30,8 @@ final class OutageLog {
     private long failures;
     private long outageStart;
     private long lastSummary;
+    /** Why the gateway is not connected now; null while connected. Read from any thread (health, statistics). */
+    private volatile ConnectionProblem problem;
 
     OutageLog(ThingsBoardSettings settings) {
         this(settings, System::nanoTime);
@@ -37,6 +40,11 @@ final class OutageLog {
     OutageLog(ThingsBoardSettings settings, LongSupplier nanoTime) {
         this.settings = settings;
         this.nanoTime = nanoTime;
+    }
+
+    /** Why the transport is not connected now; null while it is (or before its first attempt ended). */
+    ConnectionProblem problem() {
+        return problem;
     }
 
     boolean everConnected() {
@@ -57,6 +65,7 @@ final class OutageLog {
         outageReported = false;
         failures = 0;
         everConnected = true;
+        problem = null;
         return reconnect;
     }
 
@@ -64,6 +73,11 @@ final class OutageLog {
     void failed(Throwable cause, long delayMillis) {
         long now = nanoTime.getAsLong();
         boolean firstFailure = !outageReported;
+        ConnectionProblem latest = ConnectionProblem.of(cause);
+        if (latest.kind() == ConnectionProblem.Kind.CONNECTION_LOST && problem != null) {
+            latest = problem; // a retry that is closed again says no more than the first failure did
+        }
+        problem = latest;
         String reason = reason(cause);
         if (firstFailure) {
             outageReported = true;
@@ -72,10 +86,10 @@ final class OutageLog {
             // the first failure of a lost connection is the loss itself, not a failed attempt
             failures = everConnected ? 0 : 1;
             if (everConnected) {
-                LOG.warn("Connection to ThingsBoard at {}:{} lost ({}); reconnecting, at most {} apart",
+                LOG.warn("Connection to ThingsBoard at {}:{} lost: {}; reconnecting, at most {} apart",
                         settings.host(), settings.port(), reason, seconds(settings.reconnectMaxDelay().toNanos()));
             } else {
-                LOG.warn("Cannot connect to ThingsBoard at {}:{} ({}); retrying, at most {} apart",
+                LOG.warn("Cannot connect to ThingsBoard at {}:{}: {}; retrying, at most {} apart",
                         settings.host(), settings.port(), reason, seconds(settings.reconnectMaxDelay().toNanos()));
             }
             return;
@@ -109,7 +123,9 @@ final class OutageLog {
         if (tls != null) {
             return "TLS: " + tls.getMessage() + tlsHint(String.valueOf(tls.getMessage()));
         }
-        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
+        ConnectionProblem problem = ConnectionProblem.of(failure);
+        return problem.kind() == ConnectionProblem.Kind.OTHER || problem.kind() == ConnectionProblem.Kind.CONNECTION_LOST
+                ? problem.detail() : problem.describe();
     }
 
     /** What the JDK's handshake messages mean for the TLS settings. */

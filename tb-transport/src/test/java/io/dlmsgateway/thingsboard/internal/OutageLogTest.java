@@ -54,7 +54,8 @@ class OutageLogTest {
 
         List<String> shown = log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
                 .map(ILoggingEvent::getFormattedMessage).toList();
-        assertThat(shown.get(1)).startsWith("Connection to ThingsBoard at tb.example:1883 lost (Connection refused)")
+        assertThat(shown.get(1)).startsWith("Connection to ThingsBoard at tb.example:1883 lost: connection refused (Connection refused); check"
+                        + " that ThingsBoard's MQTT transport runs")
                 .contains("at most 10.0 s apart");
         assertThat(shown).filteredOn(m -> m.startsWith("Still no connection")).hasSize(10)
                 .first().asString().contains("6 attempts failed in 60.0 s");
