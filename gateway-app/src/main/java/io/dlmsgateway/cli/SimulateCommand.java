@@ -113,6 +113,13 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Leave the clock out (null) of every load-profile row after the first of each reply.")
     boolean compressedProfile;
 
+    @Option(names = "--disconnect-control-mode", paramLabel = "0..6",
+            defaultValue = "" + SimulatorOptions.DEFAULT_DISCONNECT_CONTROL_MODE,
+            description = "control_mode of every meter's Disconnect control (0.0.96.3.10.255): in 1, 3, 5 and 6"
+                    + " remote_reconnect closes the relay, in 2 and 4 it only makes the meter ready_for_reconnection,"
+                    + " 0 is always connected (default ${DEFAULT-VALUE}).")
+    int disconnectControlMode;
+
     @Option(names = "--deviation-sign", defaultValue = "STANDARD", converter = DeviationSignConverter.class,
             description = "standard (UTC = local + deviation, CET sent as -60) or inverted (CET as +60)"
                     + " (default standard).")
@@ -121,13 +128,6 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--utc-offset", defaultValue = "+00:00", converter = ZoneOffsetConverter.class,
             description = "Offset of the meters' local time from UTC, e.g. +01:00 (default ${DEFAULT-VALUE}).")
     ZoneOffset utcOffset;
-
-    @Option(names = "--disconnect-control-mode", paramLabel = "0..6",
-            defaultValue = "" + SimulatorOptions.DEFAULT_DISCONNECT_CONTROL_MODE,
-            description = "control_mode of every meter's Disconnect control (0.0.96.3.10.255): in 1, 3, 5 and 6"
-                    + " remote_reconnect closes the relay, in 2 and 4 it only makes the meter ready_for_reconnection,"
-                    + " 0 is always connected (default ${DEFAULT-VALUE}).")
-    int disconnectControlMode;
 
     @Override
     public Integer call() throws Exception {

@@ -32,6 +32,14 @@ class SimulateCommandOptionsTest {
     }
 
     @Test
+    void theDisconnectControlModeIsTakenAndChecked() {
+        assertThat(options().disconnectControlMode()).isEqualTo(SimulatorOptions.DEFAULT_DISCONNECT_CONTROL_MODE);
+        assertThat(options("--disconnect-control-mode", "2").disconnectControlMode()).isEqualTo(2);
+        assertThatThrownBy(() -> options("--disconnect-control-mode", "7"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("0..6");
+    }
+
+    @Test
     void everyProfileOptionIsTaken() {
         SimulatorOptions o = options("--profile-period", "60", "--profile-history", "36h", "--no-range-access",
                 "--compressed-profile", "--deviation-sign", "inverted", "--utc-offset", "+01:00");

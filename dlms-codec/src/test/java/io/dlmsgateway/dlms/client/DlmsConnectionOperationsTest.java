@@ -404,6 +404,19 @@ class DlmsConnectionOperationsTest {
     }
 
     @Test
+    void aClassGuruxCannotNameIsRefusedBeforeSending() {
+        EmbeddedChannel channel = wire();
+        DlmsConnection c = DlmsConnection.unassociated(channel, DlmsClientSettings.builder().build(), "wire");
+        CompletableFuture<DlmsValue> get = c.get(new CosemAttribute(9999, NOTE, 2), null, Priority.ON_DEMAND);
+        channel.runPendingTasks();
+        assertThat(get).isCompletedExceptionally();
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(get.handle((v, e) -> e).join()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("COSEM class 9999 is not supported");
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void actionResultsHaveTheirOwnNames() {
         DlmsAccessException action = new DlmsAccessException("m", "ACTION", DISCONNECT, 70, 1, 15);
         DlmsAccessException get = new DlmsAccessException("m", "GET", DISCONNECT, 70, 2, 15);

@@ -45,7 +45,6 @@ public final class ControlAssociation {
     /** Completes when the last association released has closed; the next one opens only then. */
     private Mono<Void> released = Mono.empty();
     private boolean shutDown;
-    private long opened;
 
     /**
      * @param connector opens associations as the control client
@@ -70,11 +69,6 @@ public final class ControlAssociation {
                 sink.error(new DlmsConnectionException(meter, "control association: the fleet has shut down", null));
             }
         });
-    }
-
-    /** Associations opened so far (tests and traces). */
-    public long opened() {
-        return opened;
     }
 
     /**
@@ -157,7 +151,6 @@ public final class ControlAssociation {
 
     private void adopt(MeterAssociation association) {
         onLoop(() -> {
-            opened++;
             if (current != null && current != association) {
                 current.abort(); // cannot happen while one operation runs at a time; never leak a connection
             }
