@@ -3,6 +3,8 @@ package io.dlmsgateway.cli;
 import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.Framing;
 import io.dlmsgateway.dlms.sim.MeterSimulator;
+import io.dlmsgateway.dlms.sim.NotificationSentListener;
+import io.dlmsgateway.dlms.sim.PushOptions;
 import io.dlmsgateway.dlms.sim.SimulatorControlChannel;
 import io.dlmsgateway.dlms.sim.SimulatorOptions;
 import java.io.IOException;
@@ -129,6 +131,34 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Offset of the meters' local time from UTC, e.g. +01:00 (default ${DEFAULT-VALUE}).")
     ZoneOffset utcOffset;
 
+    @Option(names = "--push-to", paramLabel = "HOST:PORT", converter = PushTargetConverter.class,
+            description = "Every meter connects to this push listener (one connection each, kept open, reconnected"
+                    + " with backoff) and sends a DataNotification every --push-interval: structure {logical device"
+                    + " name, clock, active energy, voltage L1}. Off by default.")
+    InetSocketAddress pushTo;
+
+    @Option(names = "--push-interval", paramLabel = "S", defaultValue = "60", converter = SecondsConverter.class,
+            description = "Seconds (or a duration such as 15m) between two notifications of one meter"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration pushInterval;
+
+    @Option(names = "--push-ciphered",
+            description = "Send the notifications general-glo-ciphered (suite 0) with each meter's system title and"
+                    + " the --block-cipher-key / --authentication-key, as a HIGH_GMAC meter does.")
+    boolean pushCiphered;
+
+    /** The push the options ask for, or null when {@code --push-to} is not given. */
+    PushOptions pushOptions() {
+        if (pushTo == null) {
+            return null;
+        }
+        try {
+            return PushOptions.to(pushTo, pushInterval).withCiphered(pushCiphered);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--push-interval: " + e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         // Gurux logs through java.util.logging; keep its per-request chatter off the console
@@ -181,7 +211,25 @@ public final class SimulateCommand implements Callable<Integer> {
             stopped.countDown();
         }, "dlms-sim-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        PushOptions push = pushOptions();
+        if (push != null) {
+            // resolved here, on the main thread: the event loops must not wait for a name look-up
+            InetSocketAddress target = new InetSocketAddress(push.target().getHostString(), push.target().getPort());
+            if (target.isUnresolved()) {
+                spec.commandLine().getErr().println("simulate: --push-to: cannot resolve " + target.getHostString());
+                simulator.close();
+                return 1;
+            }
+            push = new PushOptions(target, push.interval(), push.ciphered(), push.count(),
+                    push.maxInformationLength());
+            simulator.startPushing(push, NotificationSentListener.NONE);
+        }
         spec.commandLine().getOut().println(banner(simulator));
+        if (push != null) {
+            spec.commandLine().getOut().println("Pushing to " + push.target().getHostString() + ":"
+                    + push.target().getPort() + " every " + push.interval().toMillis() + " ms"
+                    + (push.ciphered() ? ", general-glo-ciphered" : ", plain") + ", one connection per meter");
+        }
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
@@ -255,6 +303,32 @@ public final class SimulateCommand implements Callable<Integer> {
             return HexFormat.of().parseHex(text.replace(" ", ""));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + ": not hex: " + text);
+        }
+    }
+
+    /** {@code HOST:PORT}, the host a name or an IPv4 literal (or {@code [v6]:port}); not resolved here. */
+    static final class PushTargetConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
+        @Override
+        public InetSocketAddress convert(String value) {
+            String text = value.trim();
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0 || colon == text.length() - 1) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not HOST:PORT");
+            }
+            String host = text.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(text.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "': the port is not a number");
+            }
+            if (port < 1 || port > 65_535) {
+                throw new CommandLine.TypeConversionException("'" + value + "': port out of range 1..65535");
+            }
+            return InetSocketAddress.createUnresolved(host, port);
         }
     }
 

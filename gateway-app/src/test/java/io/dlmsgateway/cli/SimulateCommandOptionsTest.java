@@ -69,4 +69,28 @@ class SimulateCommandOptionsTest {
         assertThatThrownBy(() -> options("--utc-offset", "CET"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("+01:00");
     }
+
+    private static io.dlmsgateway.dlms.sim.PushOptions push(String... args) {
+        SimulateCommand command = new SimulateCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.pushOptions();
+    }
+
+    @Test
+    void pushOptionsReachThePushAndBadOnesAreUsageErrors() {
+        assertThat(push()).isNull();
+        var p = push("--push-to", "127.0.0.1:26150", "--push-interval", "5", "--push-ciphered");
+        assertThat(p.target().getHostString()).isEqualTo("127.0.0.1");
+        assertThat(p.target().getPort()).isEqualTo(26150);
+        assertThat(p.interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(p.ciphered()).isTrue();
+        assertThat(push("--push-to", "gateway:4059").interval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(push("--push-to", "gateway:4059").ciphered()).isFalse();
+        assertThatThrownBy(() -> push("--push-to", "gateway")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("not HOST:PORT");
+        assertThatThrownBy(() -> push("--push-to", "gateway:0")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("port out of range");
+        assertThatThrownBy(() -> push("--push-to", "gateway:1", "--push-interval", "0"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--push-interval");
+    }
 }

@@ -103,15 +103,14 @@ public final class PushListener {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            counters.opened();
-                            ch.closeFuture().addListener(f -> counters.closed());
-                            if (counters.openNow() > options.maxConnections()) {
+                            if (!counters.tryOpen(options.maxConnections())) {
                                 counters.refusedOne();
                                 warnings.rejected("too many connections", ch.remoteAddress(),
                                         options.maxConnections() + " open already");
                                 ch.close();
                                 return;
                             }
+                            ch.closeFuture().addListener(f -> counters.closed());
                             connections.add(ch);
                             FramingCounters hdlc = options.framing() == Framing.HDLC ? new FramingCounters() : null;
                             ch.pipeline().addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))

@@ -182,6 +182,56 @@ class PushListenerTest {
     }
 
     @Test
+    void anHdlcPortClosesAPeerSendingBytesOutsideFramesAndReassemblesTheOthers() throws Exception {
+        int meters = 20;
+        int perMeter = 5;
+        MeterSimulator sim = simulator(meters, Framing.HDLC);
+        listen(PushListenerOptions.of("127.0.0.1", 0).withFraming(Framing.HDLC),
+                sources(sim, meters, PushMatch.Kind.HDLC_ADDRESS, GUEK));
+        ConcurrentLinkedQueue<PushNotification> received = new ConcurrentLinkedQueue<>();
+        Disposable sub = listener.notifications().subscribe(received::add);
+        closing.add(sub::dispose);
+        InetSocketAddress target = listener.localAddress();
+        try (Socket garbage = new Socket(target.getAddress(), target.getPort())) {
+            ConcurrentLinkedQueue<SentNotification> sent = new ConcurrentLinkedQueue<>();
+            closing.add(sim.startPushing(PushOptions.to(target, Duration.ofMillis(100)).withCount(perMeter)
+                    .withMaxInformationLength(16), sent::add));
+            garbage.getOutputStream().write("no flags in here, only noise".getBytes(StandardCharsets.US_ASCII));
+            garbage.getOutputStream().flush();
+            awaitTrue(Duration.ofSeconds(20), () -> received.size() >= meters * perMeter
+                    && listener.statistics().undecodable() >= 1);
+            Thread.sleep(200);
+            Set<Seen> expected = new HashSet<>();
+            sent.forEach(x -> expected.add(Seen.sent(x)));
+            Set<Seen> got = new HashSet<>();
+            received.forEach(n -> got.add(Seen.received(n)));
+            assertThat(received).hasSize(meters * perMeter);
+            assertThat(got).isEqualTo(expected);
+            assertThat(listener.statistics().undecodable()).isEqualTo(1);
+            garbage.setSoTimeout(5_000);
+            assertThat(garbage.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void connectionsAboveTheLimitAreRefusedAndCounted() throws Exception {
+        MeterSimulator sim = simulator(10, Framing.WRAPPER);
+        listen(PushListenerOptions.of("127.0.0.1", 0).withMaxConnections(4),
+                sources(sim, 10, PushMatch.Kind.LOGICAL_DEVICE_NAME, GUEK));
+        ConcurrentLinkedQueue<PushNotification> received = new ConcurrentLinkedQueue<>();
+        Disposable sub = listener.notifications().subscribe(received::add);
+        closing.add(sub::dispose);
+        closing.add(sim.startPushing(PushOptions.to(listener.localAddress(), Duration.ofSeconds(10)).withCount(1),
+                s -> { }));
+        awaitTrue(Duration.ofSeconds(20), () -> listener.statistics().connectionsRefused() >= 6
+                && received.size() >= 4);
+        Thread.sleep(300);
+        PushStatistics s = listener.statistics();
+        assertThat(s.connectionsOpen()).isEqualTo(4);
+        assertThat(received.stream().map(PushNotification::device).distinct().count()).isEqualTo(4);
+    }
+
+    @Test
     void aSubscriberThatDoesNotRequestPausesReadingAndNothingIsLostOnceItDoes() throws Exception {
         int meters = 20;
         int perMeter = 40;

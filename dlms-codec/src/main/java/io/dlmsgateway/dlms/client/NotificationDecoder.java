@@ -210,12 +210,9 @@ public final class NotificationDecoder {
 
     private static byte[] decipher(DlmsClientSettings settings, byte[] systemTitle, int securityControl,
             long invocationCounter, ByteBuffer in) {
+        // every client settings has keys (Gurux's defaults unless configured)
         byte[] ek = settings.blockCipherKey();
         byte[] ak = settings.authenticationKey();
-        if (ek == null || ak == null) {
-            throw new NotificationException(Reason.AUTHENTICATION_FAILED, "no block cipher and authentication key "
-                    + "configured for system title " + HexFormat.of().formatHex(systemTitle));
-        }
         byte[] iv = Arrays.copyOf(systemTitle, 12);
         iv[8] = (byte) (invocationCounter >>> 24);
         iv[9] = (byte) (invocationCounter >>> 16);

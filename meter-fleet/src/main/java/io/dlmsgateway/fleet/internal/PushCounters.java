@@ -17,16 +17,18 @@ public final class PushCounters {
     final LongAdder idleClosed = new LongAdder();
     private final LongAdder bytes = new LongAdder();
 
-    public void opened() {
-        open.incrementAndGet();
+    /** Counts one more connection open unless {@code max} are open already; false then. */
+    public boolean tryOpen(int max) {
+        for (long now = open.get(); now < max; now = open.get()) {
+            if (open.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void closed() {
         open.decrementAndGet();
-    }
-
-    public long openNow() {
-        return open.get();
     }
 
     public void acceptedOne() {
