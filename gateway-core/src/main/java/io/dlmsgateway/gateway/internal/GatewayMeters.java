@@ -101,6 +101,22 @@ public final class GatewayMeters implements AutoCloseable {
                 s -> s.transport().reconnects());
         counter("dlms.gateway.thingsboard.bytes.sent", "Bytes published to ThingsBoard", Tags.empty(),
                 s -> s.transport().bytesSent());
+        counter("dlms.gateway.attribute.writes", "Shared attributes written to meters, by result",
+                Tags.of("result", "success"), GatewayStatistics::attributeWrites);
+        counter("dlms.gateway.attribute.writes", "Shared attributes written to meters, by result",
+                Tags.of("result", "failure"), GatewayStatistics::attributeWritesFailed);
+        gauge("dlms.gateway.attribute.writes.pending", "Failed writes kept for their meter's next association",
+                Tags.empty(), GatewayStatistics::attributeWritesPending);
+        counter("dlms.gateway.push.notifications", "Pushed notifications, by outcome", Tags.of("result", "accepted"),
+                s -> s.push().notifications());
+        counter("dlms.gateway.push.notifications", "Pushed notifications, by outcome",
+                Tags.of("result", "unknown_sender"), s -> s.push().unknownSenders());
+        counter("dlms.gateway.push.notifications", "Pushed notifications, by outcome",
+                Tags.of("result", "undecodable"), s -> s.push().undecodable());
+        counter("dlms.gateway.push.notifications", "Pushed notifications, by outcome", Tags.of("result", "oversize"),
+                s -> s.push().oversize());
+        gauge("dlms.gateway.push.connections", "Push connections open", Tags.empty(),
+                s -> s.push().connectionsOpen());
 
         if (options.perDevice()) {
             List<io.dlmsgateway.fleet.Meter> fleetMeters = fleet.meters();
