@@ -118,6 +118,40 @@ final class ConfigNode {
         return value != null && !value.isNull();
     }
 
+    /**
+     * True when the field is present and not null, without counting it as read: to decide how to read the fields
+     * before it (a device with {@code push} needs no {@code host}) while the unknown-field message keeps listing the
+     * fields in their documented order.
+     */
+    public boolean mentions(String field) {
+        JsonNode value = node.get(field);
+        return value != null && !value.isNull();
+    }
+
+    /** The field's value as it is, any JSON type, or empty when absent or null. */
+    public Optional<JsonNode> json(String field) {
+        return has(field) ? Optional.of(node.get(field)) : Optional.empty();
+    }
+
+    /**
+     * The field as an object of objects ({@code "deviceTypes": {"A": {...}, "B": {...}}}), each value with its path,
+     * in file order; empty when absent or not an object, values that are not objects reported and left out.
+     */
+    public Optional<Map<String, ConfigNode>> objects(String field) {
+        Optional<ConfigNode> object = object(field);
+        if (object.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, ConfigNode> map = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = object.get().node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> entry = fields.next();
+            object.get().known.add(entry.getKey());
+            object.get().object(entry.getKey()).ifPresent(value -> map.put(entry.getKey(), value));
+        }
+        return Optional.of(map);
+    }
+
     /** True when the field is present and a number (so that a field may take a number or a text). */
     public boolean isNumber(String field) {
         return has(field) && node.get(field).isNumber();
