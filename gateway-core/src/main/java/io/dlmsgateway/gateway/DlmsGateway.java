@@ -140,7 +140,7 @@ public final class DlmsGateway implements AutoCloseable {
     }
 
     private void run() {
-        transport.onDeviceRpc(new DeviceRpcRouter(fleet));
+        transport.onDeviceRpc(new DeviceRpcRouter(fleet, devices));
         transport.onGatewayRpc("gateway_devices", params -> Mono.fromCallable(() -> devicesReply(params)));
         transport.onGatewayRpc("gateway_stats", params -> Mono.fromCallable(
                 () -> JsonNodeFactory.instance.pojoNode(statistics().asTelemetry())));

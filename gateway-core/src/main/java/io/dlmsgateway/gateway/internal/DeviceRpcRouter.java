@@ -3,6 +3,16 @@ package io.dlmsgateway.gateway.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dlmsgateway.dlms.CosemAttribute;
+import io.dlmsgateway.dlms.CosemMethod;
+import io.dlmsgateway.dlms.DlmsType;
+import io.dlmsgateway.dlms.DlmsValue;
+import io.dlmsgateway.dlms.ObisCode;
+import io.dlmsgateway.dlms.client.SelectiveAccess;
+import io.dlmsgateway.gateway.DlmsJson;
+import io.dlmsgateway.gateway.DlmsJson.DeviceClock;
+import io.dlmsgateway.gateway.GatewayDevice;
+import io.dlmsgateway.gateway.RpcMethod;
 import io.dlmsgateway.dlms.client.ClockReading;
 import io.dlmsgateway.dlms.client.DlmsAccessException;
 import io.dlmsgateway.fleet.ClockSync;
@@ -17,6 +27,8 @@ import io.dlmsgateway.thingsboard.RpcRefusedException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import reactor.core.publisher.Mono;
 
@@ -36,7 +48,24 @@ import reactor.core.publisher.Mono;
  *       again. Reply {@code {"method":"shift_time","shiftedSeconds":-90,"deviationBeforeMs":90012,
  *       "deviationAfterMs":8}}; {@code "method":"none"} when it was off by less than half a second; a meter that
  *       refuses {@code {"error":"read-write-denied","result":3,"reason":"..."}}.</li>
+ *   <li>{@code get}: {@code {"obis":"0.0.96.1.1.255","classId":1,"attribute":2,"access":{"selector":2,
+ *       "parameters":[..typed]}}} (access optional). Reply the value as {@link DlmsJson#json} writes it.</li>
+ *   <li>{@code set}: {@code {"obis","classId","attribute","value":1500 | {"type":"long-unsigned","value":1500}}};
+ *       a value without a type is typed as the attribute's current value, read first. Reply
+ *       {@code {"result":"success"}}.</li>
+ *   <li>{@code execute}: {@code {"obis","classId","method","value"?}}. Reply {@code {"result":"success"}}, with
+ *       {@code "returned"} when the method returns data.</li>
+ *   <li>{@code remoteDisconnect}, {@code remoteReconnect}: the Disconnect control's (70, 0.0.96.3.10.255) method 1
+ *       or 2 with integer 0, then output_state and control_state read back. Reply {@code {"result":"success",
+ *       "outputState":false,"controlState":"disconnected"}}.</li>
+ *   <li>{@code getRelayState}: {@code {"outputState":true,"controlState":"connected","controlMode":4}}.</li>
+ *   <li>a device's named RPCs ({@link GatewayDevice#rpcMethods()}): a get, set or execute configured once; the value
+ *       from the method's fixed one, else params {@code {"value":..}}, a typed value or bare params.</li>
  * </ul>
+ * A meter's refusal of get, set, execute or the relay comes back as a normal reply naming the result
+ * ({@code {"error":"read-write-denied","result":3,"reason":"..."}}, action-result names for an execute); bad params
+ * are refused before anything reaches the meter ({@code {"error":"<reason>","code":400}}). A push-only device has no
+ * association: every RPC to it is refused so.
  * Other methods are answered "Method not found"; failures (meter down, unknown OBIS) with the reason.
  */
 public final class DeviceRpcRouter implements DeviceRpcHandler {
@@ -51,29 +80,171 @@ public final class DeviceRpcRouter implements DeviceRpcHandler {
     public static final int MAX_ENTRY_CHARS = 255;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The Disconnect control object (class 70): the supply breaker the built-in RPCs act on. */
+    static final ObisCode DISCONNECT_CONTROL = ObisCode.of(0, 0, 96, 3, 10, 255);
+    static final int DISCONNECT_CONTROL_CLASS = 70;
+    private static final CosemAttribute OUTPUT_STATE = new CosemAttribute(DISCONNECT_CONTROL_CLASS,
+            DISCONNECT_CONTROL, 2);
+    private static final CosemAttribute CONTROL_STATE = new CosemAttribute(DISCONNECT_CONTROL_CLASS,
+            DISCONNECT_CONTROL, 3);
+    private static final CosemAttribute CONTROL_MODE = new CosemAttribute(DISCONNECT_CONTROL_CLASS,
+            DISCONNECT_CONTROL, 4);
+    /** remote_disconnect and remote_reconnect take integer 0 (Blue Book, class 70 methods 1 and 2). */
+    private static final DlmsValue DISCONNECT_PARAMETER = DlmsValue.integer(DlmsType.INTEGER, 0);
 
     private final MeterFleet fleet;
+    private final Map<String, GatewayDevice> devices;
 
+    /** Routes RPCs to the fleet's meters, without named RPCs. */
     public DeviceRpcRouter(MeterFleet fleet) {
+        this(fleet, Map.of());
+    }
+
+    /**
+     * @param devices the gateway's devices by name: their named RPCs, clocks, and which are push-only (no
+     *                association to act on)
+     */
+    public DeviceRpcRouter(MeterFleet fleet, Map<String, GatewayDevice> devices) {
         this.fleet = fleet;
+        this.devices = devices;
     }
 
     @Override
     public Mono<JsonNode> handle(DeviceRpcRequest request) {
-        return switch (request.method()) {
-            // the params are checked here, on the transport's lane, before the fleet sees them
-            case "read" -> Mono.defer(() -> fleet.readNow(request.device(), entries(request.params())))
-                    .map(DeviceRpcRouter::reply);
-            case "reconnect" -> fleet.reconnect(request.device())
-                    .thenReturn(NODES.objectNode().put("result", "reconnecting"));
-            case "getStatistics" -> Mono.fromCallable(() -> statistics(fleet.deviceStatistics(request.device())
-                    .orElseThrow(() -> new IllegalArgumentException("no device named '" + request.device() + "'"))));
-            case "getClock" -> fleet.readClock(request.device()).<JsonNode>map(DeviceRpcRouter::clock)
-                    .onErrorResume(DlmsAccessException.class, e -> Mono.just(refusal(e)));
-            case "syncClock" -> fleet.syncClock(request.device()).<JsonNode>map(DeviceRpcRouter::sync)
-                    .onErrorResume(DlmsAccessException.class, e -> Mono.just(refusal(e)));
-            default -> Mono.error(new RpcMethodNotFoundException(request.method()));
+        GatewayDevice device = devices.get(request.device());
+        if (device != null && !device.polled()) {
+            return Mono.error(new RpcRefusedException("push-only device: no association to '" + device.name()
+                    + "' for " + request.method()));
+        }
+        DeviceClock clock = device == null ? DeviceClock.UTC : DeviceClock.of(device.meter().client());
+        String name = request.device();
+        JsonNode params = request.params();
+        // params are parsed here, on the transport's lane, before the fleet sees them: a bad request is refused
+        // with its reason and nothing reaches the meter
+        return Mono.defer(() -> switch (request.method()) {
+            case "read" -> fleet.readNow(name, entries(params)).map(DeviceRpcRouter::reply);
+            case "reconnect" -> fleet.reconnect(name).thenReturn(NODES.objectNode().put("result", "reconnecting"));
+            case "getStatistics" -> Mono.fromCallable(() -> statistics(fleet.deviceStatistics(name)
+                    .orElseThrow(() -> new IllegalArgumentException("no device named '" + name + "'"))));
+            case "getClock" -> refusalsAnswered(fleet.readClock(name).map(DeviceRpcRouter::clock));
+            case "syncClock" -> refusalsAnswered(fleet.syncClock(name).map(DeviceRpcRouter::sync));
+            case "get" -> get(name, OperationParams.attribute("get", params),
+                    OperationParams.access("get", params, clock).orElse(null), clock);
+            case "set" -> set(name, "set", OperationParams.attribute("set", params),
+                    OperationParams.value(params).orElseThrow(() -> new RpcRefusedException(
+                            "set: \"value\" is missing (1500, or {\"type\":\"long-unsigned\",\"value\":1500})")),
+                    null, clock);
+            case "execute" -> execute(name, "execute", OperationParams.method("execute", params),
+                    OperationParams.value(params).orElse(null), null, clock);
+            case "remoteDisconnect" -> relay(name, 1);
+            case "remoteReconnect" -> relay(name, 2);
+            case "getRelayState" -> relayState(name);
+            default -> {
+                RpcMethod named = device == null ? null : device.rpcMethods().get(request.method());
+                if (named == null) {
+                    yield Mono.error(new RpcMethodNotFoundException(request.method()));
+                }
+                yield named(name, named, params, clock);
+            }
+        });
+    }
+
+    private Mono<JsonNode> get(String device, CosemAttribute attribute, SelectiveAccess access, DeviceClock clock) {
+        return refusalsAnswered(fleet.get(device, attribute, access).map(value -> DlmsJson.json(value, clock)));
+    }
+
+    /**
+     * Writes the value: typed as it says, else as {@code valueType}, else as the attribute's current value, which is
+     * read first.
+     */
+    private Mono<JsonNode> set(String device, String rpc, CosemAttribute attribute, JsonNode json,
+            DlmsType valueType, DeviceClock clock) {
+        Mono<DlmsValue> value = OperationParams.namesItsType(json) || valueType != null
+                ? Mono.just(OperationParams.typed(rpc, json, valueType, clock))
+                : fleet.get(device, attribute, null).map(current -> OperationParams.like(rpc, json, current, clock));
+        return refusalsAnswered(value.flatMap(v -> fleet.set(device, attribute, v))
+                .then(Mono.fromSupplier(DeviceRpcRouter::success)));
+    }
+
+    private Mono<JsonNode> execute(String device, String rpc, CosemMethod method, JsonNode json, DlmsType valueType,
+            DeviceClock clock) {
+        DlmsValue parameter = json == null ? DlmsValue.NULL : OperationParams.typed(rpc, json, valueType, clock);
+        return refusalsAnswered(fleet.execute(device, method, parameter)
+                .map(returned -> {
+                    ObjectNode reply = success();
+                    reply.set("returned", DlmsJson.json(returned, clock));
+                    return (JsonNode) reply;
+                })
+                .switchIfEmpty(Mono.fromSupplier(DeviceRpcRouter::success)));
+    }
+
+    private Mono<JsonNode> named(String device, RpcMethod method, JsonNode params, DeviceClock clock) {
+        String rpc = method.name();
+        DlmsType valueType = method.valueType().orElse(null);
+        Optional<JsonNode> value = OperationParams.namedValue(method, params);
+        return switch (method.kind()) {
+            case GET -> get(device, new CosemAttribute(method.classId(), method.obis(), method.index()), null, clock);
+            case SET -> set(device, rpc, new CosemAttribute(method.classId(), method.obis(), method.index()),
+                    value.orElseThrow(() -> new RpcRefusedException(rpc + ": a value is needed, as params {\"value\":"
+                            + ".."+ "} or bare")), valueType, clock);
+            case EXECUTE -> execute(device, rpc, new CosemMethod(method.classId(), method.obis(), method.index()),
+                    value.orElse(null), valueType, clock);
         };
+    }
+
+    /**
+     * remote_disconnect (1) or remote_reconnect (2) of the Disconnect control, then its output_state and
+     * control_state read back, so the reply says where the breaker is now, not only that the meter took the order.
+     */
+    private Mono<JsonNode> relay(String device, int methodIndex) {
+        // one after the other, each assembled when the one before succeeded
+        Mono<JsonNode> acted = fleet.execute(device, new CosemMethod(DISCONNECT_CONTROL_CLASS, DISCONNECT_CONTROL,
+                        methodIndex), DISCONNECT_PARAMETER)
+                .then(Mono.defer(() -> fleet.get(device, OUTPUT_STATE, null)))
+                .flatMap(output -> fleet.get(device, CONTROL_STATE, null).map(control -> {
+                    ObjectNode reply = success();
+                    reply.put("outputState", bool(output));
+                    reply.put("controlState", controlState(control));
+                    return reply;
+                }));
+        return refusalsAnswered(acted);
+    }
+
+    private Mono<JsonNode> relayState(String device) {
+        return refusalsAnswered(fleet.get(device, OUTPUT_STATE, null)
+                .flatMap(output -> fleet.get(device, CONTROL_STATE, null)
+                        .flatMap(control -> fleet.get(device, CONTROL_MODE, null).map(mode -> {
+                            ObjectNode reply = NODES.objectNode();
+                            reply.put("outputState", bool(output));
+                            reply.put("controlState", controlState(control));
+                            if (mode.type().isInteger()) {
+                                reply.put("controlMode", mode.longValue());
+                            }
+                            return reply;
+                        }))));
+    }
+
+    /** output_state is a boolean; a meter that sends it as a number means 0 off, else on. */
+    private static boolean bool(DlmsValue value) {
+        return value.value() instanceof Boolean b ? b : value.type().isInteger() && value.longValue() != 0;
+    }
+
+    /** control_state by the Blue Book's names (0 disconnected, 1 connected, 2 ready_for_reconnection). */
+    static String controlState(DlmsValue state) {
+        if (!state.type().isInteger()) {
+            return String.valueOf(state.value());
+        }
+        long n = state.longValue();
+        return n == 0 ? "disconnected" : n == 1 ? "connected" : n == 2 ? "ready_for_reconnection" : Long.toString(n);
+    }
+
+    private static ObjectNode success() {
+        return NODES.objectNode().put("result", "success");
+    }
+
+    /** A meter's refusal is an answer ({@link #refusal}), not an error: the caller learns the result by name. */
+    private static Mono<JsonNode> refusalsAnswered(Mono<? extends JsonNode> operation) {
+        return operation.<JsonNode>map(n -> n).onErrorResume(DlmsAccessException.class, e -> Mono.just(refusal(e)));
     }
 
     /**
