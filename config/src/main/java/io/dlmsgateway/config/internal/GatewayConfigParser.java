@@ -566,8 +566,8 @@ public final class GatewayConfigParser {
         givesWrites = node.has("attributeUpdates");
         Map<String, AttributeWrite> writes = givesWrites ? shared(WritesAndPushReader.attributeWrites(node))
                 : Map.of();
-        Optional<PushMapping> push = node.object("push").flatMap(WritesAndPushReader::push);
-        push.ifPresent(p -> notePushIdentity(node, p));
+        Optional<PushMapping> push = node.object("push")
+                .flatMap(p -> WritesAndPushReader.push(p, match -> notePushIdentity(node, match)));
         if (!polled) {
             for (String field : POLLING_FIELDS) {
                 if (node.has(field)) {
@@ -608,12 +608,12 @@ public final class GatewayConfigParser {
             "logicalAddress", "physicalAddress", "clock", "control", "rpc", "attributeUpdates");
 
     /** Remembers which device a push identity names, reporting one that names a device already. */
-    private void notePushIdentity(ConfigNode node, PushMapping push) {
-        String field = WritesAndPushReader.identityField(push.match().kind());
+    private void notePushIdentity(ConfigNode node, PushMatch match) {
+        String field = WritesAndPushReader.identityField(match.kind());
         String here = node.file() + ": " + node.pathOf("push") + "." + field;
-        String first = pushIdentities.putIfAbsent(push.match(), here);
+        String first = pushIdentities.putIfAbsent(match, here);
         if (first != null) {
-            problem(node, node.pathOf("push") + "." + field, WritesAndPushReader.describe(push.match())
+            problem(node, node.pathOf("push") + "." + field, WritesAndPushReader.describe(match)
                     + " already identifies the device at " + first + "; the listener could not tell them apart");
         }
     }

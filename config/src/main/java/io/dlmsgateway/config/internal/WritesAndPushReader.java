@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -219,8 +220,11 @@ final class WritesAndPushReader {
 
     // ---- push --------------------------------------------------------------------------------------------------
 
-    /** A device's {@code push}: exactly one identity, and optionally which body elements go to which keys. */
-    static Optional<PushMapping> push(ConfigNode node) {
+    /**
+     * A device's {@code push}: exactly one identity, and optionally which body elements go to which keys. A valid
+     * identity goes to {@code identity} even when a value is wrong, so that a second device with it is still told.
+     */
+    static Optional<PushMapping> push(ConfigNode node, Consumer<PushMatch> identity) {
         List<String> given = PUSH_IDENTITIES.stream().filter(node::has).toList();
         Optional<PushMatch> match = Optional.empty();
         if (given.isEmpty()) {
@@ -230,6 +234,7 @@ final class WritesAndPushReader {
                     + "; this one gives " + String.join(" and ", given));
         } else {
             match = pushMatch(node, given.get(0));
+            match.ifPresent(identity);
         }
         List<PushValue> values = new ArrayList<>();
         boolean valuesOk = true;
