@@ -239,7 +239,7 @@ class WritesControlPushConfigTest {
                                                 "classId": 1, "attribute": 2}],
                                        "pollingInterval": 5000},
                                  "B": []}}
-                """.formatted(device("m1", "")))).containsExactlyInAnyOrder(
+                """.formatted(device("m1", "")))).containsExactly(
                 tuple("deviceTypes.A.rpc[0].method", "'get' is a built-in RPC (read, reconnect, getStatistics, "
                         + "getClock, syncClock, get, set, execute, remoteDisconnect, remoteReconnect, getRelayState);"
                         + " choose another name"),

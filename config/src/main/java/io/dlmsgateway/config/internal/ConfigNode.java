@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * An object node of a configuration tree, with its file and path, that reports problems instead of throwing.
@@ -134,22 +135,21 @@ final class ConfigNode {
     }
 
     /**
-     * The field as an object of objects ({@code "deviceTypes": {"A": {...}, "B": {...}}}), each value with its path,
-     * in file order; empty when absent or not an object, values that are not objects reported and left out.
+     * Calls {@code each} with every value of the field, an object of objects ({@code "deviceTypes": {"A": {...},
+     * "B": {...}}}), by key with its path, in file order; a value that is not an object is reported in its turn and
+     * skipped. Returns false when the field is absent or not an object (reported).
      */
-    public Optional<Map<String, ConfigNode>> objects(String field) {
+    public boolean forEachObject(String field, BiConsumer<String, ConfigNode> each) {
         Optional<ConfigNode> object = object(field);
         if (object.isEmpty()) {
-            return Optional.empty();
+            return false;
         }
-        Map<String, ConfigNode> map = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> fields = object.get().node.fields();
         while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> entry = fields.next();
-            object.get().known.add(entry.getKey());
-            object.get().object(entry.getKey()).ifPresent(value -> map.put(entry.getKey(), value));
+            String key = fields.next().getKey();
+            object.get().object(key).ifPresent(value -> each.accept(key, value));
         }
-        return Optional.of(map);
+        return true;
     }
 
     /** True when the field is present and a number (so that a field may take a number or a text). */

@@ -473,14 +473,14 @@ public final class GatewayConfigParser {
      */
     private Map<String, TypeLists> deviceTypes(ConfigNode root) {
         Map<String, TypeLists> types = new HashMap<>();
-        root.objects("deviceTypes").ifPresent(map -> map.forEach((type, node) -> {
+        root.forEachObject("deviceTypes", (type, node) -> {
             Optional<Map<String, RpcMethod>> rpc = node.has("rpc")
                     ? Optional.of(shared(WritesAndPushReader.rpcMethods(node))) : Optional.empty();
             Optional<Map<String, AttributeWrite>> writes = node.has("attributeUpdates")
                     ? Optional.of(shared(WritesAndPushReader.attributeWrites(node))) : Optional.empty();
             node.reportUnknownFields();
             types.put(type, new TypeLists(rpc, writes));
-        }));
+        });
         return types;
     }
 
