@@ -6,7 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dlmsgateway.fleet.DeviceStatistics;
 import io.dlmsgateway.fleet.MeterFleet;
 import io.dlmsgateway.fleet.MeterReading;
+import io.dlmsgateway.fleet.PushListener;
+import io.dlmsgateway.fleet.PushNotification;
+import io.dlmsgateway.fleet.PushSource;
+import io.dlmsgateway.fleet.PushStatistics;
+import io.dlmsgateway.gateway.internal.AttributeWriter;
 import io.dlmsgateway.gateway.internal.DeviceRpcRouter;
+import io.dlmsgateway.gateway.internal.PushTelemetry;
 import io.dlmsgateway.gateway.internal.SpoolInvocationCounterStore;
 import io.dlmsgateway.gateway.internal.SpoolProfileStore;
 import io.dlmsgateway.gateway.internal.TelemetryMapping;
@@ -50,8 +56,13 @@ import reactor.core.scheduler.Schedulers;
  * <pre>
  * meters → MeterFleet.readings() → telemetry (timeseriesMapping) → Spool (disk, bounded)
  *        → batches → ThingsBoardTransport (v1/gateway/telemetry, QoS 1) → acknowledged → deleted from the spool
- * ThingsBoard RPC (read, reconnect, getStatistics) and shared attributes (pollingInterval) → the meter's session
+ * ThingsBoard RPC (read, get, set, execute, remoteDisconnect, named RPCs...) and shared attributes
+ *        (pollingInterval, attributeUpdates → SET) → the meter's session
+ * meters → PushListener (pushListener port) → PushMapping → Spool, as readings are
  * </pre>
+ *
+ * <p>Push-only devices ({@link GatewayDevice#polled()} false) are announced to ThingsBoard and receive pushes, but
+ * are never given to the fleet: nothing connects to them, and every RPC to them is refused.
  *
  * <p>A reading is on disk before it is published and leaves the disk only once ThingsBoard acknowledged it, so a
  * ThingsBoard outage, a network outage or a crash of the gateway loses nothing (delivery is at least once: a batch
@@ -97,6 +108,9 @@ public final class DlmsGateway implements AutoCloseable {
     private final Sinks.Empty<Void> ingestDone = Sinks.empty();
     private final Sinks.Empty<Void> terminated = Sinks.empty();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final AttributeWriter attributeWriter;
+    private final LongAdder pushSpooled = new LongAdder();
+    private volatile PushListener pushListener;
 
     private DlmsGateway(GatewaySettings settings, GatewayOptions options) {
         this.settings = settings;
@@ -120,9 +134,12 @@ public final class DlmsGateway implements AutoCloseable {
                 .apply(settings.thingsBoard().toBuilder().resources(resources).applicationExecutor(timerLoop))
                 .build());
         // HIGH_GMAC counters are reserved in the spool's database, durable with it across restarts and crashes
-        this.fleet = MeterFleet.create(devices.values().stream().map(GatewayDevice::meter).toList(),
+        // push-only devices have no association: the fleet never sees them
+        this.fleet = MeterFleet.create(devices.values().stream().filter(GatewayDevice::polled)
+                        .map(GatewayDevice::meter).toList(),
                 options.fleet().toBuilder().resources(resources).profileStore(profiles)
                         .invocationCounterStore(new SpoolInvocationCounterStore(spool)).build());
+        this.attributeWriter = new AttributeWriter(fleet, devices, System::nanoTime);
     }
 
     /**
@@ -131,12 +148,38 @@ public final class DlmsGateway implements AutoCloseable {
      */
     public static DlmsGateway start(GatewaySettings settings, GatewayOptions options) {
         DlmsGateway gateway = new DlmsGateway(settings, options);
+        try {
+            // the push port first: a port in use fails the start, as a spool directory in use does
+            gateway.bindPushListener();
+        } catch (RuntimeException e) {
+            gateway.ingestDone.tryEmitEmpty(); // nothing was ingesting yet
+            gateway.close();
+            throw e;
+        }
         gateway.run();
         return gateway;
     }
 
     public static DlmsGateway start(GatewaySettings settings) {
         return start(settings, GatewayOptions.defaults());
+    }
+
+    /**
+     * Binds the push port when the settings have one, with a source for every device that pushes. Blocks the
+     * starting thread (never an event loop) for the bind only.
+     */
+    private void bindPushListener() {
+        if (settings.pushListener().isEmpty()) {
+            return;
+        }
+        List<PushSource> sources = devices.values().stream()
+                .filter(device -> device.push().isPresent())
+                .map(device -> new PushSource(device.name(), device.push().get().match(), device.meter().client()))
+                .toList();
+        pushListener = PushListener.bind(settings.pushListener().get(), sources, resources)
+                .block(Duration.ofSeconds(30));
+        log.info("[DLMSConnector] Listening for pushes on {} from {} devices", pushListener.localAddress(),
+                sources.size());
     }
 
     private void run() {
@@ -152,6 +195,14 @@ public final class DlmsGateway implements AutoCloseable {
         disconnectDevicesThatLeftTheConfiguration();
         running.add(transport.attributeUpdates().subscribe(this::applyAttributeUpdate,
                 e -> log.error("[DLMSConnector] attribute updates ended", e)));
+        running.add(Flux.interval(AttributeWriter.CHECK_INTERVAL, AttributeWriter.CHECK_INTERVAL, timer)
+                .onBackpressureDrop()
+                .subscribe(tick -> attributeWriter.retryPending()));
+        if (pushListener != null) {
+            running.add(pushListener.notifications()
+                    .flatMap(this::pushed, Integer.MAX_VALUE)
+                    .subscribe(null, e -> log.error("[DLMSConnector] push notifications stopped", e)));
+        }
 
         running.add(fleet.readings()
                 .map(this::toRecord)
@@ -187,6 +238,38 @@ public final class DlmsGateway implements AutoCloseable {
         if (!status.isZero()) {
             running.add(Flux.interval(status, status, timer).subscribe(tick -> logStatus()));
         }
+    }
+
+    /**
+     * A pushed notification as telemetry into the spool (exactly as a reading: on disk before it is published, kept
+     * through a ThingsBoard outage) and attributes published as the readings' are.
+     */
+    private Mono<Void> pushed(PushNotification notification) {
+        GatewayDevice device = devices.get(notification.device());
+        if (device == null) {
+            return Mono.empty();
+        }
+        PushTelemetry.Mapped mapped;
+        try {
+            mapped = PushTelemetry.map(device, notification);
+        } catch (RuntimeException e) {
+            log.warn("[DLMSConnector] Push from '{}' not mapped: {}", device.name(), e.toString());
+            return Mono.empty();
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("[DLMSConnector] Push from '{}' ({}) at {}: {} telemetry, {} attributes", device.name(),
+                    notification.peer(), mapped.time(), mapped.telemetry().size(), mapped.attributes().size());
+        }
+        if (!mapped.attributes().isEmpty()) {
+            transport.publishAttributes(device.name(), device.deviceType(), mapped.attributes()).subscribe(null,
+                    e -> log.warn("[DLMSConnector] Pushed attributes of '{}' not published: {}", device.name(),
+                            e.toString()));
+        }
+        return mapped.record(device.name())
+                .map(record -> spool.append(List.of(record))
+                        .doOnSuccess(v -> pushSpooled.increment())
+                        .onErrorResume(SpoolException.class, e -> Mono.empty()))
+                .orElseGet(Mono::empty);
     }
 
     private SpoolRecord toRecord(MeterReading reading) {
@@ -279,11 +362,13 @@ public final class DlmsGateway implements AutoCloseable {
     }
 
     /**
-     * Shared attributes from ThingsBoard: {@code pollingInterval} (milliseconds, as in the connector file), under
-     * the same rule as in the file ({@link GatewaySettings#inputRules()}); a refused value is logged with the reason
-     * and the meter keeps its interval.
+     * Shared attributes from ThingsBoard: the device's {@code attributeUpdates} keys written to the meter
+     * ({@link AttributeWriter}); {@code pollingInterval} (milliseconds, as in the connector file), under the same
+     * rule as in the file ({@link GatewaySettings#inputRules()}); a refused value is logged with the reason and the
+     * meter keeps its interval.
      */
     private void applyAttributeUpdate(AttributeUpdate update) {
+        attributeWriter.apply(update);
         JsonNode interval = update.values().get("pollingInterval");
         if (interval == null) {
             return;
@@ -348,12 +433,23 @@ public final class DlmsGateway implements AutoCloseable {
         GatewayStatistics s = statistics();
         SpoolStatistics spooled = s.spool();
         String line = "[DLMSConnector] ThingsBoard {}; meters up {}/{}; readings spooled {}{}, published {}, backlog {},"
-                + " dropped {}{}";
+                + " dropped {}{}{}";
+        StringBuilder more = new StringBuilder();
+        if (pushListener != null) {
+            more.append("; pushes ").append(s.push().notifications()).append(" (unknown senders ")
+                    .append(s.push().unknownSenders()).append(", undecodable ").append(s.push().undecodable())
+                    .append(", connections ").append(s.push().connectionsOpen()).append(')');
+        }
+        if (s.attributeWrites() + s.attributeWritesFailed() + s.attributeWritesPending() > 0) {
+            more.append("; attribute writes ").append(s.attributeWrites()).append(" (failed ")
+                    .append(s.attributeWritesFailed()).append(", pending ").append(s.attributeWritesPending())
+                    .append(')');
+        }
         Object[] arguments = {s.connected() ? "connected" : "unreachable", s.fleet().devicesUp(),
                 s.fleet().devicesTotal(), readingsSpooled.sum(),
                 s.profileRowsSpooled() == 0 ? "" : " (and " + s.profileRowsSpooled() + " profile rows)",
                 readingsPublished.sum(), spooled.backlogRecords(), spooled.dropped(),
-                GatewayStatistics.spoolSummary(spooled)};
+                GatewayStatistics.spoolSummary(spooled), more};
         // a failing spool is what a person must see in the minute summary, not one more INFO line
         if (spooled.failing()) {
             log.warn(line, arguments);
@@ -370,10 +466,20 @@ public final class DlmsGateway implements AutoCloseable {
         return transport;
     }
 
+    /** The address the push listener is bound to (the port chosen when 0 was configured); empty without one. */
+    public Optional<java.net.InetSocketAddress> pushAddress() {
+        PushListener listener = pushListener;
+        return listener == null ? Optional.empty() : Optional.of(listener.localAddress());
+    }
+
     public GatewayStatistics statistics() {
+        PushListener listener = pushListener;
+        PushStatistics push = listener == null ? new PushStatistics(0, 0, 0, 0, 0, 0, 0, 0, 0) : listener.statistics();
         return new GatewayStatistics(fleet.statistics(), spool.statistics(), transport.statistics(),
                 transport.isConnected(), readingsSpooled.sum(), readingsPublished.sum(), profiles.rowsSpooled(),
-                profiles.rowsFlagged(), profiles.rowsWithoutTime());
+                profiles.rowsFlagged(), profiles.rowsWithoutTime(), attributeWriter.written(),
+                attributeWriter.failed(), attributeWriter.pending(),
+                devices.values().stream().filter(d -> !d.polled()).count(), push, pushSpooled.sum());
     }
 
     /** Readings written to the spool since start. */
@@ -394,7 +500,9 @@ public final class DlmsGateway implements AutoCloseable {
     public Mono<Void> shutdown() {
         if (shuttingDown.compareAndSet(false, true)) {
             log.info("[DLMSConnector] Stopping");
-            fleet.shutdown()
+            PushListener listener = pushListener;
+            Mono<Void> pushClosed = listener == null ? Mono.empty() : listener.close().onErrorResume(e -> Mono.empty());
+            pushClosed.then(Mono.defer(fleet::shutdown))
                     .then(ingestDone.asMono().timeout(Duration.ofSeconds(10), Mono.empty()))
                     .then(drainBacklog())
                     .then(Mono.defer(transport::close)) // close() starts closing when called, not when subscribed

@@ -385,6 +385,12 @@ public final class DlmsJson {
             return new DlmsValue(DlmsType.DATE_TIME, hex(json, DlmsType.DATE_TIME, CosemDateTime.LENGTH));
         }
         Instant instant = parse(() -> Instant.parse(text), DlmsType.DATE_TIME, text);
+        // a date-time's year is two octets, and 0xFFFF means "not specified"
+        int year = parse(() -> instant.atOffset(clock.offset()).getYear(), DlmsType.DATE_TIME, text);
+        if (year < 0 || year >= CosemDateTime.YEAR_NOT_SPECIFIED) {
+            throw new IllegalArgumentException("date-time: the year " + year + " is outside 0.."
+                    + (CosemDateTime.YEAR_NOT_SPECIFIED - 1));
+        }
         return new DlmsValue(DlmsType.DATE_TIME, CosemDateTime.of(instant, clock.offset(), clock.sign(), 0).encode());
     }
 

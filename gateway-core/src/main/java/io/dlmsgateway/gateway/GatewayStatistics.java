@@ -1,6 +1,7 @@
 package io.dlmsgateway.gateway;
 
 import io.dlmsgateway.fleet.FleetStatistics;
+import io.dlmsgateway.fleet.PushStatistics;
 import io.dlmsgateway.spool.SpoolStatistics;
 import io.dlmsgateway.thingsboard.TransportStatistics;
 import java.util.LinkedHashMap;
@@ -19,15 +20,26 @@ import java.util.Map;
  * @param profileRowsClockFlagged profile rows delivered with a clock the meter flagged invalid or doubtful (they carry
  *                                {@code clockStatus})
  * @param profileRowsWithoutTime profile rows left out since they had no capture time (not read, not derivable)
+ * @param attributeWrites        shared attributes written to meters since start
+ * @param attributeWritesFailed  shared-attribute writes refused or failed since start
+ * @param attributeWritesPending failed writes kept for their meter's next association now
+ * @param devicesPushOnly        devices only heard from through pushes, not polled
+ * @param push                   the push listener's counters (zeros without a listener)
+ * @param pushSpooled            pushed notifications written to the spool as telemetry since start
  */
 public record GatewayStatistics(FleetStatistics fleet, SpoolStatistics spool, TransportStatistics transport,
                                 boolean connected, long readingsSpooled, long readingsPublished,
-                                long profileRowsSpooled, long profileRowsClockFlagged, long profileRowsWithoutTime) {
+                                long profileRowsSpooled, long profileRowsClockFlagged, long profileRowsWithoutTime,
+                                long attributeWrites, long attributeWritesFailed, long attributeWritesPending,
+                                long devicesPushOnly, PushStatistics push, long pushSpooled) {
 
     /**
      * What the gateway publishes as its own telemetry: the seed's metrics (devicesTotal, devicesUp, devicesDown,
      * bytesReceived, bytesSent, messagesReceived, messagesSent) plus readings spooled and published, the spool
-     * backlog, what was lost or skipped and why, and whether the spool fails ({@code spoolFailing}, {@code spoolError}).
+     * backlog, what was lost or skipped and why, whether the spool fails ({@code spoolFailing}, {@code spoolError}),
+     * shared-attribute writes ({@code attributeWrites}, {@code attributeWritesFailed}, {@code attributeWritesPending})
+     * and the push listener's counters ({@code pushNotifications}, {@code pushUnknownSenders}, {@code pushUndecodable},
+     * {@code pushConnections}, ...).
      */
     public Map<String, Object> asTelemetry() {
         Map<String, Object> values = new LinkedHashMap<>();
@@ -56,6 +68,17 @@ public record GatewayStatistics(FleetStatistics fleet, SpoolStatistics spool, Tr
         values.put("spoolHeld", spool.heldRecords());
         values.put("spoolError", spool.failure().orElse(""));
         values.put("valuesDropped", transport.droppedValues());
+        values.put("attributeWrites", attributeWrites);
+        values.put("attributeWritesFailed", attributeWritesFailed);
+        values.put("attributeWritesPending", attributeWritesPending);
+        values.put("devicesPushOnly", devicesPushOnly);
+        values.put("pushNotifications", push.notifications());
+        values.put("pushSpooled", pushSpooled);
+        values.put("pushUnknownSenders", push.unknownSenders());
+        values.put("pushUndecodable", push.undecodable());
+        values.put("pushOversize", push.oversize());
+        values.put("pushConnections", push.connectionsOpen());
+        values.put("pushConnectionsRefused", push.connectionsRefused());
         return values;
     }
 

@@ -64,6 +64,7 @@ public final class MeterSimulator implements AutoCloseable {
     /** Shared by every meter's HDLC decoder: dropped frames and skipped bytes, simulator-wide. */
     private final FramingCounters framingCounters = new FramingCounters();
     private volatile boolean closed;
+    private final List<MeterPushes> pushing = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private MeterSimulator(SimulatorOptions options, List<SimulatedMeter> meters, EventLoopGroup acceptGroup,
             EventLoopGroup ioGroup, boolean ownsGroups, ChannelGroup channels, MeterAddressing addressing) {
@@ -219,6 +220,18 @@ public final class MeterSimulator implements AutoCloseable {
         meters.forEach(m -> m.servedListener(listener));
     }
 
+    /**
+     * Makes every meter connect to {@code push.target()} and push DataNotifications there (see {@link MeterPushes});
+     * {@code sent} is told of each one written. Returns at once; close the result (or the simulator) to stop.
+     */
+    public MeterPushes startPushing(PushOptions push, NotificationSentListener sent) {
+        java.util.Objects.requireNonNull(push, "push");
+        java.util.Objects.requireNonNull(sent, "sent");
+        MeterPushes pushes = new MeterPushes(push, options, addressing, meters, ioGroup, sent);
+        pushing.add(pushes);
+        return pushes;
+    }
+
     /** All meters, by index. */
     public List<SimulatedMeter> meters() {
         return meters;
@@ -234,6 +247,7 @@ public final class MeterSimulator implements AutoCloseable {
             return;
         }
         closed = true;
+        pushing.forEach(MeterPushes::close);
         channels.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         if (ownsGroups) {
             var a = acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);

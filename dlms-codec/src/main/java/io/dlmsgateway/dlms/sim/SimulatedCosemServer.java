@@ -17,6 +17,8 @@ import gurux.dlms.objects.GXDLMSClock;
 import gurux.dlms.objects.GXDLMSData;
 import gurux.dlms.objects.GXDLMSObject;
 import gurux.dlms.objects.GXDLMSProfileGeneric;
+import gurux.dlms.objects.GXDLMSPushSetup;
+import gurux.dlms.objects.GXDLMSCaptureObject;
 import gurux.dlms.objects.GXDLMSRegister;
 import gurux.dlms.objects.enums.AssociationStatus;
 import gurux.dlms.secure.GXDLMSSecureServer2;
@@ -52,6 +54,8 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
             Conformance.BLOCK_TRANSFER_WITH_ACTION, Conformance.MULTIPLE_REFERENCES, Conformance.SELECTIVE_ACCESS);
 
     private static final String ASSOCIATION_LN = "0.0.40.0.0.255";
+    /** Push setup: what the meter pushes ({@link MeterPushes}). */
+    static final String PUSH_SETUP_LN = "0.0.25.9.0.255";
     /** Clock (class 8) method 6, shift_time. */
     private static final int SHIFT_TIME = 6;
 
@@ -135,6 +139,7 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         items.add(loadProfile);
         eventLog = profile(SimulatedProfiles.EVENT_LOG, 0, meterClock, eventCode);
         items.add(eventLog);
+        items.add(pushSetup(items));
         // manufacturer-specific parameters, so the object list is as long as a real meter's and needs blocks
         for (int i = 0; i < options.extraObjects(); i++) {
             items.add(data("0.128.96.50." + i + ".255", DataType.UINT32, (long) i));
@@ -152,6 +157,21 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         pg.setCapturePeriod(periodSeconds);
         pg.setSortObject(captured[0]);
         return pg;
+    }
+
+    /**
+     * The Push setup object (class 40) describing what {@link MeterPushes} sends: logical device name, clock, active
+     * energy and voltage L1, each attribute 2.
+     */
+    private static GXDLMSPushSetup pushSetup(gurux.dlms.objects.GXDLMSObjectCollection items) {
+        GXDLMSPushSetup push = new GXDLMSPushSetup(PUSH_SETUP_LN);
+        for (GXDLMSObject o : new GXDLMSObject[]{items.findByLN(ObjectType.DATA, "0.0.42.0.0.255"),
+                items.findByLN(ObjectType.CLOCK, MeasurementCatalog.CLOCK.toString()),
+                items.findByLN(ObjectType.REGISTER, SimulatedProfiles.ENERGY.toString()),
+                items.findByLN(ObjectType.REGISTER, SimulatedProfiles.VOLTAGE.toString())}) {
+            push.getPushObjectList().add(new gurux.dlms.GXSimpleEntry<>(o, new GXDLMSCaptureObject(2, 0)));
+        }
+        return push;
     }
 
     private static GXDLMSData data(String ln, DataType type, Object value) {

@@ -189,6 +189,11 @@ public final class SimulatedMeter {
         return invocationCounter.get();
     }
 
+    /** The next invocation counter for an APDU the meter ciphers on its own (a pushed notification). */
+    long nextInvocationCounter() {
+        return invocationCounter.incrementAndGet();
+    }
+
     void invocationCounterUsed(long value) {
         invocationCounter.accumulateAndGet(value, Math::max);
     }
