@@ -349,13 +349,15 @@ class WritesControlPushConfigTest {
                 device("m1", """
                         "push": {"systemTitle": "47 52 58 53 49 00 00 01",
                                  "values": [{"index": 2, "key": "active_energy", "scaler": -3},
-                                            {"index": "3.1", "key": "alarm", "attribute": true}]}"""),
+                                            {"index": "3.1", "key": "alarm", "attribute": true},
+                                            {"path": [3, 2, 0], "key": "flag"}]}"""),
                 device("m2", "\"push\": {\"sourceAddress\": \"::ffff:10.0.0.7\"}")));
 
         GatewayDevice m1 = ConfigBinding.device(config.enabledDevices().get(0));
         assertThat(m1.push()).contains(new PushMapping(PushMatch.systemTitle("4752585349000001"), List.of(
                 new PushValue(List.of(2), "active_energy", false, -3),
-                new PushValue(List.of(3, 1), "alarm", true, 0))));
+                new PushValue(List.of(3, 1), "alarm", true, 0),
+                new PushValue(List.of(3, 2, 0), "flag", false, 0))));
         assertThat(m1.polled()).isTrue();
         assertThat(config.enabledDevices().get(1).push().orElseThrow().match())
                 .isEqualTo(PushMatch.sourceAddress("10.0.0.7"));
@@ -432,7 +434,8 @@ class WritesControlPushConfigTest {
                 device("m4", "\"push\": {\"wPort\": 9, \"values\": [{\"key\": \"a\"}, {\"index\": \"2.x\","
                         + " \"key\": \"b\"}, {\"index\": 1, \"key\": \"c\", \"scaler\": 21},"
                         + " {\"index\": 1, \"key\": \"d\"}, {\"index\": 2, \"key\": \"d\"},"
-                        + " {\"index\": \"1.2.3.4.5.6.7.8.9\", \"key\": \"e\"}]}"),
+                        + " {\"index\": \"1.2.3.4.5.6.7.8.9\", \"key\": \"e\"},"
+                        + " {\"index\": 1, \"path\": [1], \"key\": \"f\"}, {\"path\": [1, -1], \"key\": \"g\"}]}"),
                 device("m5", "\"push\": {\"wPort\": 9}"),
                 device("m6", "\"push\": {\"logicalDeviceName\": \"GRX\", \"colour\": 1}")) + "]}"))
                 .containsExactly(
@@ -444,12 +447,16 @@ class WritesControlPushConfigTest {
                         tuple("devices[2].push.systemTitle", "expected 16 hex digits (8 bytes), got '4752'"),
                         tuple("devices[3].push.sourceAddress", "expected an IP address such as 10.0.0.7 or fd00::7,"
                                 + " got 'meter7.example'"),
-                        tuple("devices[4].push.values[0].index", "required field is missing"),
+                        tuple("devices[4].push.values[0].index", "required field is missing (or give path, a list of"
+                                + " element indexes)"),
                         tuple("devices[4].push.values[1].index", "expected an element index (2) or a dotted path"
                                 + " into nested elements (\"2.1\"), got string \"2.x\""),
                         tuple("devices[4].push.values[2].scaler", "21 is out of range -20..20"),
                         tuple("devices[4].push.values[4].key", "key 'd' is listed twice"),
-                        tuple("devices[4].push.values[5].index", "\"1.2.3.4.5.6.7.8.9\" is 9 levels deep; at most 8"),
+                        tuple("devices[4].push.values[5].index", "9 levels deep; at most 8"),
+                        tuple("devices[4].push.values[6].path", "give index or path, not both"),
+                        tuple("devices[4].push.values[7].path", "expected element indexes in 0..65535, got"
+                                + " number -1"),
                         tuple("devices[5].push.wPort", "wPort 9 already identifies the device at "
                                 + dir.resolve("dlms_connector.json").normalize() + ": devices[4].push.wPort; the"
                                 + " listener could not tell them apart"),

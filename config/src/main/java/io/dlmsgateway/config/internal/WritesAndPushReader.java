@@ -325,34 +325,67 @@ final class WritesAndPushReader {
         return Optional.of(new PushValue(path.get(), key.get(), attribute.get(), (int) scaler.getAsLong()));
     }
 
-    /** A push value's {@code index}: an element number ({@code 2}) or a dotted path into nested ones ({@code "2.1"}). */
+    /**
+     * A push value's position: {@code index}, an element number ({@code 2}) or a dotted path into nested ones
+     * ({@code "2.1"}), or {@code path}, the same as a list ({@code [2, 1]}); one of the two.
+     */
     private static Optional<List<Integer>> pushPath(ConfigNode node) {
-        if (!node.has("index")) {
-            node.problem("index", "required field is missing");
+        boolean index = node.has("index");
+        boolean list = node.has("path");
+        if (index && list) {
+            node.problem("path", "give index or path, not both");
             return Optional.empty();
         }
-        if (node.isNumber("index")) {
-            OptionalLong index = node.integer("index", 0, MAX_PUSH_INDEX);
-            return index.isPresent() ? Optional.of(List.of((int) index.getAsLong())) : Optional.empty();
-        }
-        JsonNode value = node.json("index").orElseThrow();
-        String text = value.isTextual() ? value.textValue().trim() : null;
-        if (text == null || !DOTTED_PATH.matcher(text).matches()) {
-            node.problem("index", "expected an element index (2) or a dotted path into nested elements (\"2.1\"),"
-                    + " got " + ConfigNode.describe(value));
+        if (!index && !list) {
+            node.problem("index", "required field is missing (or give path, a list of element indexes)");
             return Optional.empty();
         }
         List<Integer> path = new ArrayList<>();
-        for (String part : text.split("\\.")) {
-            int index = Integer.parseInt(part);
-            if (index > MAX_PUSH_INDEX) {
-                node.problem("index", "element " + index + " in \"" + text + "\" is out of range 0.." + MAX_PUSH_INDEX);
+        String field = index ? "index" : "path";
+        if (list) {
+            Optional<List<JsonNode>> elements = node.array("path");
+            if (elements.isEmpty()) {
                 return Optional.empty();
             }
-            path.add(index);
+            for (JsonNode element : elements.get()) {
+                if (!element.isIntegralNumber() || !element.canConvertToInt() || element.intValue() < 0
+                        || element.intValue() > MAX_PUSH_INDEX) {
+                    node.problem(field, "expected element indexes in 0.." + MAX_PUSH_INDEX + ", got "
+                            + ConfigNode.describe(element));
+                    return Optional.empty();
+                }
+                path.add(element.intValue());
+            }
+            if (path.isEmpty()) {
+                node.problem(field, "needs at least one element index");
+                return Optional.empty();
+            }
+        } else if (node.isNumber("index")) {
+            OptionalLong n = node.integer("index", 0, MAX_PUSH_INDEX);
+            if (n.isEmpty()) {
+                return Optional.empty();
+            }
+            path.add((int) n.getAsLong());
+        } else {
+            JsonNode value = node.json("index").orElseThrow();
+            String text = value.isTextual() ? value.textValue().trim() : null;
+            if (text == null || !DOTTED_PATH.matcher(text).matches()) {
+                node.problem("index", "expected an element index (2) or a dotted path into nested elements"
+                        + " (\"2.1\"), got " + ConfigNode.describe(value));
+                return Optional.empty();
+            }
+            for (String part : text.split("\\.")) {
+                int n = Integer.parseInt(part);
+                if (n > MAX_PUSH_INDEX) {
+                    node.problem("index", "element " + n + " in \"" + text + "\" is out of range 0.."
+                            + MAX_PUSH_INDEX);
+                    return Optional.empty();
+                }
+                path.add(n);
+            }
         }
         if (path.size() > MAX_PUSH_DEPTH) {
-            node.problem("index", "\"" + text + "\" is " + path.size() + " levels deep; at most " + MAX_PUSH_DEPTH);
+            node.problem(field, path.size() + " levels deep; at most " + MAX_PUSH_DEPTH);
             return Optional.empty();
         }
         return Optional.of(List.copyOf(path));
