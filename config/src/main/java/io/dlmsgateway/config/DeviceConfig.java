@@ -100,8 +100,10 @@ public record DeviceConfig(String name, String deviceType, String host, int port
         timeseriesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(timeseriesMapping));
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(control, "control");
-        rpcMethods = Collections.unmodifiableMap(new LinkedHashMap<>(rpcMethods));
-        attributeWrites = Collections.unmodifiableMap(new LinkedHashMap<>(attributeWrites));
+        // most devices have neither: one shared empty map each rather than a copy per device of a large fleet
+        rpcMethods = rpcMethods.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(rpcMethods));
+        attributeWrites = attributeWrites.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(attributeWrites));
         Objects.requireNonNull(push, "push");
         if (!polled && push.isEmpty()) {
             throw new IllegalArgumentException("device " + name + " is neither polled nor pushing");
