@@ -310,7 +310,12 @@ class WritesControlPushConfigTest {
                 device("m2", "\"control\": {\"authentication\": \"low\"}"),
                 device("m3", "\"control\": {\"password\": \"x\", \"clientAddress\": 0, \"keepOpen\": 1,"
                         + " \"blockCipherKey\": \"00\", \"colour\": 1}"),
-                device("m4", "\"framing\": \"hdlc\", \"control\": {\"clientAddress\": 200}")))).containsExactly(
+                device("m4", "\"framing\": \"hdlc\", \"control\": {\"clientAddress\": 200}"),
+                device("m5", """
+                        "clientAddress": 1, "authentication": "high-gmac",
+                        "blockCipherKey": "000102030405060708090A0B0C0D0E0F",
+                        "authenticationKey": "D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF",
+                        "control": {"authentication": "high-gmac"}""")))).containsExactly(
                 tuple("devices[0].control.blockCipherKey", "required for authentication high-gmac"),
                 tuple("devices[0].control.authenticationKey", "required for authentication high-gmac"),
                 tuple("devices[1].control.password", "required for authentication low"),
@@ -322,7 +327,10 @@ class WritesControlPushConfigTest {
                 tuple("devices[2].control.colour", "unknown field; expected one of: clientAddress, authentication,"
                         + " password, blockCipherKey, authenticationKey, systemTitle, invocationCounterObject,"
                         + " keepOpen"),
-                tuple("devices[3].control.clientAddress", "200 is out of range 1..127"));
+                tuple("devices[3].control.clientAddress", "200 is out of range 1..127"),
+                tuple("devices[4].control.clientAddress", "1 is the device's own client; two high-gmac"
+                        + " associations of one client would share its invocation counter (use another client,"
+                        + " usually 1, the management client)"));
     }
 
     @Test

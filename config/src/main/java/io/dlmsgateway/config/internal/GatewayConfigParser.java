@@ -560,7 +560,7 @@ public final class GatewayConfigParser {
         Optional<ClockCheck> clock = clockCheck(node, clockOk);
         hasClock = node.has("clock");
         boolean[] controlOk = {true};
-        Optional<ControlConfig> control = control(node, maxClient, security, controlOk);
+        Optional<ControlConfig> control = control(node, maxClient, clientAddress, security, controlOk);
         givesRpc = node.has("rpc");
         Map<String, RpcMethod> rpcMethods = givesRpc ? shared(WritesAndPushReader.rpcMethods(node)) : Map.of();
         givesWrites = node.has("attributeUpdates");
@@ -623,8 +623,8 @@ public final class GatewayConfigParser {
      * security fields; with high-gmac the keys (and system title) are the device's own unless given, when the device
      * is high-gmac itself.
      */
-    private Optional<ControlConfig> control(ConfigNode device, long maxClient, Optional<MeterSecurity> deviceSecurity,
-                                            boolean[] ok) {
+    private Optional<ControlConfig> control(ConfigNode device, long maxClient, int deviceClient,
+                                            Optional<MeterSecurity> deviceSecurity, boolean[] ok) {
         if (!device.has("control")) {
             return Optional.empty();
         }
@@ -639,6 +639,16 @@ public final class GatewayConfigParser {
         Optional<MeterSecurity> security = meterSecurity(node,
                 deviceSecurity.filter(s -> s.authentication() == Authentication.HIGH_GMAC));
         Optional<Boolean> keepOpen = node.has("keepOpen") ? node.bool("keepOpen") : Optional.of(false);
+        boolean bothCiphered = security.isPresent() && security.get().authentication() == Authentication.HIGH_GMAC
+                && deviceSecurity.map(s -> s.authentication() == Authentication.HIGH_GMAC).orElse(false);
+        if (bothCiphered && clientAddress.isPresent() && clientAddress.getAsLong() == deviceClient) {
+            // the meter keeps one invocation counter per client: two associations of one client at once would send
+            // counters out of order, and the meter refuses every one not above the last it took
+            node.problem("clientAddress", clientAddress.getAsLong() + " is the device's own client; two high-gmac"
+                    + " associations of one client would share its invocation counter (use another client, usually"
+                    + " 1, the management client)");
+            clientAddress = OptionalLong.empty();
+        }
         node.reportUnknownFields();
         if (clientAddress.isEmpty() || security.isEmpty() || keepOpen.isEmpty()) {
             ok[0] = false;
