@@ -278,6 +278,7 @@ class WritesControlPushConfigTest {
         String keys = """
                 "authentication": "high-gmac", "blockCipherKey": "000102030405060708090A0B0C0D0E0F",
                 "authenticationKey": "D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF", "systemTitle": "4752580000000007",
+                "clientAddress": 3,
                 """;
         new ConfigFixture(dir).file("mgmt.key", "0F0E0D0C0B0A09080706050403020100\n");
         GatewayConfig config = load(devices(
@@ -329,8 +330,8 @@ class WritesControlPushConfigTest {
                         + " keepOpen"),
                 tuple("devices[3].control.clientAddress", "200 is out of range 1..127"),
                 tuple("devices[4].control.clientAddress", "1 is the device's own client; two high-gmac"
-                        + " associations of one client would share its invocation counter (use another client,"
-                        + " usually 1, the management client)"));
+                        + " associations of one client would share its invocation counter; give the polls (the"
+                        + " device's clientAddress) or the control another client"));
     }
 
     @Test

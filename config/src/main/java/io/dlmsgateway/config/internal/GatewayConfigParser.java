@@ -645,8 +645,8 @@ public final class GatewayConfigParser {
             // the meter keeps one invocation counter per client: two associations of one client at once would send
             // counters out of order, and the meter refuses every one not above the last it took
             node.problem("clientAddress", clientAddress.getAsLong() + " is the device's own client; two high-gmac"
-                    + " associations of one client would share its invocation counter (use another client, usually"
-                    + " 1, the management client)");
+                    + " associations of one client would share its invocation counter; give the polls (the device's"
+                    + " clientAddress) or the control another client");
             clientAddress = OptionalLong.empty();
         }
         node.reportUnknownFields();
