@@ -3,6 +3,7 @@ package io.dlmsgateway.config;
 import io.dlmsgateway.config.internal.ConfigRules;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
+import io.dlmsgateway.fleet.ControlClient;
 import io.dlmsgateway.fleet.Meter;
 import io.dlmsgateway.gateway.DeviceInputRules;
 import io.dlmsgateway.gateway.GatewayDevice;
@@ -14,12 +15,14 @@ import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import io.dlmsgateway.thingsboard.TlsSettings;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The one place where the configuration files bind onto the library types: a device onto the fleet's {@link Meter}
- * and the gateway's {@link GatewayDevice}, the {@code thingsboard} section onto {@link ThingsBoardSettings}, the
- * {@code storage} section onto {@link SpoolOptions}, the whole onto {@link GatewaySettings}.
+ * (its {@code control} onto {@link ControlClient}) and the gateway's {@link GatewayDevice}, the {@code thingsboard}
+ * section onto {@link ThingsBoardSettings}, the {@code storage} section onto {@link SpoolOptions}, a connector file's
+ * {@code pushListener} onto {@link io.dlmsgateway.fleet.PushListenerOptions}, the whole onto {@link GatewaySettings}.
  *
  * <pre>{@code
  * GatewayConfig config = GatewayConfigLoader.withSystemEnvironment().load(Path.of("config/tb_gateway.yaml"));
@@ -27,6 +30,9 @@ import java.util.Map;
  * }</pre>
  */
 public final class ConfigBinding {
+
+    /** The port a push-only device's {@link Meter} names (it is never connected to): the IANA DLMS port. */
+    static final int PUSH_ONLY_PORT = 4059;
 
     private ConfigBinding() {
     }
@@ -36,7 +42,7 @@ public final class ConfigBinding {
         ThingsBoardConfig tb = config.thingsBoard();
         return new GatewaySettings(config.enabledDevices().stream().map(ConfigBinding::device).toList(),
                 thingsBoard(tb).build(), spool(config.storage()), tb.statsSendPeriod(), tb.minPackSendDelay(),
-                inputRules());
+                inputRules(), config.pushListener());
     }
 
     /**
@@ -56,27 +62,50 @@ public final class ConfigBinding {
             }
         }
         return new GatewayDevice(meter(device), device.deviceType(), device.attributesMapping(),
-                device.timeseriesMapping(), profileMappings);
+                device.timeseriesMapping(), profileMappings, device.rpcMethods(), device.attributeWrites(),
+                device.push(), device.polled());
     }
 
-    /** A configured device as the fleet polls it. */
+    /**
+     * A configured device as the fleet polls it. A push-only device's meter carries its name, keys and date-time
+     * settings (for its notifications); its host is empty, its port the DLMS port, and it reads nothing.
+     */
     public static Meter meter(DeviceConfig device) {
+        if (!device.polled()) {
+            return Meter.builder(device.name(), "", PUSH_ONLY_PORT)
+                    .client(clientSettings(device))
+                    .measurements(List.of())
+                    .build();
+        }
         return Meter.builder(device.name(), device.host(), device.port())
                 .client(clientSettings(device))
                 .pollingInterval(device.pollingInterval())
                 .measurements(device.measurements())
                 .profiles(device.profiles().stream().map(ProfileConfig::schedule).toList())
                 .clockCheck(device.clock().orElse(null))
+                .control(device.control().map(control -> controlClient(device, control)).orElse(null))
                 .build();
+    }
+
+    /**
+     * The control association of a device: the device's own settings (framing, server addresses, timeouts,
+     * date-time rules) with the control's client address, authentication and keys.
+     */
+    public static ControlClient controlClient(DeviceConfig device, ControlConfig control) {
+        return new ControlClient(clientSettings(device, control.clientAddress(), control.security()),
+                control.keepOpen());
     }
 
     /** The DLMS client settings a device's configuration stands for. */
     public static DlmsClientSettings clientSettings(DeviceConfig device) {
-        MeterSecurity security = device.security();
+        return clientSettings(device, device.clientAddress(), device.security());
+    }
+
+    private static DlmsClientSettings clientSettings(DeviceConfig device, int clientAddress, MeterSecurity security) {
         HexFormat hex = HexFormat.of();
         DlmsClientSettings.Builder b = DlmsClientSettings.builder()
                 .framing(device.framing())
-                .clientAddress(device.clientAddress())
+                .clientAddress(clientAddress)
                 .logicalAddress(device.logicalAddress())
                 .authentication(security.authentication())
                 .connectTimeout(device.connectTimeout())

@@ -1,5 +1,6 @@
 package io.dlmsgateway.config;
 
+import io.dlmsgateway.fleet.PushListenerOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -15,9 +16,12 @@ import java.util.Optional;
  * @param enabled           whether the gateway runs it (true unless given)
  * @param configurationFile the connector file, resolved against the main file's directory
  * @param devices           the meters, in file order
+ * @param pushListener      the port meters push to ({@code pushListener} of the connector file), when given; one
+ *                          connector file of a gateway at most has one
  */
 public record ConnectorConfig(String name, Type type, Optional<String> className, Optional<String> module,
-                              boolean enabled, Path configurationFile, List<DeviceConfig> devices) {
+                              boolean enabled, Path configurationFile, List<DeviceConfig> devices,
+                              Optional<PushListenerOptions> pushListener) {
 
     /** The connector class name the Python connector registered, accepted for {@code type: custom}. */
     public static final String DLMS_CONNECTOR_CLASS = "DLMSConnector";
@@ -37,5 +41,12 @@ public record ConnectorConfig(String name, Type type, Optional<String> className
         Objects.requireNonNull(module, "module");
         Objects.requireNonNull(configurationFile, "configurationFile");
         devices = List.copyOf(devices);
+        Objects.requireNonNull(pushListener, "pushListener");
+    }
+
+    /** A connector whose file has no push listener. */
+    public ConnectorConfig(String name, Type type, Optional<String> className, Optional<String> module,
+            boolean enabled, Path configurationFile, List<DeviceConfig> devices) {
+        this(name, type, className, module, enabled, configurationFile, devices, Optional.empty());
     }
 }

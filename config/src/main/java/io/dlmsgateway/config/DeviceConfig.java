@@ -6,7 +6,10 @@ import io.dlmsgateway.dlms.Measurement;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.fleet.ClockCheck;
 import io.dlmsgateway.fleet.Meter;
+import io.dlmsgateway.gateway.AttributeWrite;
 import io.dlmsgateway.gateway.GatewayDevice;
+import io.dlmsgateway.gateway.PushMapping;
+import io.dlmsgateway.gateway.RpcMethod;
 import io.dlmsgateway.gateway.ValueTemplate;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -23,8 +26,8 @@ import java.util.OptionalInt;
  *
  * @param name              device name in ThingsBoard, unique across the gateway
  * @param deviceType        ThingsBoard device profile ({@code default} unless given)
- * @param host              meter (or serial-to-IP converter) host
- * @param port              meter TCP port
+ * @param host              meter (or serial-to-IP converter) host; empty for a push-only device
+ * @param port              meter TCP port; 0 for a push-only device
  * @param pollingInterval   time between polls (the file gives milliseconds)
  * @param measurements      what to read: catalogue names first, then custom OBIS measurements, in file order
  * @param attributesMapping ThingsBoard attribute key to template, in file order
@@ -45,6 +48,12 @@ import java.util.OptionalInt;
  * @param utcOffset         the offset of the meter's local time from UTC when its date-times say "deviation not
  *                          specified", and for date-times sent to it (UTC unless given)
  * @param clock             the meter's clock check ({@code "clock"}), when given
+ * @param control           the association for writes and actions ({@code "control"}), when not the poll's own
+ * @param rpcMethods        RPCs by name ({@code "rpc"}, or the connector's {@code deviceTypes} list of the device's
+ *                          type when the device gives none), in order
+ * @param attributeWrites   shared attributes written to the meter, by key ({@code "attributeUpdates"}, or its type's)
+ * @param push              how the device's pushes are recognised and mapped ({@code "push"}), when it pushes
+ * @param polled            false for a push-only device ({@code push} and no {@code host}): nothing polls it
  */
 public record DeviceConfig(String name, String deviceType, String host, int port, Duration pollingInterval,
                            List<Measurement> measurements, Map<String, ValueTemplate> attributesMapping,
@@ -52,7 +61,9 @@ public record DeviceConfig(String name, String deviceType, String host, int port
                            int logicalAddress, OptionalInt physicalAddress, MeterSecurity security,
                            Duration connectTimeout, Duration requestTimeout, int maxReplyBytes,
                            List<ProfileConfig> profiles, DeviationSign deviationSign, ZoneOffset utcOffset,
-                           Optional<ClockCheck> clock) {
+                           Optional<ClockCheck> clock, Optional<ControlConfig> control,
+                           Map<String, RpcMethod> rpcMethods, Map<String, AttributeWrite> attributeWrites,
+                           Optional<PushMapping> push, boolean polled) {
 
     /** ThingsBoard's profile name when a device gives none. */
     public static final String DEFAULT_DEVICE_TYPE = GatewayDevice.DEFAULT_DEVICE_TYPE;
@@ -88,6 +99,28 @@ public record DeviceConfig(String name, String deviceType, String host, int port
         attributesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(attributesMapping));
         timeseriesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(timeseriesMapping));
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(control, "control");
+        // most devices have neither: one shared empty map each rather than a copy per device of a large fleet
+        rpcMethods = rpcMethods.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(rpcMethods));
+        attributeWrites = attributeWrites.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(attributeWrites));
+        Objects.requireNonNull(push, "push");
+        if (!polled && push.isEmpty()) {
+            throw new IllegalArgumentException("device " + name + " is neither polled nor pushing");
+        }
+    }
+
+    /** A polled device without control association, RPC methods, attribute writes or push. */
+    public DeviceConfig(String name, String deviceType, String host, int port, Duration pollingInterval,
+            List<Measurement> measurements, Map<String, ValueTemplate> attributesMapping,
+            Map<String, ValueTemplate> timeseriesMapping, Framing framing, int clientAddress, int logicalAddress,
+            OptionalInt physicalAddress, MeterSecurity security, Duration connectTimeout, Duration requestTimeout,
+            int maxReplyBytes, List<ProfileConfig> profiles, DeviationSign deviationSign, ZoneOffset utcOffset,
+            Optional<ClockCheck> clock) {
+        this(name, deviceType, host, port, pollingInterval, measurements, attributesMapping, timeseriesMapping,
+                framing, clientAddress, logicalAddress, physicalAddress, security, connectTimeout, requestTimeout,
+                maxReplyBytes, profiles, deviationSign, utcOffset, clock, Optional.empty(), Map.of(), Map.of(),
+                Optional.empty(), true);
     }
 
     /** A device without profiles or a clock check, its date-times in UTC with the standard's deviation sign. */
@@ -105,13 +138,31 @@ public record DeviceConfig(String name, String deviceType, String host, int port
     public DeviceConfig withClock(Optional<ClockCheck> value) {
         return new DeviceConfig(name, deviceType, host, port, pollingInterval, measurements, attributesMapping,
                 timeseriesMapping, framing, clientAddress, logicalAddress, physicalAddress, security, connectTimeout,
-                requestTimeout, maxReplyBytes, profiles, deviationSign, utcOffset, value);
+                requestTimeout, maxReplyBytes, profiles, deviationSign, utcOffset, value, control, rpcMethods,
+                attributeWrites, push, polled);
     }
 
     /** This device with other profiles (the connector's defaults, for a device that lists none). */
     public DeviceConfig withProfiles(List<ProfileConfig> value) {
         return new DeviceConfig(name, deviceType, host, port, pollingInterval, measurements, attributesMapping,
                 timeseriesMapping, framing, clientAddress, logicalAddress, physicalAddress, security, connectTimeout,
-                requestTimeout, maxReplyBytes, value, deviationSign, utcOffset, clock);
+                requestTimeout, maxReplyBytes, value, deviationSign, utcOffset, clock, control, rpcMethods,
+                attributeWrites, push, polled);
+    }
+
+    /** This device with other RPC methods (its type's, for a device that gives none). */
+    public DeviceConfig withRpcMethods(Map<String, RpcMethod> value) {
+        return new DeviceConfig(name, deviceType, host, port, pollingInterval, measurements, attributesMapping,
+                timeseriesMapping, framing, clientAddress, logicalAddress, physicalAddress, security, connectTimeout,
+                requestTimeout, maxReplyBytes, profiles, deviationSign, utcOffset, clock, control, value,
+                attributeWrites, push, polled);
+    }
+
+    /** This device with other attribute writes (its type's, for a device that gives none). */
+    public DeviceConfig withAttributeWrites(Map<String, AttributeWrite> value) {
+        return new DeviceConfig(name, deviceType, host, port, pollingInterval, measurements, attributesMapping,
+                timeseriesMapping, framing, clientAddress, logicalAddress, physicalAddress, security, connectTimeout,
+                requestTimeout, maxReplyBytes, profiles, deviationSign, utcOffset, clock, control, rpcMethods, value,
+                push, polled);
     }
 }

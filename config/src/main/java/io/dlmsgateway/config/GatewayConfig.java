@@ -1,8 +1,10 @@
 package io.dlmsgateway.config;
 
+import io.dlmsgateway.fleet.PushListenerOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The whole gateway configuration: where ThingsBoard is and which connectors (with their meters) run.
@@ -35,5 +37,11 @@ public record GatewayConfig(Path file, ThingsBoardConfig thingsBoard, List<Conne
     /** The devices of every enabled connector, in file order. */
     public List<DeviceConfig> enabledDevices() {
         return connectors.stream().filter(ConnectorConfig::enabled).flatMap(c -> c.devices().stream()).toList();
+    }
+
+    /** The push listener of the enabled connector whose file has one (at most one has, see the parser). */
+    public Optional<PushListenerOptions> pushListener() {
+        return connectors.stream().filter(ConnectorConfig::enabled).flatMap(c -> c.pushListener().stream())
+                .findFirst();
     }
 }

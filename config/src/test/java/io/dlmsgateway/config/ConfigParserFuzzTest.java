@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Whatever the files say, loading a configuration either returns one or throws {@link ConfigException} with at least
  * one problem naming its file and why; nothing else comes out (no parser exception, no InvalidPathException, no
- * NullPointerException, no StackOverflowError from deep nesting).
+ * NullPointerException, no StackOverflowError from deep nesting). A configuration it returns binds onto the library
+ * types ({@link ConfigBinding#gatewaySettings}) without an exception.
  *
  * <p>An input is a connector file, JSON (read through the fixed main file below) or, when it starts with
  * {@code # yaml}, YAML; or, when it holds a line {@code --- connector ---}, a main YAML file (before) and its
@@ -58,6 +59,8 @@ class ConfigParserFuzzTest {
             GatewayConfig config = GatewayConfigLoader.withEnvironment(Map.of("TB_TOKEN", "TOKEN")::get)
                     .load(mainFile);
             assertThat(config.connectors()).isNotEmpty();
+            // what the files allow binds: no record of the fleet or the gateway refuses a validated configuration
+            assertThat(ConfigBinding.gatewaySettings(config).devices()).hasSize(config.enabledDevices().size());
         } catch (ConfigException e) {
             assertThat(e.problems()).isNotEmpty().allSatisfy(p -> {
                 assertThat(p.file()).isNotEmpty();

@@ -51,7 +51,8 @@ class ConfigValidationTest {
                 "{\"name\": \"m1\", \"port\": 4059, \"measurements\": [\"frequency\"]}"));
 
         assertThat(problems).containsExactly(
-                new ConfigProblem(fixture.connectorFile(), "devices[0].host", "required field is missing", 1));
+                new ConfigProblem(fixture.connectorFile(), "devices[0].host",
+                        "required unless the device only pushes (push)", 1));
     }
 
     @Test

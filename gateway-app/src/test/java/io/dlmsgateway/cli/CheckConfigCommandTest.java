@@ -39,6 +39,18 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void shippedExampleWithControlAndPushIsValid() {
+        String example = Path.of("..", "config", "examples", "tb_gateway.yaml").toString();
+
+        int exit = run("check-config", "--config", example);
+
+        assertThat(err.toString()).isEmpty();
+        assertThat(exit).isZero();
+        assertThat(out.toString().strip()).isEqualTo("OK: " + example
+                + ": 1 connector, 3 devices (5 measurements), ThingsBoard localhost:1883 (accessToken)");
+    }
+
+    @Test
     void everyProblemGoesToStandardErrorWithExitCodeTwo() throws IOException {
         Files.copy(Path.of("..", "config", "tb_gateway.yaml"), dir.resolve("tb_gateway.yaml"));
         Files.writeString(dir.resolve("dlms_connector.json"), """

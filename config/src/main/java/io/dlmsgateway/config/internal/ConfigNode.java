@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * An object node of a configuration tree, with its file and path, that reports problems instead of throwing.
@@ -116,6 +117,39 @@ final class ConfigNode {
         known.add(field);
         JsonNode value = node.get(field);
         return value != null && !value.isNull();
+    }
+
+    /**
+     * True when the field is present and not null, without counting it as read: to decide how to read the fields
+     * before it (a device with {@code push} needs no {@code host}) while the unknown-field message keeps listing the
+     * fields in their documented order.
+     */
+    public boolean mentions(String field) {
+        JsonNode value = node.get(field);
+        return value != null && !value.isNull();
+    }
+
+    /** The field's value as it is, any JSON type, or empty when absent or null. */
+    public Optional<JsonNode> json(String field) {
+        return has(field) ? Optional.of(node.get(field)) : Optional.empty();
+    }
+
+    /**
+     * Calls {@code each} with every value of the field, an object of objects ({@code "deviceTypes": {"A": {...},
+     * "B": {...}}}), by key with its path, in file order; a value that is not an object is reported in its turn and
+     * skipped. Returns false when the field is absent or not an object (reported).
+     */
+    public boolean forEachObject(String field, BiConsumer<String, ConfigNode> each) {
+        Optional<ConfigNode> object = object(field);
+        if (object.isEmpty()) {
+            return false;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = object.get().node.fields();
+        while (fields.hasNext()) {
+            String key = fields.next().getKey();
+            object.get().object(key).ifPresent(value -> each.accept(key, value));
+        }
+        return true;
     }
 
     /** True when the field is present and a number (so that a field may take a number or a text). */

@@ -3,6 +3,7 @@ package io.dlmsgateway.config.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dlmsgateway.config.ConfigException;
 import io.dlmsgateway.config.ConnectorConfig;
+import io.dlmsgateway.config.ControlConfig;
 import io.dlmsgateway.config.DeviceConfig;
 import io.dlmsgateway.config.GatewayConfig;
 import io.dlmsgateway.config.MeterSecurity;
@@ -18,8 +19,13 @@ import io.dlmsgateway.dlms.MeasurementCatalog;
 import io.dlmsgateway.dlms.ObisCode;
 import io.dlmsgateway.dlms.client.DlmsClientSettings;
 import io.dlmsgateway.fleet.ClockCheck;
+import io.dlmsgateway.fleet.PushListenerOptions;
+import io.dlmsgateway.fleet.PushMatch;
 import io.dlmsgateway.fleet.ProfileSchedule;
+import io.dlmsgateway.gateway.AttributeWrite;
 import io.dlmsgateway.gateway.DeviceInputRules;
+import io.dlmsgateway.gateway.PushMapping;
+import io.dlmsgateway.gateway.RpcMethod;
 import io.dlmsgateway.gateway.ValueTemplate;
 import io.dlmsgateway.spool.CorruptSpoolAction;
 import io.dlmsgateway.spool.SpoolDurability;
@@ -78,6 +84,12 @@ public final class GatewayConfigParser {
     // defaults apply)
     private boolean listsProfiles;
     private boolean hasClock;
+    // whether the device just parsed gave its own rpc and attributeUpdates lists (else its type's apply)
+    private boolean givesRpc;
+    private boolean givesWrites;
+    // push identity -> "file: path" of the device it identifies: one listener serves the whole gateway, so an
+    // identity must name one device
+    private final Map<PushMatch, String> pushIdentities = new HashMap<>();
 
     public GatewayConfigParser(SecretResolver secrets) {
         this.secrets = secrets;
@@ -106,11 +118,31 @@ public final class GatewayConfigParser {
         for (int i = 0; entries.isPresent() && i < entries.get().size(); i++) {
             main.element("connectors", i, entries.get().get(i)).flatMap(this::connector).ifPresent(connectors::add);
         }
+        onePushListener(connectors);
         Optional<StorageConfig> storage = main.has("storage") ? main.object("storage").flatMap(this::storage)
                 : Optional.of(StorageConfig.defaults(main.directory()));
         main.reportUnknownFields();
         problems.throwIfAny();
         return new GatewayConfig(mainFile, thingsBoard.orElseThrow(), connectors, storage.orElseThrow());
+    }
+
+    /**
+     * The gateway listens on one push port: of the enabled connectors, one file at most may give a pushListener
+     * (a disabled connector's may, since it does not run).
+     */
+    private void onePushListener(List<ConnectorConfig> connectors) {
+        String first = null;
+        for (ConnectorConfig connector : connectors) {
+            if (connector.enabled() && connector.pushListener().isPresent()) {
+                String file = connector.configurationFile().normalize().toString();
+                if (first == null) {
+                    first = file;
+                } else {
+                    problems.add(file, "pushListener", "the gateway has one push listener, and " + first
+                            + " gives it already; move this file's devices with push there");
+                }
+            }
+        }
     }
 
     private Optional<StorageConfig> storage(ConfigNode node) {
@@ -331,7 +363,7 @@ public final class GatewayConfigParser {
         }
         Optional<String> configuration = node.requiredString("configuration");
         node.reportUnknownFields();
-        List<DeviceConfig> devices = new ArrayList<>();
+        ConnectorFile content = new ConnectorFile(List.of(), Optional.empty());
         Path file = null;
         Optional<Path> resolved = configuration.flatMap(text -> node.resolve("configuration", text));
         if (resolved.isPresent()) {
@@ -340,16 +372,21 @@ public final class GatewayConfigParser {
                 // a directory, a FIFO or a device (/dev/stdin) would fail oddly or wait forever
                 node.problem("configuration", file + " is not a regular file");
             } else {
-                devices = connectorFile(file);
+                content = connectorFile(file);
             }
         }
         if (name.isEmpty() || type.isEmpty() || file == null) {
             return Optional.empty();
         }
-        return Optional.of(new ConnectorConfig(name.get(), type.get(), className, module, enabled, file, devices));
+        return Optional.of(new ConnectorConfig(name.get(), type.get(), className, module, enabled, file,
+                content.devices(), content.pushListener()));
     }
 
-    private List<DeviceConfig> connectorFile(Path file) {
+    /** What a connector file gives: its devices and its push listener. */
+    private record ConnectorFile(List<DeviceConfig> devices, Optional<PushListenerOptions> pushListener) {
+    }
+
+    private ConnectorFile connectorFile(Path file) {
         String shown = file.normalize().toString();
         Path directory = directoryOf(file);
         List<DeviceConfig> devices = new ArrayList<>();
@@ -357,6 +394,12 @@ public final class GatewayConfigParser {
         // the file
         BitSet withoutProfiles = new BitSet();
         BitSet withoutClock = new BitSet();
+        // polled devices without rpc or attributeUpdates of their own take their type's (deviceTypes)
+        BitSet withoutRpc = new BitSet();
+        BitSet withoutWrites = new BitSet();
+        // devices that push need the file's pushListener, which may come after them: the first one's path, and how many
+        String[] firstPush = {null};
+        int[] pushing = {0};
         // devices are validated as they are read, so only one device's tree is in memory at a time
         Optional<ConfigNode> root = ConfigTreeReader.readStreaming(file, shown, problems, "devices",
                         (index, element) -> ConfigNode.topListElement(problems, shown, directory, "devices", index,
@@ -367,11 +410,20 @@ public final class GatewayConfigParser {
                                     if (!hasClock) {
                                         withoutClock.set(devices.size());
                                     }
+                                    if (!givesRpc) {
+                                        withoutRpc.set(devices.size());
+                                    }
+                                    if (!givesWrites) {
+                                        withoutWrites.set(devices.size());
+                                    }
+                                    if (device.push().isPresent() && pushing[0]++ == 0) {
+                                        firstPush[0] = "devices[" + index + "].push";
+                                    }
                                     devices.add(device);
                                 }))
                 .flatMap(tree -> ConfigNode.root(problems, shown, directory, tree));
         if (root.isEmpty()) {
-            return List.of();
+            return new ConnectorFile(List.of(), Optional.empty());
         }
         Defaults defaults = root.get().object("defaults").map(this::connectorDefaults)
                 .orElse(new Defaults(List.of(), Optional.empty()));
@@ -381,12 +433,55 @@ public final class GatewayConfigParser {
         if (defaults.clock().isPresent()) {
             withoutClock.stream().forEach(i -> devices.set(i, devices.get(i).withClock(defaults.clock())));
         }
+        Map<String, TypeLists> types = deviceTypes(root.get());
+        if (!types.isEmpty()) {
+            withoutRpc.stream().forEach(i -> {
+                TypeLists lists = types.get(devices.get(i).deviceType());
+                if (lists != null && lists.rpc().isPresent()) {
+                    devices.set(i, devices.get(i).withRpcMethods(lists.rpc().get()));
+                }
+            });
+            withoutWrites.stream().forEach(i -> {
+                TypeLists lists = types.get(devices.get(i).deviceType());
+                if (lists != null && lists.attributeUpdates().isPresent()) {
+                    devices.set(i, devices.get(i).withAttributeWrites(lists.attributeUpdates().get()));
+                }
+            });
+        }
+        Optional<PushListenerOptions> pushListener = root.get().object("pushListener")
+                .flatMap(WritesAndPushReader::pushListener);
+        if (firstPush[0] != null && !root.get().has("pushListener")) {
+            problems.add(shown, firstPush[0], "a device with push needs a pushListener in its connector file ("
+                    + pushing[0] + (pushing[0] == 1 ? " device pushes" : " devices push") + ")");
+        }
         if (!root.get().has("devices")) {
             root.get().problem("devices", "required field is missing");
         }
         root.get().array("devices"); // a list was streamed above; this reports a devices field of another type
         root.get().reportUnknownFields();
-        return devices;
+        return new ConnectorFile(devices, pushListener);
+    }
+
+    /** A device type's lists ({@code deviceTypes}): each empty when the type does not give it. */
+    private record TypeLists(Optional<Map<String, RpcMethod>> rpc,
+                             Optional<Map<String, AttributeWrite>> attributeUpdates) {
+    }
+
+    /**
+     * The connector file's {@code deviceTypes}: per ThingsBoard device type, the {@code rpc} and
+     * {@code attributeUpdates} of every device of that type that gives none of its own.
+     */
+    private Map<String, TypeLists> deviceTypes(ConfigNode root) {
+        Map<String, TypeLists> types = new HashMap<>();
+        root.forEachObject("deviceTypes", (type, node) -> {
+            Optional<Map<String, RpcMethod>> rpc = node.has("rpc")
+                    ? Optional.of(shared(WritesAndPushReader.rpcMethods(node))) : Optional.empty();
+            Optional<Map<String, AttributeWrite>> writes = node.has("attributeUpdates")
+                    ? Optional.of(shared(WritesAndPushReader.attributeWrites(node))) : Optional.empty();
+            node.reportUnknownFields();
+            types.put(type, new TypeLists(rpc, writes));
+        });
+        return types;
     }
 
     /** What the connector file's {@code defaults} give a device that does not say. */
@@ -413,8 +508,15 @@ public final class GatewayConfigParser {
         });
         Optional<String> deviceTypeText = printable(node, "deviceType", node.string("deviceType"));
         String deviceType = shared(deviceTypeText.orElse(DeviceConfig.DEFAULT_DEVICE_TYPE));
-        Optional<String> host = printable(node, "host", node.requiredString("host"));
-        OptionalLong port = node.requiredInteger("port", 1, 65535);
+        // a device with push and no host only pushes: nothing polls it, so what polling needs is not required
+        boolean polled = node.mentions("host") || !node.mentions("push");
+        Optional<String> host = Optional.empty();
+        if (node.has("host")) {
+            host = printable(node, "host", node.requiredString("host"));
+        } else if (polled) {
+            node.problem("host", "required unless the device only pushes (push)");
+        }
+        OptionalLong port = polled ? node.requiredInteger("port", 1, 65535) : node.integer("port", 1, 65535);
         Duration pollingInterval = shared(pollingInterval(node).orElse(DeviceConfig.DEFAULT_POLLING_INTERVAL));
         Duration connectTimeout = shared(millis(node, "connectTimeout", 1).orElse(DeviceConfig.DEFAULT_CONNECT_TIMEOUT));
         Duration requestTimeout = shared(millis(node, "requestTimeout", 1).orElse(DeviceConfig.DEFAULT_REQUEST_TIMEOUT));
@@ -422,7 +524,7 @@ public final class GatewayConfigParser {
         int maxReplyBytes = (int) node.integer("maxReplyBytes", DlmsClientSettings.MIN_MAX_REPLY_BYTES,
                 Integer.MAX_VALUE).orElse(DeviceConfig.DEFAULT_MAX_REPLY_BYTES);
 
-        List<Measurement> measurements = shared(measurements(node));
+        List<Measurement> measurements = shared(measurements(node, polled));
         Set<String> placeholders = new LinkedHashSet<>(DEVICE_PLACEHOLDERS);
         measurements.forEach(m -> placeholders.add(m.name()));
         Map<String, ValueTemplate> attributes = templates(node, "attributesMapping", placeholders);
@@ -457,17 +559,102 @@ public final class GatewayConfigParser {
         boolean[] clockOk = {true};
         Optional<ClockCheck> clock = clockCheck(node, clockOk);
         hasClock = node.has("clock");
+        boolean[] controlOk = {true};
+        Optional<ControlConfig> control = control(node, maxClient, clientAddress, security, controlOk);
+        givesRpc = node.has("rpc");
+        Map<String, RpcMethod> rpcMethods = givesRpc ? shared(WritesAndPushReader.rpcMethods(node)) : Map.of();
+        givesWrites = node.has("attributeUpdates");
+        Map<String, AttributeWrite> writes = givesWrites ? shared(WritesAndPushReader.attributeWrites(node))
+                : Map.of();
+        Optional<PushMapping> push = node.object("push")
+                .flatMap(p -> WritesAndPushReader.push(p, match -> notePushIdentity(node, match)));
+        if (!polled) {
+            for (String field : POLLING_FIELDS) {
+                if (node.has(field)) {
+                    node.problem(field, "only used with host: a device without host only pushes, and nothing polls"
+                            + " it");
+                }
+            }
+            // the connector's defaults and the device type's lists are for polled devices
+            hasClock = true;
+            listsProfiles = true;
+            givesRpc = true;
+            givesWrites = true;
+        }
         node.reportUnknownFields();
-        if (name.isEmpty() || host.isEmpty() || port.isEmpty() || framing.isEmpty() || security.isEmpty()
-                || (node.has("deviceType") && deviceTypeText.isEmpty()) || deviationSign.isEmpty()
-                || utcOffset.isEmpty() || !clockOk[0]) {
+        if (name.isEmpty() || (polled && (host.isEmpty() || port.isEmpty())) || framing.isEmpty()
+                || security.isEmpty() || (node.has("deviceType") && deviceTypeText.isEmpty())
+                || deviationSign.isEmpty() || utcOffset.isEmpty() || !clockOk[0] || !controlOk[0]
+                || (node.has("push") && push.isEmpty())) {
             return Optional.empty();
         }
-        listsProfiles = profiles.isPresent();
-        return Optional.of(new DeviceConfig(name.get(), deviceType, host.get(), (int) port.getAsLong(),
-                pollingInterval, measurements, attributes, timeseries, framing.get(), clientAddress, logicalAddress,
-                physicalAddress, security.get(), connectTimeout, requestTimeout, maxReplyBytes,
-                profiles.orElse(List.of()), deviationSign.get(), shared(utcOffset.get()), clock));
+        if (polled) {
+            listsProfiles = profiles.isPresent();
+        }
+        return Optional.of(new DeviceConfig(name.get(), deviceType, polled ? host.get() : "",
+                polled ? (int) port.getAsLong() : 0, pollingInterval, measurements, attributes, timeseries,
+                framing.get(), clientAddress, logicalAddress, physicalAddress, security.get(), connectTimeout,
+                requestTimeout, maxReplyBytes, polled ? profiles.orElse(List.of()) : List.of(), deviationSign.get(),
+                shared(utcOffset.get()), polled ? clock : Optional.empty(), polled ? control : Optional.empty(),
+                polled ? rpcMethods : Map.of(), polled ? writes : Map.of(), push, polled));
+    }
+
+    /**
+     * Fields a push-only device does not take: what polling, the control association and writes need (a meter
+     * without host cannot be reached).
+     */
+    private static final List<String> POLLING_FIELDS = List.of("port", "pollingInterval", "connectTimeout",
+            "requestTimeout", "maxReplyBytes", "measurements", "customMeasurements", "profiles", "clientAddress",
+            "logicalAddress", "physicalAddress", "clock", "control", "rpc", "attributeUpdates");
+
+    /** Remembers which device a push identity names, reporting one that names a device already. */
+    private void notePushIdentity(ConfigNode node, PushMatch match) {
+        String field = WritesAndPushReader.identityField(match.kind());
+        String here = node.file() + ": " + node.pathOf("push") + "." + field;
+        String first = pushIdentities.putIfAbsent(match, here);
+        if (first != null) {
+            problem(node, node.pathOf("push") + "." + field, WritesAndPushReader.describe(match)
+                    + " already identifies the device at " + first + "; the listener could not tell them apart");
+        }
+    }
+
+    /**
+     * A device's {@code control}: the association its writes and actions go through. Same rules as the device's own
+     * security fields; with high-gmac the keys (and system title) are the device's own unless given, when the device
+     * is high-gmac itself.
+     */
+    private Optional<ControlConfig> control(ConfigNode device, long maxClient, int deviceClient,
+                                            Optional<MeterSecurity> deviceSecurity, boolean[] ok) {
+        if (!device.has("control")) {
+            return Optional.empty();
+        }
+        Optional<ConfigNode> object = device.object("control");
+        if (object.isEmpty()) {
+            ok[0] = false;
+            return Optional.empty();
+        }
+        ConfigNode node = object.get();
+        OptionalLong clientAddress = node.has("clientAddress") ? node.integer("clientAddress", 1, maxClient)
+                : OptionalLong.of(DeviceConfig.MANAGEMENT_CLIENT_ADDRESS);
+        Optional<MeterSecurity> security = meterSecurity(node,
+                deviceSecurity.filter(s -> s.authentication() == Authentication.HIGH_GMAC));
+        Optional<Boolean> keepOpen = node.has("keepOpen") ? node.bool("keepOpen") : Optional.of(false);
+        boolean bothCiphered = security.isPresent() && security.get().authentication() == Authentication.HIGH_GMAC
+                && deviceSecurity.map(s -> s.authentication() == Authentication.HIGH_GMAC).orElse(false);
+        if (bothCiphered && clientAddress.isPresent() && clientAddress.getAsLong() == deviceClient) {
+            // the meter keeps one invocation counter per client: two associations of one client at once would send
+            // counters out of order, and the meter refuses every one not above the last it took
+            node.problem("clientAddress", clientAddress.getAsLong() + " is the device's own client; two high-gmac"
+                    + " associations of one client would share its invocation counter; give the polls (the device's"
+                    + " clientAddress) or the control another client");
+            clientAddress = OptionalLong.empty();
+        }
+        node.reportUnknownFields();
+        if (clientAddress.isEmpty() || security.isEmpty() || keepOpen.isEmpty()) {
+            ok[0] = false;
+            return Optional.empty();
+        }
+        return Optional.of(new ControlConfig((int) clientAddress.getAsLong(), security.get(), keepOpen.get()));
     }
 
     /** {@code utcOffset}: {@code +01:00}, {@code -05:30}, {@code Z}; whole minutes, within ±18 h. */
@@ -585,7 +772,7 @@ public final class GatewayConfigParser {
      * The text, or empty (reported) when it holds a line break or another control character: names and hosts go into
      * log lines and ThingsBoard device names, where a line break splits a line or forges one.
      */
-    private static Optional<String> printable(ConfigNode node, String field, Optional<String> text) {
+    static Optional<String> printable(ConfigNode node, String field, Optional<String> text) {
         if (text.isEmpty()) {
             return text;
         }
@@ -622,7 +809,7 @@ public final class GatewayConfigParser {
         return ms.isPresent() ? Optional.of(Duration.ofMillis(ms.getAsLong())) : Optional.empty();
     }
 
-    private List<Measurement> measurements(ConfigNode node) {
+    private List<Measurement> measurements(ConfigNode node, boolean required) {
         Map<String, Measurement> byName = new LinkedHashMap<>();
         Optional<List<JsonNode>> names = node.array("measurements");
         for (int i = 0; names.isPresent() && i < names.get().size(); i++) {
@@ -648,9 +835,9 @@ public final class GatewayConfigParser {
             });
         }
         boolean noneListed = names.map(List::isEmpty).orElse(true) && custom.map(List::isEmpty).orElse(true);
-        if (noneListed && !node.has("measurements") && !node.has("customMeasurements")) {
+        if (noneListed && !node.has("measurements") && !node.has("customMeasurements") && required) {
             node.problem("measurements", "required field is missing (or give customMeasurements)");
-        } else if (noneListed && (names.isPresent() || custom.isPresent())) {
+        } else if (noneListed && (names.isPresent() || custom.isPresent()) && required) {
             node.problem("measurements", "a device needs at least one measurement");
         }
         return List.copyOf(byName.values());
@@ -692,6 +879,14 @@ public final class GatewayConfigParser {
     }
 
     private Optional<MeterSecurity> meterSecurity(ConfigNode node) {
+        return meterSecurity(node, Optional.empty());
+    }
+
+    /**
+     * Authentication and keys of a device or of its {@code control}; {@code inherited}, when given (the device's own
+     * HIGH_GMAC security), supplies the keys and system title a high-gmac {@code control} does not give.
+     */
+    private Optional<MeterSecurity> meterSecurity(ConfigNode node, Optional<MeterSecurity> inherited) {
         Optional<Authentication> authentication = enumField(node, "authentication", Authentication.class,
                 Authentication.NONE);
         Optional<String> password = secrets.resolve(node, "password");
@@ -719,8 +914,14 @@ public final class GatewayConfigParser {
             }
         }
         if (authentication.get() == Authentication.HIGH_GMAC) {
+            if (inherited.isPresent()) {
+                blockCipherKey = node.has("blockCipherKey") ? blockCipherKey : inherited.get().blockCipherKey();
+                authenticationKey = node.has("authenticationKey") ? authenticationKey
+                        : inherited.get().authenticationKey();
+                systemTitle = node.has("systemTitle") ? systemTitle : inherited.get().systemTitle();
+            }
             for (String key : List.of("blockCipherKey", "authenticationKey")) {
-                if (!node.has(key)) {
+                if (!node.has(key) && inherited.isEmpty()) {
                     node.problem(key, "required for authentication high-gmac");
                     ok = false;
                 }
@@ -745,7 +946,7 @@ public final class GatewayConfigParser {
      * An OBIS code field ({@code "0.0.43.1.0.255"}) from its text as read (required or not), or empty when absent or
      * malformed (reported).
      */
-    private static Optional<ObisCode> obis(ConfigNode node, String field, Optional<String> text) {
+    static Optional<ObisCode> obis(ConfigNode node, String field, Optional<String> text) {
         if (text.isEmpty()) {
             return Optional.empty();
         }
@@ -823,7 +1024,7 @@ public final class GatewayConfigParser {
     }
 
     /** Enum values written in lower case with dashes, as users type them: {@code high-gmac} for HIGH_GMAC. */
-    private static <E extends Enum<E>> Optional<E> enumField(ConfigNode node, String field, Class<E> type,
+    static <E extends Enum<E>> Optional<E> enumField(ConfigNode node, String field, Class<E> type,
                                                               E defaultValue) {
         if (!node.has(field)) {
             return Optional.of(defaultValue);
