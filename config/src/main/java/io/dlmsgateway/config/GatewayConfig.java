@@ -15,13 +15,20 @@ import java.util.Optional;
  * @param storage     where readings wait for ThingsBoard's acknowledgement
  */
 public record GatewayConfig(Path file, ThingsBoardConfig thingsBoard, List<ConnectorConfig> connectors,
-                            StorageConfig storage) {
+                            StorageConfig storage, Optional<MetricsConfig> metrics) {
 
     public GatewayConfig {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(thingsBoard, "thingsBoard");
         connectors = List.copyOf(connectors);
         Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** A configuration without a metrics endpoint. */
+    public GatewayConfig(Path file, ThingsBoardConfig thingsBoard, List<ConnectorConfig> connectors,
+            StorageConfig storage) {
+        this(file, thingsBoard, connectors, storage, Optional.empty());
     }
 
     /** A configuration with the default storage, next to {@code file}. */

@@ -1,6 +1,9 @@
 package io.dlmsgateway.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dlmsgateway.gateway.GatewayStatistics;
+import io.dlmsgateway.thingsboard.ConnectionProblem;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -14,6 +17,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -60,7 +64,7 @@ final class MetricsServer implements AutoCloseable {
      * @throws IllegalStateException naming the address when it cannot be bound (in use, not local)
      */
     static MetricsServer start(String host, int port, EventLoopGroup eventLoops, PrometheusMeterRegistry registry,
-            Supplier<GatewayStatistics> statistics) {
+            Supplier<GatewayStatistics> statistics, Supplier<Optional<ConnectionProblem>> problem) {
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);
         DisposableServer server;
@@ -74,7 +78,8 @@ final class MetricsServer implements AutoCloseable {
                                     PROMETHEUS_TEXT, registry.scrape()))
                             .get("/health/live", (request, response) -> text(response, HttpResponseStatus.OK,
                                     "application/json", "{\"status\":\"UP\"}\n"))
-                            .get("/health/ready", (request, response) -> ready(response, statistics.get())))
+                            .get("/health/ready", (request, response) -> ready(response, statistics.get(),
+                                    problem.get())))
                     .bindNow();
         } catch (RuntimeException e) {
             gc.close();
@@ -84,15 +89,21 @@ final class MetricsServer implements AutoCloseable {
         return new MetricsServer(registry, gc, server);
     }
 
-    private static Mono<Void> ready(HttpServerResponse response, GatewayStatistics s) {
+    private static Mono<Void> ready(HttpServerResponse response, GatewayStatistics s,
+            Optional<ConnectionProblem> problem) {
         boolean spoolOk = !s.spool().failing();
         boolean up = s.connected() && spoolOk;
-        String body = "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"thingsboard\":\""
-                + (s.connected() ? "connected" : "not connected") + "\",\"spool\":\""
-                + (spoolOk ? "writing" : "failing") + "\",\"metersUp\":" + s.fleet().devicesUp()
-                + ",\"metersTotal\":" + s.fleet().devicesTotal() + "}\n";
+        ObjectNode body = JsonNodeFactory.instance.objectNode()
+                .put("status", up ? "UP" : "DOWN")
+                .put("thingsboard", s.connected() ? "connected" : "not connected");
+        // why not, told apart as an operator fixes it: the token, the CA file, the host, the port
+        problem.ifPresent(p -> body.put("thingsboardProblem", p.kind().text()).put("check", p.kind().hint())
+                .put("detail", p.detail()));
+        body.put("spool", spoolOk ? "writing" : "failing");
+        s.spool().failure().ifPresent(f -> body.put("spoolProblem", f));
+        body.put("metersUp", s.fleet().devicesUp()).put("metersTotal", s.fleet().devicesTotal());
         return text(response, up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, "application/json",
-                body);
+                body + "\n");
     }
 
     private static Mono<Void> text(HttpServerResponse response, HttpResponseStatus status, String type, String body) {

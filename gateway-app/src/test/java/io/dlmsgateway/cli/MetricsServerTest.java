@@ -67,7 +67,7 @@ class MetricsServerTest {
                     .transport(GatewayFixture.quick().transport()).metrics(MetricsOptions.of(registry)).build();
             try (DlmsGateway gateway = DlmsGateway.start(settings, options);
                  MetricsServer server = MetricsServer.start("127.0.0.1", 0, gateway.fleet().resources().eventLoops(),
-                         registry, gateway::statistics)) {
+                         registry, gateway::statistics, gateway.transport()::connectionProblem)) {
                 String base = "http://127.0.0.1:" + server.address().getPort();
                 awaitTrue(Duration.ofSeconds(30), () -> gateway.readingsPublished() >= 6, "readings published");
                 awaitTrue(Duration.ofSeconds(10), () -> get(base + "/health/ready").statusCode() == 200,
@@ -106,7 +106,9 @@ class MetricsServerTest {
                 broker.close();
                 awaitTrue(Duration.ofSeconds(10), () -> get(base + "/health/ready").statusCode() == 503,
                         "not ready once ThingsBoard is gone");
-                assertThat(get(base + "/health/ready").body()).contains("\"thingsboard\":\"not connected\"");
+                assertThat(get(base + "/health/ready").body()).contains("\"thingsboard\":\"not connected\"")
+                        .contains("\"thingsboardProblem\":\"connection refused\"")
+                        .contains("\"check\":\"check that ThingsBoard's MQTT transport runs");
                 assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
                 assertThat(get(base + "/nothing").statusCode()).isEqualTo(404);
             }

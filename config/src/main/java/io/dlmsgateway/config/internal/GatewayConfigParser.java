@@ -6,6 +6,7 @@ import io.dlmsgateway.config.ConnectorConfig;
 import io.dlmsgateway.config.ControlConfig;
 import io.dlmsgateway.config.DeviceConfig;
 import io.dlmsgateway.config.GatewayConfig;
+import io.dlmsgateway.config.MetricsConfig;
 import io.dlmsgateway.config.MeterSecurity;
 import io.dlmsgateway.config.ProfileConfig;
 import io.dlmsgateway.config.StorageConfig;
@@ -121,9 +122,10 @@ public final class GatewayConfigParser {
         onePushListener(connectors);
         Optional<StorageConfig> storage = main.has("storage") ? main.object("storage").flatMap(this::storage)
                 : Optional.of(StorageConfig.defaults(main.directory()));
+        Optional<MetricsConfig> metrics = main.object("metrics").flatMap(this::metrics);
         main.reportUnknownFields();
         problems.throwIfAny();
-        return new GatewayConfig(mainFile, thingsBoard.orElseThrow(), connectors, storage.orElseThrow());
+        return new GatewayConfig(mainFile, thingsBoard.orElseThrow(), connectors, storage.orElseThrow(), metrics);
     }
 
     /**
@@ -143,6 +145,29 @@ public final class GatewayConfigParser {
                 }
             }
         }
+    }
+
+    /** The {@code metrics} section; empty unless {@code enabled: true}, its fields checked either way. */
+    private Optional<MetricsConfig> metrics(ConfigNode node) {
+        boolean enabled = node.bool("enabled").orElse(false);
+        Optional<String> host = node.has("host") ? node.requiredString("host")
+                : Optional.of(MetricsConfig.DEFAULT_HOST);
+        OptionalLong port = node.has("port") ? node.integer("port", 1, 65535)
+                : OptionalLong.of(MetricsConfig.DEFAULT_PORT);
+        boolean perDevice = node.bool("perDevice").orElse(false);
+        OptionalLong maxDevices = node.has("maxDevices") ? node.integer("maxDevices", 1, 10_000)
+                : OptionalLong.of(MetricsConfig.DEFAULT_MAX_DEVICES);
+        if (host.isPresent() && (host.get().isBlank() || host.get().chars().anyMatch(Character::isWhitespace))) {
+            node.problem("host", "expected an address to listen on, e.g. 127.0.0.1 (loopback) or 0.0.0.0 (every"
+                    + " interface), got '" + host.get() + "'");
+            host = Optional.empty();
+        }
+        node.reportUnknownFields();
+        if (!enabled || host.isEmpty() || port.isEmpty() || maxDevices.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new MetricsConfig(host.get(), (int) port.getAsLong(), perDevice,
+                (int) maxDevices.getAsLong()));
     }
 
     private Optional<StorageConfig> storage(ConfigNode node) {
