@@ -2,13 +2,17 @@ package io.dlmsgateway.cli;
 
 import io.dlmsgateway.config.ConfigException;
 import io.dlmsgateway.config.ConfigProblem;
+import io.dlmsgateway.config.ConfigWarnings;
 import io.dlmsgateway.config.ConnectorConfig;
 import io.dlmsgateway.config.GatewayConfig;
 import io.dlmsgateway.config.GatewayConfigLoader;
 import io.dlmsgateway.config.ThingsBoardConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,7 +45,12 @@ public final class CheckConfigCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             GatewayConfig loaded = GatewayConfigLoader.withSystemEnvironment().load(config);
-            out.println("OK: " + config + ": " + summary(loaded));
+            List<ConfigProblem> warnings = ConfigWarnings.of(loaded);
+            out.println("OK: " + config + ": " + summary(loaded)
+                    + (warnings.isEmpty() ? "" : "; " + count(warnings.size(), "warning") + ":"));
+            for (ConfigProblem warning : warnings) {
+                out.println("warning: " + warning);
+            }
             out.flush();
             return CommandLine.ExitCode.OK;
         } catch (ConfigException e) {
@@ -56,7 +65,14 @@ public final class CheckConfigCommand implements Callable<Integer> {
         for (ConfigProblem problem : problems) {
             err.println(problem);
         }
-        err.println(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in " + config + suffix);
+        // summed up under the file each is in: a mistake in a connector file is not the YAML's
+        Map<String, Integer> perFile = new LinkedHashMap<>();
+        for (ConfigProblem problem : problems) {
+            perFile.merge(problem.file(), 1, Integer::sum);
+        }
+        List<String> counts = new ArrayList<>();
+        perFile.forEach((file, n) -> counts.add(count(n, "problem") + " in " + file));
+        err.println(String.join(", ", counts) + suffix);
         err.flush();
     }
 
@@ -67,10 +83,14 @@ public final class CheckConfigCommand implements Callable<Integer> {
         int devices = connectors.stream().mapToInt(c -> c.devices().size()).sum();
         int measurements = connectors.stream().flatMap(c -> c.devices().stream())
                 .mapToInt(d -> d.measurements().size()).sum();
+        long pushOnly = connectors.stream().flatMap(c -> c.devices().stream()).filter(d -> !d.polled()).count();
         ThingsBoardConfig tb = config.thingsBoard();
         return count(connectors.size(), "connector") + (disabled > 0 ? " (" + disabled + " disabled)" : "")
-                + ", " + count(devices, "device") + " (" + count(measurements, "measurement") + ")"
-                + ", ThingsBoard " + tb.host() + ":" + tb.port() + " (" + tb.security().type() + ")";
+                + ", " + count(devices, "device") + " (" + count(measurements, "measurement")
+                + (pushOnly > 0 ? ", " + pushOnly + " push-only" : "") + ")"
+                + config.pushListener().map(p -> ", pushes on " + p.host() + ":" + p.port()).orElse("")
+                + ", ThingsBoard " + tb.host() + ":" + tb.port() + " (" + tb.security().type() + ")"
+                + config.metrics().map(m -> ", metrics on " + m.host() + ":" + m.port()).orElse("");
     }
 
     private static String count(long n, String noun) {
