@@ -368,7 +368,16 @@ public final class DlmsGateway implements AutoCloseable {
                 },
                 () -> {
                     if (first) {
-                        log.info("[DLMSConnector] Device '{}' added to ThingsBoard", device.name());
+                        // ThingsBoard acknowledged the device's connect and attributes; whether its meter answers
+                        // is another matter, and the line says which
+                        boolean reached = !device.polled() || fleet.deviceStatistics(device.name())
+                                .map(d -> d.state() == io.dlmsgateway.fleet.DeviceState.UP).orElse(false);
+                        if (reached) {
+                            log.info("[DLMSConnector] Device '{}' added to ThingsBoard", device.name());
+                        } else {
+                            log.info("[DLMSConnector] Device '{}' added to ThingsBoard (its meter not reached yet)",
+                                    device.name());
+                        }
                     }
                 });
     }
@@ -457,7 +466,8 @@ public final class DlmsGateway implements AutoCloseable {
                     .append(s.attributeWritesFailed()).append(", pending ").append(s.attributeWritesPending())
                     .append(')');
         }
-        Object[] arguments = {s.connected() ? "connected" : "unreachable", s.fleet().devicesUp(),
+        Object[] arguments = {s.connected() ? "connected" : transport.connectionProblem()
+                .map(p -> "not connected: " + p.describe()).orElse("not connected"), s.fleet().devicesUp(),
                 s.fleet().devicesTotal(), readingsSpooled.sum(),
                 s.profileRowsSpooled() == 0 ? "" : " (and " + s.profileRowsSpooled() + " profile rows)",
                 readingsPublished.sum(), spooled.backlogRecords(), spooled.dropped(),

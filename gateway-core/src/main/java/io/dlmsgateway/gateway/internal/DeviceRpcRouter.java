@@ -359,9 +359,12 @@ public final class DeviceRpcRouter implements DeviceRpcHandler {
                 .put("state", s.state().name())
                 .put("polls", s.polls())
                 .put("successes", s.successes())
-                .put("failures", s.failures())
-                .put("successRate", Math.round(s.successRate() * 10) / 10.0)
-                .put("skipped", s.skipped())
+                .put("failures", s.failures());
+        if (s.polls() > 0) {
+            // a meter never polled has no success rate (100 % would say all is well with a meter never reached)
+            node.put("successRate", Math.round(s.successRate() * 10) / 10.0);
+        }
+        node.put("skipped", s.skipped())
                 .put("missed", s.missed())
                 .put("bytesReceived", s.bytesReceived())
                 .put("bytesSent", s.bytesSent())
