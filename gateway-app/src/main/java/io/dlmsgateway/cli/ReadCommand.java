@@ -123,7 +123,8 @@ public final class ReadCommand implements Callable<Integer> {
     int logicalAddress;
 
     @Option(names = "--physical-address", defaultValue = "1",
-            description = "HDLC physical (lower) address (default ${DEFAULT-VALUE}; HDLC only).")
+            description = "HDLC physical (lower) address (default ${DEFAULT-VALUE}, as a configured device's; HDLC"
+                    + " only). simulate numbers its meters 16, 17, ... (its ready line says which).")
     int physicalAddress;
 
     @Option(names = "--auth", defaultValue = "NONE", converter = AuthenticationConverter.class,
@@ -409,7 +410,9 @@ public final class ReadCommand implements Callable<Integer> {
             if (cause instanceof DlmsTimeoutException && settings.framing() == Framing.HDLC
                     && reason.contains("SNRM")) {
                 reason += " (an HDLC meter ignores frames for another address: check --physical-address "
-                        + settings.physicalAddress() + " and --logical-address " + settings.logicalAddress() + ")";
+                        + settings.physicalAddress() + " and --logical-address " + settings.logicalAddress()
+                        + (settings.physicalAddress() == 1 ? "; simulated meters start at physical address 16" : "")
+                        + ")";
             } else if (cause instanceof DlmsTimeoutException && settings.framing() == Framing.WRAPPER
                     && reason.contains("AARQ")) {
                 // the TCP connection was accepted but nothing came back: an HDLC meter (or converter) discards
