@@ -496,7 +496,7 @@ public final class DlmsGateway implements AutoCloseable {
 
     public GatewayStatistics statistics() {
         PushListener listener = pushListener;
-        PushStatistics push = listener == null ? new PushStatistics(0, 0, 0, 0, 0, 0, 0, 0, 0) : listener.statistics();
+        PushStatistics push = listener == null ? PushStatistics.NONE : listener.statistics();
         return new GatewayStatistics(fleet.statistics(), spool.statistics(), transport.statistics(),
                 transport.isConnected(), readingsSpooled.sum(), readingsPublished.sum(), profiles.rowsSpooled(),
                 profiles.rowsFlagged(), profiles.rowsWithoutTime(), attributeWriter.written(),

@@ -76,6 +76,7 @@ public record GatewayStatistics(FleetStatistics fleet, SpoolStatistics spool, Tr
         values.put("pushSpooled", pushSpooled);
         values.put("pushUnknownSenders", push.unknownSenders());
         values.put("pushUndecodable", push.undecodable());
+        values.put("pushReplayed", push.replayed());
         values.put("pushOversize", push.oversize());
         values.put("pushConnections", push.connectionsOpen());
         values.put("pushConnectionsRefused", push.connectionsRefused());

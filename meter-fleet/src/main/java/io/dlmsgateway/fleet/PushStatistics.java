@@ -12,8 +12,13 @@ package io.dlmsgateway.fleet;
  * @param oversize            frames above {@code maxFrameBytes}; closed
  * @param idleClosed          connections closed for sending nothing within {@code idleTimeout}
  * @param bytesReceived       bytes read from every connection
+ * @param replayed            ciphered notifications whose invocation counter was not above the last accepted from the
+ *                            same device (replay protection, as a meter applies it to its clients); closed
  */
 public record PushStatistics(long connectionsOpen, long connectionsAccepted, long connectionsRefused,
                              long notifications, long unknownSenders, long undecodable, long oversize,
-                             long idleClosed, long bytesReceived) {
+                             long idleClosed, long bytesReceived, long replayed) {
+
+    /** Nothing counted yet: a gateway without a push listener. */
+    public static final PushStatistics NONE = new PushStatistics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

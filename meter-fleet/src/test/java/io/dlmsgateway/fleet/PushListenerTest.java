@@ -277,6 +277,33 @@ class PushListenerTest {
         assertThat(got).isEqualTo(expected);
     }
 
+    /**
+     * Replay protection: a second simulator's meter 0 starts its invocation counter where the first one's did, so
+     * its notifications carry counters the listener has accepted already, as a recorded and replayed copy would.
+     */
+    @Test
+    void aCipheredNotificationWhoseCounterIsNotAboveTheLastAcceptedIsRefusedAsAReplay() throws Exception {
+        MeterSimulator first = simulator(1, Framing.WRAPPER);
+        listen(PushListenerOptions.of("127.0.0.1", 0), sources(first, 1, PushMatch.Kind.SYSTEM_TITLE, GUEK));
+        ConcurrentLinkedQueue<PushNotification> received = new ConcurrentLinkedQueue<>();
+        Disposable sub = listener.notifications().subscribe(received::add);
+        closing.add(sub::dispose);
+        ConcurrentLinkedQueue<SentNotification> sent = new ConcurrentLinkedQueue<>();
+        MeterPushes original = first.startPushing(PushOptions.to(listener.localAddress(), Duration.ofMillis(100))
+                .withCiphered(true).withCount(3), sent::add);
+        closing.add(original);
+        awaitTrue(Duration.ofSeconds(20), () -> received.size() >= 3);
+
+        MeterSimulator second = simulator(1, Framing.WRAPPER);
+        MeterPushes replayed = second.startPushing(PushOptions.to(listener.localAddress(), Duration.ofMillis(100))
+                .withCiphered(true).withCount(1), sent::add);
+        closing.add(replayed);
+        awaitTrue(Duration.ofSeconds(20), () -> listener.statistics().replayed() >= 1);
+        Thread.sleep(200);
+        assertThat(received).hasSize(3);
+        assertThat(listener.statistics().notifications()).isEqualTo(3);
+    }
+
     private MeterSimulator simulator(int meters, Framing framing) throws Exception {
         MeterSimulator sim = MeterSimulator.start(SimulatorOptions.builder().host("127.0.0.1").basePort(0)
                 .meterCount(meters).framing(framing).physicalAddress(16, true).workerThreads(2).build());

@@ -113,6 +113,8 @@ public final class GatewayMeters implements AutoCloseable {
                 Tags.of("result", "unknown_sender"), s -> s.push().unknownSenders());
         counter("dlms.gateway.push.notifications", "Pushed notifications, by outcome",
                 Tags.of("result", "undecodable"), s -> s.push().undecodable());
+        counter("dlms.gateway.push.notifications", "Pushed notifications, by outcome", Tags.of("result", "replayed"),
+                s -> s.push().replayed());
         counter("dlms.gateway.push.notifications", "Pushed notifications, by outcome", Tags.of("result", "oversize"),
                 s -> s.push().oversize());
         gauge("dlms.gateway.push.connections", "Push connections open", Tags.empty(),

@@ -198,6 +198,16 @@ public final class PushConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         PushSource s = source.get();
+        if (n.ciphered()) {
+            // replay protection, as a meter applies it to its clients: a ciphered notification whose invocation
+            // counter is not above the last accepted from this device is a copy (or a meter whose counter went back)
+            long last = sources.acceptInvocationCounter(s.device(), n.invocationCounter());
+            if (last >= 0) {
+                reject(ctx, counters.replayed, "replayed", "invocation counter " + n.invocationCounter()
+                        + " of '" + s.device() + "' is not above " + last + ", the last accepted");
+                return;
+            }
+        }
         matched = s;
         Optional<Instant> time = n.dateTime().flatMap(dt -> dt.toInstant(s.client().deviationSign(),
                 s.client().clockOffset()));

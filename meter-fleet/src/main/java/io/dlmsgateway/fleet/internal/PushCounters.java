@@ -13,6 +13,7 @@ public final class PushCounters {
     final LongAdder notifications = new LongAdder();
     final LongAdder unknownSenders = new LongAdder();
     final LongAdder undecodable = new LongAdder();
+    final LongAdder replayed = new LongAdder();
     final LongAdder oversize = new LongAdder();
     final LongAdder idleClosed = new LongAdder();
     private final LongAdder bytes = new LongAdder();
@@ -45,6 +46,7 @@ public final class PushCounters {
 
     public PushStatistics snapshot() {
         return new PushStatistics(open.get(), accepted.sum(), refused.sum(), notifications.sum(),
-                unknownSenders.sum(), undecodable.sum(), oversize.sum(), idleClosed.sum(), bytes.sum());
+                unknownSenders.sum(), undecodable.sum(), oversize.sum(), idleClosed.sum(), bytes.sum(),
+                replayed.sum());
     }
 }

@@ -18,6 +18,13 @@ import java.util.Optional;
 public final class PushSources {
 
     private final Map<PushMatch.Kind, Map<String, PushSource>> byKind = new EnumMap<>(PushMatch.Kind.class);
+    /**
+     * The last invocation counter accepted per device, for replay protection. Shared: written by the connections of
+     * every event loop (a meter may reconnect on another), hence concurrent; in memory, so after a restart the first
+     * notification of each device sets it again.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> lastCounters =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public PushSources(List<PushSource> sources) {
         for (PushMatch.Kind kind : PushMatch.Kind.values()) {
@@ -62,5 +69,22 @@ public final class PushSources {
             case VISIBLE_STRING, UTF8_STRING -> Optional.of((String) first.value());
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * Accepts {@code counter} as the device's latest when it is above the last accepted one.
+     *
+     * @return -1 when accepted, else the last accepted counter (the notification is a replay)
+     */
+    long acceptInvocationCounter(String device, long counter) {
+        long[] refusedBecause = {-1};
+        lastCounters.compute(device, (d, last) -> {
+            if (last == null || counter > last) {
+                return counter;
+            }
+            refusedBecause[0] = last;
+            return last;
+        });
+        return refusedBecause[0];
     }
 }
