@@ -86,6 +86,23 @@ public record DlmsValue(DlmsType type, Object value) {
         return b.clone();
     }
 
+    /**
+     * The octets of an octet-string as text when every one is printable ASCII (a logical device name, a serial
+     * number, a customer note), so that people read {@code GRXSIM0000000001} rather than its hex; empty otherwise, and
+     * for an empty octet-string.
+     */
+    public java.util.Optional<String> printableText() {
+        if (type != DlmsType.OCTET_STRING || ((byte[]) value).length == 0) {
+            return java.util.Optional.empty();
+        }
+        for (byte b : (byte[]) value) {
+            if (b < 0x20 || b >= 0x7F) {
+                return java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.of(new String((byte[]) value, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     private static String problem(DlmsType type, Object value) {
         return switch (type) {
             case NULL_DATA -> value == null ? null : "null-data holds no value";

@@ -162,11 +162,8 @@ public final class DlmsJson {
             case FLOAT32, FLOAT64 -> node.put("value", (Double) value.value());
             case VISIBLE_STRING, UTF8_STRING, BIT_STRING -> node.put("value", (String) value.value());
             case OCTET_STRING -> {
-                byte[] octets = value.octets();
-                node.put("value", HEX.formatHex(octets));
-                if (printable(octets)) {
-                    node.put("text", new String(octets, StandardCharsets.US_ASCII));
-                }
+                node.put("value", HEX.formatHex(value.octets()));
+                value.printableText().ifPresent(text -> node.put("text", text));
             }
             case BCD, DATE, TIME -> node.put("value", HEX.formatHex(value.octets()));
             case DATE_TIME -> {
@@ -475,17 +472,6 @@ public final class DlmsJson {
         return -1;
     }
 
-    private static boolean printable(byte[] octets) {
-        if (octets.length == 0) {
-            return false;
-        }
-        for (byte b : octets) {
-            if (b < 0x20 || b >= 0x7F) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static String kind(JsonNode json) {
         return json.getNodeType().name().toLowerCase(Locale.ROOT);

@@ -14,7 +14,6 @@ import io.dlmsgateway.gateway.PushMapping;
 import io.dlmsgateway.gateway.PushMapping.PushValue;
 import io.dlmsgateway.spool.SpoolRecord;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -111,11 +110,7 @@ public final class PushTelemetry {
                 yield scaler == 0 || !Double.isFinite(d) ? d : BigDecimal.valueOf(d).scaleByPowerOfTen(scaler)
                         .stripTrailingZeros();
             }
-            case OCTET_STRING -> {
-                byte[] octets = value.octets();
-                yield printable(octets) ? new String(octets, StandardCharsets.US_ASCII) : HexFormat.of()
-                        .formatHex(octets);
-            }
+            case OCTET_STRING -> value.printableText().orElseGet(() -> HexFormat.of().formatHex(value.octets()));
             case DATE_TIME -> {
                 byte[] octets = value.octets();
                 yield CosemDateTime.decode(octets).toInstant(clock.sign(), clock.offset()).map(Instant::toString)
@@ -134,15 +129,4 @@ public final class PushTelemetry {
         }
     }
 
-    private static boolean printable(byte[] octets) {
-        if (octets.length == 0) {
-            return false;
-        }
-        for (byte b : octets) {
-            if (b < 0x20 || b >= 0x7F) {
-                return false;
-            }
-        }
-        return true;
-    }
 }
