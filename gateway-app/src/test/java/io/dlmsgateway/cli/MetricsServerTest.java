@@ -110,6 +110,11 @@ class MetricsServerTest {
                         .contains("\"thingsboardProblem\":\"connection refused\"")
                         .contains("\"check\":\"check that ThingsBoard's MQTT transport runs");
                 assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
+                List<Sample> down = parse(get(base + "/metrics").body());
+                assertThat(value(down, "dlms_gateway_thingsboard_problem", Map.of("kind", "connection_refused")))
+                        .isEqualTo(1);
+                assertThat(value(down, "dlms_gateway_thingsboard_problem", Map.of("kind", "authentication_refused")))
+                        .isZero();
                 assertThat(get(base + "/nothing").statusCode()).isEqualTo(404);
             }
         } finally {

@@ -143,7 +143,8 @@ public final class DlmsGateway implements AutoCloseable {
                 options.fleet().toBuilder().resources(resources).profileStore(profiles)
                         .invocationCounterStore(new SpoolInvocationCounterStore(spool)).build());
         this.attributeWriter = new AttributeWriter(fleet, devices, System::nanoTime);
-        this.meters = options.metrics().map(m -> new GatewayMeters(m, this::statistics, fleet)).orElse(null);
+        this.meters = options.metrics().map(m -> new GatewayMeters(m, this::statistics, fleet,
+                transport::connectionProblem)).orElse(null);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.dlmsgateway.fleet.MeterReading;
 import io.dlmsgateway.gateway.GatewayStatistics;
 import io.dlmsgateway.gateway.MetricsOptions;
 import io.dlmsgateway.spool.SpoolRecord;
+import io.dlmsgateway.thingsboard.ConnectionProblem;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -52,9 +54,20 @@ public final class GatewayMeters implements AutoCloseable {
     private record Snapshot(long takenNanos, GatewayStatistics statistics) {
     }
 
-    public GatewayMeters(MetricsOptions options, Supplier<GatewayStatistics> statistics, MeterFleet fleet) {
+    public GatewayMeters(MetricsOptions options, Supplier<GatewayStatistics> statistics, MeterFleet fleet,
+            Supplier<Optional<ConnectionProblem>> thingsBoardProblem) {
         this.registry = options.registry();
         this.statistics = statistics;
+        // why ThingsBoard is not connected, one series per kind of problem (a bounded set), 1 for the current one:
+        // an alert can tell a wrong token from a ThingsBoard that is down
+        for (ConnectionProblem.Kind kind : ConnectionProblem.Kind.values()) {
+            add(Gauge.builder("dlms.gateway.thingsboard.problem", thingsBoardProblem,
+                            p -> p.get().filter(problem -> problem.kind() == kind).isPresent() ? 1 : 0)
+                    .description("1 while ThingsBoard is not connected for this reason: " + kind.hint())
+                    .tags("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                    // Micrometer holds a gauge's object weakly; this supplier has no other holder
+                    .strongReference(true).register(registry));
+        }
         pollLatency = add(Timer.builder("dlms.gateway.poll.latency")
                 .description("Time from a poll's request to the meter's last reply")
                 .serviceLevelObjectives(POLL_BUCKETS).register(registry));
