@@ -92,7 +92,8 @@ final class IncomingJson {
         if (payload.length > maxBytes) {
             Envelope e = Envelope.scan(mapper, payload);
             String reason = tooLarge(payload.length);
-            if (e.device == null) {
+            if (e.device == null || e.device.isEmpty()) {
+                // as for a message within the bound: an empty name is no device a reply could go to
                 return new Unanswerable(reason + "; no device to answer");
             }
             if (!usableId(e.id)) {
