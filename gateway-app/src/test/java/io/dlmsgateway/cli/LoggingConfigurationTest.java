@@ -65,6 +65,10 @@ class LoggingConfigurationTest {
         context.getLogger("io.dlmsgateway.fleet.DLMSDevice").warn("meter trouble\nforged line");
         assertThat(context.getStatusManager().getCopyOfStatusList()).as("configured without a warning")
                 .noneMatch(status -> status.getLevel() >= ch.qos.logback.core.status.Status.WARN);
+        // one writer thread for console and file: the root has one appender, asynchronous
+        List<ch.qos.logback.core.Appender<?>> root = new java.util.ArrayList<>();
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders().forEachRemaining(root::add);
+        assertThat(root).singleElement().isInstanceOf(ch.qos.logback.classic.AsyncAppender.class);
         List<String> lines = linesAfterStop();
         assertThat(lines).hasSize(2);
         assertThat(dir.toFile().list()).as("no file unless LOG_FILE names one").isEmpty();
