@@ -19,6 +19,9 @@ import io.dlmsgateway.fleet.PushMatch;
 import io.dlmsgateway.gateway.PushMapping.PushValue;
 import io.dlmsgateway.thingsboard.broker.EmbeddedBroker;
 import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.Set;
@@ -98,8 +101,12 @@ class DlmsGatewayPushTest {
 
     /** Devices {@code pusher-<i>} for the simulator's meters, known by their logical device names. */
     private List<GatewayDevice> pushers() {
+        return pushers(simulator.meterCount());
+    }
+
+    private static List<GatewayDevice> pushers(int meters) {
         List<GatewayDevice> devices = new ArrayList<>();
-        for (int i = 0; i < simulator.meterCount(); i++) {
+        for (int i = 0; i < meters; i++) {
             devices.add(pushOnly("pusher-" + i, PushMatch.logicalDeviceName(String.format("GRXSIM%010d", i)),
                     List.of(new PushValue(List.of(0), "serial", true, 0),
                             new PushValue(List.of(2), "active_energy", false, -3),
@@ -112,12 +119,16 @@ class DlmsGatewayPushTest {
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     private void startPushGateway() {
-        GatewaySettings base = GatewayFixture.config(pushers(), broker.port(), dir, 65_536, null);
+        startPushGateway(pushers(), PushListenerOptions.of("127.0.0.1", 0));
+    }
+
+    private void startPushGateway(List<GatewayDevice> devices, PushListenerOptions listener) {
+        GatewaySettings base = GatewayFixture.config(devices, broker.port(), dir, 65_536, null);
         GatewayOptions quick = GatewayFixture.quick();
         gateway = DlmsGateway.start(new GatewaySettings(base.devices(), base.thingsBoard(), base.spool(),
-                base.statisticsPeriod(), base.packDelay(), base.inputRules(),
-                Optional.of(PushListenerOptions.of("127.0.0.1", 0))), GatewayOptions.builder().fleet(quick.fleet())
-                .transport(quick.transport()).metrics(new MetricsOptions(registry, false, 1)).build());
+                base.statisticsPeriod(), base.packDelay(), base.inputRules(), Optional.of(listener)),
+                GatewayOptions.builder().fleet(quick.fleet()).transport(quick.transport())
+                        .metrics(new MetricsOptions(registry, false, 1)).build());
     }
 
     /** What ThingsBoard must show for a notification: its own time (the meter's clock at +01:00) and its values. */
@@ -163,6 +174,51 @@ class DlmsGatewayPushTest {
         assertThat(registry.get("dlms.gateway.push.notifications").tag("result", "accepted").functionCounter()
                 .count()).isEqualTo(6.0);
         assertThat(registry.get("dlms.gateway.push.connections").gauge().value()).isBetween(0.0, 2.0);
+    }
+
+    /**
+     * The issue's own case: a thousand meters push at once through the gateway, every notification reaches ThingsBoard
+     * exactly as sent, while a peer sending garbage and one sending half a frame then nothing, on the same port, are
+     * closed and counted.
+     */
+    @Test
+    void aThousandMetersPushAtOnceIntoThingsBoardWhileAGarbagePeerAndASlowPeerAreIsolated() throws Exception {
+        int meters = 1_000;
+        int perMeter = 2;
+        try (MeterSimulator many = MeterSimulator.start(SimulatorOptions.builder().host("127.0.0.1").basePort(0)
+                .meterCount(meters).framing(Framing.WRAPPER).workerThreads(1).utcOffset(ZoneOffset.ofHours(1))
+                .build())) {
+            startPushGateway(pushers(meters),
+                    PushListenerOptions.of("127.0.0.1", 0).withIdleTimeout(Duration.ofSeconds(2)));
+            InetSocketAddress port = gateway.pushAddress().orElseThrow();
+            ConcurrentLinkedQueue<SentNotification> sent = new ConcurrentLinkedQueue<>();
+            try (Socket garbage = new Socket(port.getAddress(), port.getPort());
+                    Socket slow = new Socket(port.getAddress(), port.getPort());
+                    MeterPushes pushes = many.startPushing(PushOptions.to(port, Duration.ofMillis(500))
+                            .withCount(perMeter), sent::add)) {
+                garbage.getOutputStream().write("GET / HTTP/1.1\r\nHost: meter\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                garbage.getOutputStream().flush();
+                // a wrapper header announcing 40 bytes, then 10 of them, then nothing
+                slow.getOutputStream().write(new byte[]{0, 1, 0, 1, 0, 16, 0, 40, 0x0F, 0, 0, 0, 1, 0, 2, 2, 9, 1});
+                slow.getOutputStream().flush();
+
+                awaitTrue(Duration.ofSeconds(90), () -> sent.size() == meters * perMeter
+                        && pushedTelemetry().size() == meters * perMeter,
+                        "every notification sent and in ThingsBoard");
+                assertThat(pushedTelemetry()).isEqualTo(sent.stream().map(DlmsGatewayPushTest::expected)
+                        .collect(Collectors.toSet()));
+                awaitTrue(Duration.ofSeconds(10), () -> gateway.statistics().push().undecodable() >= 1
+                        && gateway.statistics().push().idleClosed() >= 1, "both hostile peers counted");
+                for (Socket closedByTheGateway : List.of(garbage, slow)) {
+                    closedByTheGateway.setSoTimeout(5_000);
+                    assertThat(closedByTheGateway.getInputStream().read()).isEqualTo(-1);
+                }
+            }
+            assertThat(gateway.statistics().push().notifications()).isEqualTo(meters * perMeter);
+            // the garbage peer only; idle closes also count meters that went quiet after their last push
+            assertThat(gateway.statistics().push().undecodable()).isEqualTo(1);
+        }
     }
 
     @Test
