@@ -169,7 +169,12 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
         profiles = new SimulatedProfileBuffer(options, index);
         GXDLMSData eventCode = data(SimulatedProfiles.EVENT_CODE.toString(), DataType.UINT8, (short) 0);
         items.add(eventCode);
-        loadProfile = profile(SimulatedProfiles.LOAD_PROFILE, options.profilePeriod().getSeconds(),
+        // period 0 until Gurux's initialize() has run: for a profile with a capture period, initialize() starts a
+        // GXProfileGenericUpdater thread that captures into the object's own buffer, and nothing stops it when the
+        // connection ends. The buffer is computed at each read here, so that thread is never needed; with it, a
+        // simulator held one thread per connection ever made (10 000+ at 5 000 meters, past the machine's pid_max
+        // once two simulators ran beside a gateway).
+        loadProfile = profile(SimulatedProfiles.LOAD_PROFILE, 0,
                 meterClock, (GXDLMSObject) items.findByLN(ObjectType.REGISTER, SimulatedProfiles.ENERGY.toString()),
                 (GXDLMSObject) items.findByLN(ObjectType.REGISTER, SimulatedProfiles.VOLTAGE.toString()));
         items.add(loadProfile);
@@ -183,6 +188,7 @@ final class SimulatedCosemServer extends GXDLMSSecureServer2 {
             items.add(parameter);
         }
         initialize();
+        loadProfile.setCapturePeriod(options.profilePeriod().getSeconds());
     }
 
     /** A profile whose buffer {@link SimulatedProfileBuffer} computes at each read; it holds no rows itself. */

@@ -71,6 +71,32 @@ class MeterSimulatorTest {
         return new BlockingTestClient(sim.addresses().get(meter), sim.addressing(), meter, auth, TIMEOUT_MS);
     }
 
+    /**
+     * Gurux's server starts a capturing thread for every profile with a capture period when it initializes, and a
+     * simulated meter initializes one server per connection: without care a simulator would keep one thread per
+     * connection ever made, which at 10 000 meters reached the machine's pid_max. The period still reads as set.
+     */
+    @Test
+    void connectionsLeaveNoProfileCaptureThreadsBehindAndTheCapturePeriodStillReads() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            for (int meter = 0; meter < 3; meter++) {
+                try (BlockingTestClient c = client(Framing.WRAPPER, meter, Authentication.NONE).associate()) {
+                    gurux.dlms.objects.GXDLMSProfileGeneric profile = new gurux.dlms.objects.GXDLMSProfileGeneric(
+                            SimulatedProfiles.LOAD_PROFILE.toString());
+                    assertThat(((Number) c.read(profile, 4)).longValue())
+                            .isEqualTo(SimulatedProfiles.DEFAULT_PERIOD.getSeconds());
+                    c.release();
+                }
+            }
+        }
+        List<String> capturing = Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> Stream.of(e.getValue()).anyMatch(frame -> frame.getClassName()
+                        .equals("gurux.dlms.objects.GXProfileGenericUpdater")))
+                .map(e -> e.getKey().getName())
+                .toList();
+        assertThat(capturing).as("threads running Gurux's profile capture").isEmpty();
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("framingsAndAuthentications")
     void readsVoltageWithScalerAndUnit(Framing framing, Authentication auth) throws Exception {
