@@ -55,7 +55,8 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
     private final GXDLMSClient client;
     private final String meter;
     private final Duration requestTimeout;
-    private final Duration exchangeTimeout;
+    /** Nanoseconds, not a Duration: the settings make a new one per call, which every handler then kept. */
+    private final long exchangeTimeoutNanos;
     private final int maxReplyBytes;
     private final ReplyInspector inspector;
 
@@ -80,7 +81,7 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         this.client = client;
         this.meter = meter;
         this.requestTimeout = requestTimeout;
-        this.exchangeTimeout = exchangeTimeout;
+        this.exchangeTimeoutNanos = exchangeTimeout.toNanos();
         this.maxReplyBytes = maxReplyBytes;
         this.inspector = new ReplyInspector(hdlc);
     }
@@ -141,7 +142,7 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
             return result;
         }
         current = new Exchange(packets, description, result, Math.min(replyLimit, maxReplyBytes),
-                System.nanoTime() + exchangeTimeout.toNanos());
+                System.nanoTime() + exchangeTimeoutNanos);
         sendNextPacket();
         return result;
     }
@@ -295,7 +296,8 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         }
         if (System.nanoTime() - ex.deadlineNanos >= 0) {
             violation(Bound.EXCHANGE_DEADLINE, ex.description + " still unfinished after "
-                    + exchangeTimeout.toMillis() + " ms (exchange deadline; " + ex.bytes + " bytes received)");
+                    + TimeUnit.NANOSECONDS.toMillis(exchangeTimeoutNanos) + " ms (exchange deadline; " + ex.bytes
+                    + " bytes received)");
         } else {
             fail(new DlmsTimeoutException(meter, ex.description, requestTimeout), true);
         }
