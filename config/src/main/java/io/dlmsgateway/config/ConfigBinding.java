@@ -13,6 +13,7 @@ import io.dlmsgateway.spool.SpoolOptions;
 import io.dlmsgateway.thingsboard.Credentials;
 import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import io.dlmsgateway.thingsboard.TlsSettings;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,9 @@ public final class ConfigBinding {
     /** What the gateway does, as the configuration says: its enabled devices, ThingsBoard, storage, statistics. */
     public static GatewaySettings gatewaySettings(GatewayConfig config) {
         ThingsBoardConfig tb = config.thingsBoard();
-        return new GatewaySettings(config.enabledDevices().stream().map(ConfigBinding::device).toList(),
+        // meters configured alike share one client settings object: ~100 bytes per meter of a large fleet otherwise
+        Map<DlmsClientSettings, DlmsClientSettings> clients = new HashMap<>();
+        return new GatewaySettings(config.enabledDevices().stream().map(d -> device(d, clients)).toList(),
                 thingsBoard(tb).build(), spool(config.storage()), tb.statsSendPeriod(), tb.minPackSendDelay(),
                 inputRules(), config.pushListener());
     }
@@ -55,13 +58,17 @@ public final class ConfigBinding {
 
     /** A configured device as the gateway sees it. */
     public static GatewayDevice device(DeviceConfig device) {
+        return device(device, new HashMap<>());
+    }
+
+    private static GatewayDevice device(DeviceConfig device, Map<DlmsClientSettings, DlmsClientSettings> clients) {
         Map<ObisCode, Map<String, ValueTemplate>> profileMappings = new LinkedHashMap<>();
         for (ProfileConfig profile : device.profiles()) {
             if (!profile.timeseriesMapping().isEmpty()) {
                 profileMappings.put(profile.obis(), profile.timeseriesMapping());
             }
         }
-        return new GatewayDevice(meter(device), device.deviceType(), device.attributesMapping(),
+        return new GatewayDevice(meter(device, clients), device.deviceType(), device.attributesMapping(),
                 device.timeseriesMapping(), profileMappings, device.rpcMethods(), device.attributeWrites(),
                 device.push(), device.polled());
     }
@@ -71,20 +78,32 @@ public final class ConfigBinding {
      * settings (for its notifications); its host is empty, its port the DLMS port, and it reads nothing.
      */
     public static Meter meter(DeviceConfig device) {
+        return meter(device, new HashMap<>());
+    }
+
+    /** As {@link #meter(DeviceConfig)}, taking client settings equal to one in {@code clients} from there. */
+    private static Meter meter(DeviceConfig device, Map<DlmsClientSettings, DlmsClientSettings> clients) {
         if (!device.polled()) {
             return Meter.builder(device.name(), "", PUSH_ONLY_PORT)
-                    .client(clientSettings(device))
+                    .client(shared(clients, clientSettings(device)))
                     .measurements(List.of())
                     .build();
         }
         return Meter.builder(device.name(), device.host(), device.port())
-                .client(clientSettings(device))
+                .client(shared(clients, clientSettings(device)))
                 .pollingInterval(device.pollingInterval())
                 .measurements(device.measurements())
                 .profiles(device.profiles().stream().map(ProfileConfig::schedule).toList())
                 .clockCheck(device.clock().orElse(null))
-                .control(device.control().map(control -> controlClient(device, control)).orElse(null))
+                .control(device.control().map(control -> new ControlClient(shared(clients,
+                        clientSettings(device, control.clientAddress(), control.security())), control.keepOpen()))
+                        .orElse(null))
                 .build();
+    }
+
+    private static DlmsClientSettings shared(Map<DlmsClientSettings, DlmsClientSettings> clients,
+            DlmsClientSettings settings) {
+        return clients.computeIfAbsent(settings, s -> s);
     }
 
     /**

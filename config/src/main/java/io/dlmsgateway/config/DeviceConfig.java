@@ -96,18 +96,22 @@ public record DeviceConfig(String name, String deviceType, String host, int port
         Objects.requireNonNull(utcOffset, "utcOffset");
         measurements = List.copyOf(measurements);
         profiles = List.copyOf(profiles);
-        attributesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(attributesMapping));
-        timeseriesMapping = Collections.unmodifiableMap(new LinkedHashMap<>(timeseriesMapping));
+        // many devices have none of these: one shared empty map each rather than a copy per device of a large fleet
+        attributesMapping = copy(attributesMapping);
+        timeseriesMapping = copy(timeseriesMapping);
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(control, "control");
-        // most devices have neither: one shared empty map each rather than a copy per device of a large fleet
-        rpcMethods = rpcMethods.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(rpcMethods));
-        attributeWrites = attributeWrites.isEmpty() ? Map.of()
-                : Collections.unmodifiableMap(new LinkedHashMap<>(attributeWrites));
+        rpcMethods = copy(rpcMethods);
+        attributeWrites = copy(attributeWrites);
         Objects.requireNonNull(push, "push");
         if (!polled && push.isEmpty()) {
             throw new IllegalArgumentException("device " + name + " is neither polled nor pushing");
         }
+    }
+
+    /** An unmodifiable copy in the same order; an empty one is the shared {@code Map.of()}. */
+    private static <K, V> Map<K, V> copy(Map<K, V> map) {
+        return map.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
     /** A polled device without control association, RPC methods, attribute writes or push. */

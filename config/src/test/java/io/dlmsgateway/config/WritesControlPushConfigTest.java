@@ -274,6 +274,26 @@ class WritesControlPushConfigTest {
     }
 
     @Test
+    void devicesConfiguredAlikeShareOneClientSettingsAndOneHost() throws Exception {
+        String control = "\"control\": {\"clientAddress\": 1, \"authentication\": \"low\", \"password\": \"pw\"}";
+        GatewayConfig config = load(devices(device("m1", control), device("m2", control),
+                device("m3", "\"requestTimeout\": 3000, " + control)));
+
+        List<GatewayDevice> devices = ConfigBinding.gatewaySettings(config).devices();
+        Meter m1 = devices.get(0).meter();
+        Meter m2 = devices.get(1).meter();
+        Meter m3 = devices.get(2).meter();
+        // one instance for a large fleet's many alike meters, where each kept its own (~100 bytes per meter)
+        assertThat(m2.client()).isSameAs(m1.client());
+        assertThat(m2.control().orElseThrow().client()).isSameAs(m1.control().orElseThrow().client());
+        assertThat(m2.host()).isSameAs(m1.host());
+        assertThat(m3.client()).isNotEqualTo(m1.client());
+        assertThat(m3.client().requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(m3.control().orElseThrow().client().requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(m1.control().orElseThrow().client().authentication()).isEqualTo(Authentication.LOW);
+    }
+
+    @Test
     void aHighGmacControlTakesTheDevicesKeysUnlessItGivesItsOwn() throws Exception {
         String keys = """
                 "authentication": "high-gmac", "blockCipherKey": "000102030405060708090A0B0C0D0E0F",

@@ -353,7 +353,9 @@ public final class DlmsGateway implements AutoCloseable {
     }
 
     private void publishAttributesIfChanged(GatewayDevice device, MeterReading reading) {
-        Map<String, Object> attributes = mapping.attributes(device, reading);
+        Map<String, Object> mapped = mapping.attributes(device, reading);
+        // kept until the next reading: most devices map no attributes, and an empty map each was ~60 bytes per meter
+        Map<String, Object> attributes = mapped.isEmpty() ? Map.of() : mapped;
         Map<String, Object> before = publishedAttributes.put(device.name(), attributes);
         if (attributes.equals(before)) {
             return;

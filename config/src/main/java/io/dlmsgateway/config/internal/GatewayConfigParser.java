@@ -537,7 +537,7 @@ public final class GatewayConfigParser {
         boolean polled = node.mentions("host") || !node.mentions("push");
         Optional<String> host = Optional.empty();
         if (node.has("host")) {
-            host = printable(node, "host", node.requiredString("host"));
+            host = printable(node, "host", node.requiredString("host")).map(this::shared);
         } else if (polled) {
             node.problem("host", "required unless the device only pushes (push)");
         }

@@ -5,6 +5,7 @@ import io.dlmsgateway.dlms.DeviationSign;
 import io.dlmsgateway.dlms.Framing;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -218,6 +219,30 @@ public final class DlmsClientSettings {
      */
     public ZoneOffset clockOffset() {
         return clockOffset;
+    }
+
+    /**
+     * Equal when every setting is, keys and password by content: lets a fleet keep one instance for the many meters
+     * configured alike.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DlmsClientSettings s && framing == s.framing && clientAddress == s.clientAddress
+                && clientAddressGiven == s.clientAddressGiven && logicalAddress == s.logicalAddress
+                && physicalAddress == s.physicalAddress && authentication == s.authentication
+                && Arrays.equals(password, s.password) && Arrays.equals(blockCipherKey, s.blockCipherKey)
+                && Arrays.equals(authenticationKey, s.authenticationKey)
+                && Arrays.equals(clientSystemTitle, s.clientSystemTitle) && invocationCounter == s.invocationCounter
+                && Objects.equals(invocationCounterObject, s.invocationCounterObject) && maxPduSize == s.maxPduSize
+                && requestTimeout.equals(s.requestTimeout) && connectTimeout.equals(s.connectTimeout)
+                && maxReplyBytes == s.maxReplyBytes && Objects.equals(exchangeTimeout, s.exchangeTimeout)
+                && deviationSign == s.deviationSign && clockOffset.equals(s.clockOffset);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(framing, clientAddress, logicalAddress, physicalAddress, authentication,
+                Arrays.hashCode(blockCipherKey), invocationCounter, requestTimeout, connectTimeout, maxReplyBytes);
     }
 
     private static final byte[] DEFAULT_BLOCK_CIPHER_KEY_BYTES = HexFormat.of().parseHex(DEFAULT_BLOCK_CIPHER_KEY);

@@ -31,12 +31,14 @@ import io.dlmsgateway.dlms.frame.HdlcFrameDecoder;
 import io.dlmsgateway.dlms.frame.WrapperFrameDecoder;
 import io.dlmsgateway.resources.SocketTransport;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -123,6 +125,12 @@ public final class DlmsConnection implements AutoCloseable {
      * keeps one fast sender from holding the loop while other meters wait.
      */
     private static final int MESSAGES_PER_READ = 1;
+    /**
+     * The receive buffer sizing of every meter socket, shared: each channel would otherwise make an allocator of its
+     * own (40 bytes per meter); what adapts per channel is the handle each makes from it.
+     */
+    private static final RecvByteBufAllocator RECEIVE_ALLOCATOR =
+            new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(MESSAGES_PER_READ);
 
     private final Channel channel;
     private final DlmsClientHandler handler;
@@ -200,17 +208,21 @@ public final class DlmsConnection implements AutoCloseable {
         CompletableFuture<DlmsConnection> result = new CompletableFuture<>();
         DlmsClientHandler handler = newHandler(settings, meter);
         Bootstrap b = bootstrap.clone()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-                .option(ChannelOption.MAX_MESSAGES_PER_READ, MESSAGES_PER_READ)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("framing", settings.framing() == Framing.HDLC
-                                ? new HdlcFrameDecoder()
-                                : new WrapperFrameDecoder(wrapperApduLimit(settings.maxPduSize())));
-                        ch.pipeline().addLast("dlms", handler);
-                    }
-                });
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
+        if (b.config().options().containsKey(ChannelOption.RCVBUF_ALLOCATOR)) {
+            b.option(ChannelOption.MAX_MESSAGES_PER_READ, MESSAGES_PER_READ); // the host's allocator, one read each
+        } else {
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_ALLOCATOR);
+        }
+        b.handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("framing", settings.framing() == Framing.HDLC
+                        ? new HdlcFrameDecoder()
+                        : new WrapperFrameDecoder(wrapperApduLimit(settings.maxPduSize())));
+                ch.pipeline().addLast("dlms", handler);
+            }
+        });
         ChannelFuture connect;
         try {
             connect = b.connect(address);

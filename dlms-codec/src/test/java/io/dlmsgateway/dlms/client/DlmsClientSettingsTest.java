@@ -25,6 +25,23 @@ class DlmsClientSettingsTest {
     }
 
     @Test
+    void settingsBuiltAlikeAreEqualKeysAndPasswordByContent() {
+        DlmsClientSettings a = DlmsClientSettings.builder().authentication(Authentication.HIGH_GMAC)
+                .blockCipherKey("000102030405060708090A0B0C0D0E0F").clientSystemTitle("4752580000000007").build();
+        DlmsClientSettings b = DlmsClientSettings.builder().authentication(Authentication.HIGH_GMAC)
+                .blockCipherKey("000102030405060708090a0b0c0d0e0f").clientSystemTitle("4752580000000007").build();
+        assertThat(b).isEqualTo(a).hasSameHashCodeAs(a);
+        assertThat(a.toBuilder().blockCipherKey("0F0E0D0C0B0A09080706050403020100").build()).isNotEqualTo(a);
+        assertThat(a.toBuilder().clientSystemTitle("4752580000000008").build()).isNotEqualTo(a);
+        assertThat(a.toBuilder().clientAddress(1).build()).as("an address given is not one defaulted")
+                .isNotEqualTo(a);
+        DlmsClientSettings low = DlmsClientSettings.builder().authentication(Authentication.LOW).password("x").build();
+        assertThat(low.toBuilder().password("x").build()).isEqualTo(low);
+        assertThat(low.toBuilder().password("y").build()).isNotEqualTo(low);
+        assertThat(a.toBuilder().requestTimeout(java.time.Duration.ofSeconds(7)).build()).isNotEqualTo(a);
+    }
+
+    @Test
     void aDerivedBuilderKeepsAGivenAddressAndLetsADefaultOneFollow() {
         DlmsClientSettings defaulted = DlmsClientSettings.builder().build();
         assertThat(defaulted.toBuilder().authentication(Authentication.HIGH_GMAC).build().clientAddress())

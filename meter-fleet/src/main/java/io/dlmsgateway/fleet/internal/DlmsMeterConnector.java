@@ -43,8 +43,10 @@ public final class DlmsMeterConnector implements MeterConnector {
     /** The client this connector associates as: the meter's own, or its control client's. */
     private final DlmsClientSettings client;
     private final Bootstrap bootstrap;
-    // resolved once when the host is an IP literal; a host name is looked up before every attempt, off the loop
-    private final InetSocketAddress literalAddress;
+    // a host name is looked up before every attempt, off the loop; an IP literal is turned into an address at each
+    // attempt instead of kept: an address kept per meter (with its InetAddress) was ~100 bytes for every meter, while
+    // an attempt comes once per association
+    private final boolean literalHost;
     private final OpenAssociations openAssociations;
     /** HIGH_GMAC only: where each association's invocation counter starts and how far it is reserved. */
     private final InvocationCounterReservation counters;
@@ -78,16 +80,17 @@ public final class DlmsMeterConnector implements MeterConnector {
                 : new InvocationCounterReservation(counterStore, meter.name(), client.clientAddress(),
                         client.invocationCounter());
         this.bootstrap = bootstrap;
+        this.literalHost = NetUtil.createByteArrayFromIpAddressString(meter.host()) != null;
+    }
+
+    /** The meter's address when its host is an IP literal: made without a look-up, so on any thread. */
+    private InetSocketAddress literalAddress() {
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(meter.host());
-        InetSocketAddress resolved = null;
-        if (literal != null) {
-            try {
-                resolved = new InetSocketAddress(InetAddress.getByAddress(meter.host(), literal), meter.port());
-            } catch (java.net.UnknownHostException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(meter.host(), literal), meter.port());
+        } catch (java.net.UnknownHostException impossible) {
+            throw new IllegalStateException(impossible);
         }
-        this.literalAddress = resolved;
     }
 
     /** The client bootstrap of meter sockets on {@code eventLoop}, to share between the meters it carries. */
@@ -97,7 +100,7 @@ public final class DlmsMeterConnector implements MeterConnector {
 
     @Override
     public Mono<MeterAssociation> associate() {
-        Mono<InetSocketAddress> address = literalAddress != null ? Mono.just(literalAddress)
+        Mono<InetSocketAddress> address = literalHost ? Mono.fromSupplier(this::literalAddress)
                 : Mono.fromCallable(() -> new InetSocketAddress(meter.host(), meter.port()))
                         .subscribeOn(Schedulers.boundedElastic());
         return address.flatMap(this::open);

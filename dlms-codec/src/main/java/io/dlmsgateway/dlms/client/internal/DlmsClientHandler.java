@@ -17,6 +17,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,12 +40,24 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(DlmsClientHandler.class);
 
+    /**
+     * Where Gurux puts a notification that arrives amid a reply. Such notifications are dropped, whole or in part,
+     * after every frame, so nothing stays in it from one call to the next and one per thread serves every association
+     * on it (an event loop parses one frame at a time): one per association was ~250 bytes for every meter.
+     */
+    private static final FastThreadLocal<GXReplyData> NOTIFY = new FastThreadLocal<>() {
+        @Override
+        protected GXReplyData initialValue() {
+            return new GXReplyData();
+        }
+    };
+
     private final GXDLMSClient client;
     private final String meter;
     private final Duration requestTimeout;
-    private final Duration exchangeTimeout;
+    /** Nanoseconds, not a Duration: the settings make a new one per call, which every handler then kept. */
+    private final long exchangeTimeoutNanos;
     private final int maxReplyBytes;
-    private final GXReplyData notify = new GXReplyData();
     private final ReplyInspector inspector;
 
     private ChannelHandlerContext ctx;
@@ -68,7 +81,7 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         this.client = client;
         this.meter = meter;
         this.requestTimeout = requestTimeout;
-        this.exchangeTimeout = exchangeTimeout;
+        this.exchangeTimeoutNanos = exchangeTimeout.toNanos();
         this.maxReplyBytes = maxReplyBytes;
         this.inspector = new ReplyInspector(hdlc);
     }
@@ -129,7 +142,7 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
             return result;
         }
         current = new Exchange(packets, description, result, Math.min(replyLimit, maxReplyBytes),
-                System.nanoTime() + exchangeTimeout.toNanos());
+                System.nanoTime() + exchangeTimeoutNanos);
         sendNextPacket();
         return result;
     }
@@ -219,6 +232,8 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         // (and copied with) what came before
         GXByteBuffer received = new GXByteBuffer(bytes);
         GXReplyData reply = ex.replies.get(ex.replies.size() - 1);
+        GXReplyData notify = NOTIFY.get();
+        notify.clear(); // in case a frame of another association made Gurux throw half-way through it
         boolean complete;
         try {
             complete = client.getData(received, reply, notify);
@@ -238,8 +253,8 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         if (notify.getData().size() != 0) {
             // a notification amid a reply is not kept, whole or in part; its bytes count against the reply's bound
             log.debug("[{}] event notification ignored while waiting for {}", meter, ex.description);
-            notify.clear();
         }
+        notify.clear();
         if (!complete) {
             return; // a frame Gurux does not take as part of the reply; its bytes still count against the bound
         }
@@ -281,7 +296,8 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
         }
         if (System.nanoTime() - ex.deadlineNanos >= 0) {
             violation(Bound.EXCHANGE_DEADLINE, ex.description + " still unfinished after "
-                    + exchangeTimeout.toMillis() + " ms (exchange deadline; " + ex.bytes + " bytes received)");
+                    + TimeUnit.NANOSECONDS.toMillis(exchangeTimeoutNanos) + " ms (exchange deadline; " + ex.bytes
+                    + " bytes received)");
         } else {
             fail(new DlmsTimeoutException(meter, ex.description, requestTimeout), true);
         }

@@ -5,7 +5,6 @@ import io.dlmsgateway.dlms.client.DlmsConnectionException;
 import io.dlmsgateway.dlms.client.DlmsException;
 import io.dlmsgateway.dlms.client.Priority;
 import io.netty.channel.Channel;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -95,10 +94,11 @@ public final class ExchangeScheduler {
     private final String meter;
 
     // touched on the event loop only. The queues rarely hold more than an operation or two and live as long as the
-    // association, so they start at the smallest capacity (a default ArrayDeque keeps 17 slots: ~190 bytes per
-    // meter more for the three) and grow when needed.
-    private final ArrayDeque<Operation<?>> waiting = new ArrayDeque<>(1);
-    private final List<ArrayDeque<Operation<?>>> ready;
+    // association: linked through the operations themselves, they cost two fields each, where three ArrayDeques and
+    // their arrays took ~170 bytes per meter.
+    private final OperationQueue waiting = new OperationQueue();
+    /** Operations with an exchange waiting for the wire, by {@link Priority#ordinal()}. */
+    private final OperationQueue[] ready = new OperationQueue[PRIORITIES.length];
     private int running;
     private boolean barrierRunning;
     private Operation<?> onWire;
@@ -111,17 +111,9 @@ public final class ExchangeScheduler {
         this.channel = channel;
         this.handler = handler;
         this.meter = meter;
-        ArrayDeque<Operation<?>>[] queues = newQueues(PRIORITIES.length);
-        this.ready = List.of(queues);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static ArrayDeque<Operation<?>>[] newQueues(int n) {
-        ArrayDeque<Operation<?>>[] queues = new ArrayDeque[n];
-        for (int i = 0; i < n; i++) {
-            queues[i] = new ArrayDeque<>(1);
+        for (int i = 0; i < ready.length; i++) {
+            ready[i] = new OperationQueue();
         }
-        return queues;
     }
 
     /** Sets a listener told of every {@link Event}, on the event loop; it must not block. Null removes it. */
@@ -234,7 +226,7 @@ public final class ExchangeScheduler {
         }
         if (op.pending != null) {
             // the body gave up on an exchange it had posted (it should not): the exchange must not run for nobody
-            ready.get(op.priority.ordinal()).remove(op);
+            ready[op.priority.ordinal()].remove(op);
             op.pending = null;
         }
         if (error != null) {
@@ -250,7 +242,7 @@ public final class ExchangeScheduler {
         if (onWire != null) {
             return;
         }
-        for (ArrayDeque<Operation<?>> queue : ready) {
+        for (OperationQueue queue : ready) {
             Operation<?> op = queue.poll();
             if (op != null) {
                 start(op);
@@ -298,7 +290,7 @@ public final class ExchangeScheduler {
         }
         PendingExchange p = op.pending;
         if (p != null) {
-            ready.get(op.priority.ordinal()).remove(op);
+            ready[op.priority.ordinal()].remove(op);
             op.pending = null;
             emit(EventKind.CANCELLED, op, p.description);
             p.future.completeExceptionally(new CancellationException(op.what + " cancelled"));
@@ -320,6 +312,65 @@ public final class ExchangeScheduler {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
+    /**
+     * A first-in, first-out queue of operations linked through {@link Operation#next}: an operation is in at most one
+     * queue at a time (waiting for admission, or with an exchange waiting for the wire).
+     */
+    private static final class OperationQueue {
+        private Operation<?> head;
+        private Operation<?> tail;
+
+        boolean isEmpty() {
+            return head == null;
+        }
+
+        Operation<?> peek() {
+            return head;
+        }
+
+        void add(Operation<?> op) {
+            op.next = null;
+            if (tail == null) {
+                head = op;
+            } else {
+                tail.next = op;
+            }
+            tail = op;
+        }
+
+        Operation<?> poll() {
+            Operation<?> op = head;
+            if (op != null) {
+                head = op.next;
+                if (head == null) {
+                    tail = null;
+                }
+                op.next = null;
+            }
+            return op;
+        }
+
+        /** Takes {@code op} out wherever it is; false when it is not in this queue. Linear, and rare (a cancel). */
+        boolean remove(Operation<?> op) {
+            Operation<?> before = null;
+            for (Operation<?> o = head; o != null; before = o, o = o.next) {
+                if (o == op) {
+                    if (before == null) {
+                        head = o.next;
+                    } else {
+                        before.next = o.next;
+                    }
+                    if (tail == o) {
+                        tail = before;
+                    }
+                    o.next = null;
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private record PendingExchange(Supplier<byte[][]> request, String description, int replyLimit,
             CompletableFuture<List<GXReplyData>> future) {
     }
@@ -333,6 +384,8 @@ public final class ExchangeScheduler {
         long id;
         boolean cancelled;
         PendingExchange pending;
+        /** The next in the {@link OperationQueue} this operation is in, if any. */
+        Operation<?> next;
 
         Operation(Priority priority, String what, boolean barrier, Function<Exchanges, CompletableFuture<T>> body) {
             this.priority = priority;
@@ -357,7 +410,7 @@ public final class ExchangeScheduler {
             }
             PendingExchange p = new PendingExchange(request, description, replyLimit, new CompletableFuture<>());
             pending = p;
-            ready.get(priority.ordinal()).add(this);
+            ready[priority.ordinal()].add(this);
             emit(EventKind.QUEUED, this, description);
             drive();
             return p.future;

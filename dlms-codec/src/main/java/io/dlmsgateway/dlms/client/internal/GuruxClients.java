@@ -3,16 +3,26 @@ package io.dlmsgateway.dlms.client.internal;
 import gurux.dlms.GXDLMSClient;
 import gurux.dlms.GXDLMSSettings;
 import gurux.dlms.enums.Authentication;
+import gurux.dlms.asn.GXPkcs8;
+import gurux.dlms.asn.GXx509Certificate;
 import gurux.dlms.enums.Conformance;
+import gurux.dlms.enums.DateTimeSkips;
 import gurux.dlms.enums.InterfaceType;
 import gurux.dlms.enums.Security;
 import gurux.dlms.secure.GXDLMSSecureClient;
 import io.dlmsgateway.dlms.Framing;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Builds the Gurux client of one association from our settings; Gurux is used for bytes only, never for I/O. */
 public final class GuruxClients {
+
+    private static final Set<DateTimeSkips> NO_SKIPS = Collections.unmodifiableSet(EnumSet.noneOf(DateTimeSkips.class));
+    private static final List<Map.Entry<GXPkcs8, GXx509Certificate>> NO_KEYS = List.of();
+    private static final byte[] NO_PASSWORD = new byte[0];
 
     private GuruxClients() {
     }
@@ -47,7 +57,25 @@ public final class GuruxClients {
         client.setMaxReceivePDUSize(maxPduSize);
         // Gurux keeps its conformance sets as HashSets, a node per flag: ~500 bytes per client for the 11 proposed
         client.setProposedConformance(compact(client.getProposedConformance()));
+        dropUnused(client);
         return client;
+    }
+
+    /**
+     * Gives up what Gurux makes for every client and a TCP association of ours never uses, ~250 bytes per meter:
+     * the PLC settings (read only when framing PLC frames), the two date-time skip sets (only read, and empty unless
+     * set, so one shared empty set serves every client), the list of ECDSA key pairs (used by HIGH_ECDSA only, which
+     * we do not offer) and, without a password, the empty array Gurux makes of none.
+     */
+    private static void dropUnused(GXDLMSClient client) {
+        GXDLMSSettings settings = ((Compactable) client).settings();
+        settings.setPlc(null);
+        settings.setDateTimeSkips(NO_SKIPS);
+        settings.setDateTimeSkipsOnRead(NO_SKIPS);
+        settings.setKeys(NO_KEYS);
+        if (client.getPassword() != null && client.getPassword().length == 0) {
+            client.setPassword(NO_PASSWORD);
+        }
     }
 
     /**
@@ -76,9 +104,11 @@ public final class GuruxClients {
         settings.setNegotiatedConformance(compact(settings.getNegotiatedConformance()));
     }
 
-    /** Gurux's clients keep their settings protected: these two give {@link #compactAfterAssociation} a way in. */
+    /** Gurux's clients keep their settings protected: these two give {@link #compactAfterAssociation} and {@link #dropUnused} a way in. */
     private interface Compactable {
         void compactNegotiated();
+
+        GXDLMSSettings settings();
     }
 
     private static final class Client extends GXDLMSClient implements Compactable {
@@ -89,6 +119,11 @@ public final class GuruxClients {
         @Override
         public void compactNegotiated() {
             GuruxClients.compactNegotiated(getSettings());
+        }
+
+        @Override
+        public GXDLMSSettings settings() {
+            return getSettings();
         }
     }
 
@@ -101,6 +136,11 @@ public final class GuruxClients {
         @Override
         public void compactNegotiated() {
             GuruxClients.compactNegotiated(getSettings());
+        }
+
+        @Override
+        public GXDLMSSettings settings() {
+            return getSettings();
         }
     }
 

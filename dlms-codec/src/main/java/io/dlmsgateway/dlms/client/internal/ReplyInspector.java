@@ -20,8 +20,12 @@ final class ReplyInspector {
 
     private final boolean hdlc;
     private boolean listRequest;
-    private final Joined segments = new Joined();
-    private final Joined blocks = new Joined();
+    // the HDLC segments and the GET data blocks joined so far, each growing by doubling (linear) and released between
+    // exchanges; plain fields rather than two holder objects, as every association keeps them (48 bytes per meter)
+    private byte[] segments = EMPTY;
+    private int segmentsSize;
+    private byte[] blocks = EMPTY;
+    private int blocksSize;
 
     ReplyInspector(boolean hdlc) {
         this.hdlc = hdlc;
@@ -30,14 +34,16 @@ final class ReplyInspector {
     /** A new exchange begins with this request packet. */
     void start(byte[] request) {
         listRequest = isGetWithList(request);
-        segments.clear();
-        blocks.clear();
+        segmentsSize = 0;
+        blocksSize = 0;
     }
 
     /** Drops what was joined (the exchange ended), so that an association between polls holds nothing. */
     void end() {
-        segments.release();
-        blocks.release();
+        segments = EMPTY;
+        segmentsSize = 0;
+        blocks = EMPTY;
+        blocksSize = 0;
     }
 
     /**
@@ -66,14 +72,15 @@ final class ReplyInspector {
         int infoStart = pos + 3;
         int infoEnd = frame.length - 3;
         if (infoStart < infoEnd) {
-            segments.append(frame, infoStart, infoEnd);
+            segments = append(segments, segmentsSize, frame, infoStart, infoEnd);
+            segmentsSize += infoEnd - infoStart;
         }
         if (segmented) {
             return null;
         }
-        byte[] apdu = segments.bytes;
-        int size = segments.size;
-        segments.clear();
+        byte[] apdu = segments;
+        int size = segmentsSize;
+        segmentsSize = 0;
         int from = size >= 3 && (apdu[0] & 0xFF) == 0xE6 && (apdu[1] & 0xFF) == 0xE7 ? 3 : 0; // LLC header
         return onApdu(apdu, from, size);
     }
@@ -111,13 +118,17 @@ final class ReplyInspector {
                     return null;
                 }
                 pos += AxdrBounds.lengthSize(a[pos]);
-                blocks.append(a, pos, (int) Math.min(to, pos + n));
+                int blockEnd = (int) Math.min(to, pos + n);
+                if (blockEnd > pos) {
+                    blocks = append(blocks, blocksSize, a, pos, blockEnd);
+                    blocksSize += blockEnd - pos;
+                }
                 if (!last) {
                     return null;
                 }
-                String why = listRequest ? list(blocks.bytes, 0, blocks.size)
-                        : AxdrBounds.check(blocks.bytes, 0, blocks.size, 1);
-                blocks.clear();
+                String why = listRequest ? list(blocks, 0, blocksSize)
+                        : AxdrBounds.check(blocks, 0, blocksSize, 1);
+                blocksSize = 0;
                 return why;
             }
             default -> {
@@ -161,30 +172,13 @@ final class ReplyInspector {
         return -1;
     }
 
-    /** Bytes joined in order, growing by doubling (linear), released between exchanges. */
-    private static final class Joined {
-        byte[] bytes = EMPTY;
-        int size;
-
-        void append(byte[] src, int from, int to) {
-            int n = to - from;
-            if (n <= 0) {
-                return;
-            }
-            if (size + n > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(size + n, Math.max(256, bytes.length * 2)));
-            }
-            System.arraycopy(src, from, bytes, size, n);
-            size += n;
+    /** {@code joined} (its first {@code size} bytes) followed by {@code src[from, to)}: the same or a larger array. */
+    private static byte[] append(byte[] joined, int size, byte[] src, int from, int to) {
+        int n = to - from;
+        if (size + n > joined.length) {
+            joined = Arrays.copyOf(joined, Math.max(size + n, Math.max(256, joined.length * 2)));
         }
-
-        void clear() {
-            size = 0;
-        }
-
-        void release() {
-            bytes = EMPTY;
-            size = 0;
-        }
+        System.arraycopy(src, from, joined, size, n);
+        return joined;
     }
 }
