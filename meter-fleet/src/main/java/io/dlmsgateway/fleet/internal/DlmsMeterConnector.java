@@ -157,6 +157,12 @@ public final class DlmsMeterConnector implements MeterConnector {
         }
 
         @Override
+        public CompletableFuture<ReadResult> readFuture(List<Measurement> measurements, Priority priority) {
+            beforeOperation();
+            return connection.read(measurements, priority);
+        }
+
+        @Override
         public Mono<ClockReading> readClock(Priority priority) {
             return FutureMono.cancellable(() -> {
                 beforeOperation();
@@ -242,6 +248,11 @@ public final class DlmsMeterConnector implements MeterConnector {
         @Override
         public Mono<Void> onClose() {
             return FutureMono.of(() -> closed);
+        }
+
+        @Override
+        public void whenClosed(Runnable action) {
+            closed.whenComplete((v, e) -> action.run());
         }
 
         @Override
