@@ -108,6 +108,7 @@ public interface MeterAssociation {
     /**
      * Runs {@code action} once the connection has closed, for whatever reason, on the thread that closed it (at once
      * if it has): the session's watch on its association, without a subscription kept for as long as it lasts.
+     * Called once per association, by its session.
      */
     default void whenClosed(Runnable action) {
         onClose().subscribe(null, error -> action.run(), action);

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -114,6 +113,7 @@ public final class MeterSession {
     private int scheduledRunsInFlight;
     /** True while {@link #runDueJobs} walks the jobs: a run that ends within it leaves the planning to it. */
     private boolean planning;
+    private boolean runEndedWhilePlanning;
     /** Failures since a job run last completed: the backoff's attempt number. */
     private long failuresInARow;
     // A meter that breaks the protocol right after every association (floods, endless blocks) would start its
@@ -181,10 +181,7 @@ public final class MeterSession {
      * association. Subscribe once.
      */
     public Mono<Void> run() {
-        return Mono.create(sink -> {
-            sink.onDispose(this::stop);
-            onTimer(this::start);
-        });
+        return new Run();
     }
 
     /** Changes the polling interval at once: the next poll falls one new interval after the last one. */
@@ -264,6 +261,29 @@ public final class MeterSession {
         life = Phase.WAITING_FIRST_SLOT;
         if (!sleepUntil(first)) {
             connect();
+        }
+    }
+
+    /**
+     * The Mono of {@link #run()}, and the subscription its subscriber keeps for as long as the session runs: one
+     * small object per meter, where a {@code Mono.create} would keep a sink, its disposable and a callback.
+     */
+    private final class Run extends Mono<Void> implements Subscription {
+
+        @Override
+        public void subscribe(CoreSubscriber<? super Void> actual) {
+            actual.onSubscribe(this);
+            onTimer(MeterSession.this::start);
+        }
+
+        @Override
+        public void request(long n) {
+            // nothing to emit: the session's life ends only by a cancel
+        }
+
+        @Override
+        public void cancel() {
+            stop();
         }
     }
 
@@ -516,6 +536,7 @@ public final class MeterSession {
                 if (life != Phase.ASSOCIATED || jobsOn != current) {
                     return; // a run failed at once, or the session stopped
                 }
+                runEndedWhilePlanning = false;
                 earliest = Long.MAX_VALUE;
                 for (Schedule s : schedules) {
                     if (s.running) {
@@ -532,7 +553,7 @@ public final class MeterSession {
                         earliest = Math.min(earliest, s.nextDueMillis);
                     }
                 }
-            } while (earliest != Long.MAX_VALUE && !sleepUntil(earliest));
+            } while (runEndedWhilePlanning || (earliest != Long.MAX_VALUE && !sleepUntil(earliest)));
             if (earliest == Long.MAX_VALUE) {
                 cancelWakeUp();
             }
@@ -570,7 +591,9 @@ public final class MeterSession {
             return;
         }
         failuresInARow = 0;
-        if (!planning) {
+        if (planning) {
+            runEndedWhilePlanning = true; // perhaps of a job the walk has passed: it walks again
+        } else {
             runDueJobs();
         }
     }
@@ -798,7 +821,7 @@ public final class MeterSession {
                 }
             } else {
                 buffer.cancelReservation();
-                if (cancelled || error instanceof CancellationException) {
+                if (cancelled) {
                     return;
                 }
                 failures++;
