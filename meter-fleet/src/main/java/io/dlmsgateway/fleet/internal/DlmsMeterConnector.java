@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -38,6 +39,9 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class DlmsMeterConnector implements MeterConnector {
 
+
+    private static final AtomicReferenceFieldUpdater<DlmsAssociation, Runnable> CLOSE_WATCHER =
+            AtomicReferenceFieldUpdater.newUpdater(DlmsAssociation.class, Runnable.class, "closeWatcher");
 
     private final Meter meter;
     /** The client this connector associates as: the meter's own, or its control client's. */
@@ -130,8 +134,10 @@ public final class DlmsMeterConnector implements MeterConnector {
     private final class DlmsAssociation implements MeterAssociation {
 
         private final DlmsConnection connection;
-        // one future and one listener on the channel for both the fleet's bookkeeping and the session's onClose
+        // one future and one listener on the channel for both the fleet's bookkeeping and the session's watch
         private final CompletableFuture<Void> closed;
+        // the session's close watcher, run by that one listener: a listener of its own would cost a meter ~60 bytes
+        private volatile Runnable closeWatcher;
 
         DlmsAssociation(DlmsConnection connection) {
             this.connection = connection;
@@ -141,7 +147,16 @@ public final class DlmsMeterConnector implements MeterConnector {
                 if (counters != null) {
                     counters.ended(connection);
                 }
+                runCloseWatcher();
             });
+        }
+
+        /** Runs the watcher once, whichever comes second: its registration or the close. */
+        private void runCloseWatcher() {
+            Runnable watcher = CLOSE_WATCHER.getAndSet(this, null);
+            if (watcher != null) {
+                watcher.run();
+            }
         }
 
         /** Before each operation: HIGH_GMAC counters reserved ahead in time. */
@@ -157,6 +172,12 @@ public final class DlmsMeterConnector implements MeterConnector {
                 beforeOperation();
                 return connection.read(measurements, priority);
             });
+        }
+
+        @Override
+        public CompletableFuture<ReadResult> readFuture(List<Measurement> measurements, Priority priority) {
+            beforeOperation();
+            return connection.read(measurements, priority);
         }
 
         @Override
@@ -245,6 +266,15 @@ public final class DlmsMeterConnector implements MeterConnector {
         @Override
         public Mono<Void> onClose() {
             return FutureMono.of(() -> closed);
+        }
+
+        /** One watcher per association: its session's. */
+        @Override
+        public void whenClosed(Runnable action) {
+            closeWatcher = action;
+            if (closed.isDone()) {
+                runCloseWatcher();
+            }
         }
 
         @Override

@@ -15,6 +15,7 @@ import io.dlmsgateway.dlms.client.ReadResult;
 import io.dlmsgateway.dlms.client.SelectiveAccess;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 
 /** An open association with one meter, as a session sees it. */
@@ -25,6 +26,15 @@ public interface MeterAssociation {
      * the client (dequeued, or stopped after the exchange on the wire).
      */
     Mono<ReadResult> read(List<Measurement> measurements, Priority priority);
+
+    /**
+     * The same read as {@link #read}, started now, as the client's own future: the register poll reads every meter
+     * every few seconds, and a future costs it one callback instead of a Reactor chain assembled per poll.
+     * Cancelling the future cancels the operation in the client, as cancelling the Mono does.
+     */
+    default CompletableFuture<ReadResult> readFuture(List<Measurement> measurements, Priority priority) {
+        return read(measurements, priority).toFuture();
+    }
 
     /**
      * The meter's clock now, as {@link #readClock} reads it (the device's deviation sign and offset applied); empty
@@ -94,6 +104,15 @@ public interface MeterAssociation {
 
     /** Completes when the connection has closed, for whatever reason. */
     Mono<Void> onClose();
+
+    /**
+     * Runs {@code action} once the connection has closed, for whatever reason, on the thread that closed it (at once
+     * if it has): the session's watch on its association, without a subscription kept for as long as it lasts.
+     * Called once per association, by its session.
+     */
+    default void whenClosed(Runnable action) {
+        onClose().subscribe(null, error -> action.run(), action);
+    }
 
     boolean isActive();
 

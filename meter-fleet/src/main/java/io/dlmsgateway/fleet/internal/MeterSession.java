@@ -14,21 +14,24 @@ import io.dlmsgateway.fleet.MeterReading;
 import io.dlmsgateway.resources.LogText;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
-import reactor.util.retry.Retry;
 
 /**
  * One meter's life: wait for its first slot, connect (through the fleet's limiter), associate, run its jobs for as
@@ -42,16 +45,42 @@ import reactor.util.retry.Retry;
  * <p><b>Grid.</b> Slots keep to {@code start + phase + k·interval}: a slow poll or a reconnect does not shift a job's
  * later slots, and slots that pass while the meter is unreachable are counted as missed, not made up in a burst.
  *
+ * <p><b>State machine.</b> The session is a plain state machine ({@link Phase}) driven by callbacks: its one timer
+ * task (the next wake-up: the earliest due slot of its idle jobs, the backoff's end or the first slot), the connect
+ * attempt's outcome, each job run's end and the connection's close. Nothing of it lives between two callbacks but
+ * the session's own fields, the timer task and what is in flight: a meter polled every few seconds for weeks keeps
+ * no operator chain alive, and a poll assembles none (the register poll reads through the client's future).
+ *
  * <p><b>Threads.</b> Everything a session does runs on its timer (the meter's event loop in production, which also
  * carries its socket), so its state needs no locks; the counters are volatile only so that statistics can be read
- * from elsewhere. Cancelling {@link #readNow}'s Mono cancels the operation in the client: dequeued if it has not
- * reached the wire, stopped after the exchange on the wire otherwise.
+ * from elsewhere. Calls from other threads ({@link #reconnect}, {@link #pollingInterval(Duration)}, a cancel of
+ * {@link #run}) and the connect attempt's outcome (a host name is looked up off the loop) hop onto the timer;
+ * completions of the client's futures and of the connection's close arrive on the meter's event loop already.
+ * Cancelling {@link #readNow}'s Mono cancels the operation in the client: dequeued if it has not reached the wire,
+ * stopped after the exchange on the wire otherwise.
  */
 public final class MeterSession {
 
     private static final Logger log = LoggerFactory.getLogger("io.dlmsgateway.fleet.DLMSDevice");
     /** An association that ends in a protocol violation sooner than this after it began continues a run of them. */
     static final Duration VIOLATION_MEMORY = Duration.ofMinutes(10);
+
+    /** Where the session is in its life; {@link #state()} is what it tells the world. */
+    private enum Phase {
+        /** {@link #run()} not subscribed yet. */
+        NEW,
+        /** Asleep until the first slot of any job. */
+        WAITING_FIRST_SLOT,
+        /** A connect attempt in flight (waiting for a permit of the limiter, connecting or associating). */
+        CONNECTING,
+        /** Associated: jobs run at their slots, the timer wakes the session for the next one due. */
+        ASSOCIATED,
+        /** The association failed: it is being released before the backoff starts. */
+        RELEASING,
+        /** Asleep until the backoff ends. */
+        BACKING_OFF,
+        STOPPED
+    }
 
     private final Meter meter;
     private final MeterConnector connector;
@@ -64,16 +93,29 @@ public final class MeterSession {
     private final long resolutionMillis;
     private final List<Measurement> measurements;
     private final Runnable firstOutcome;
+    /** The timer's task for every wake-up, made once. */
+    private final Runnable wakeUpTask = this::wokenUp;
 
     private volatile Duration interval;
+    // the association on-demand operations use; set on the timer thread, read from any
     private volatile MeterAssociation association;
     private volatile boolean reconnectRequested;
-    private final List<Schedule> schedules = new ArrayList<>();
-    // the backoff's sleep between associations (each schedule keeps its own); volatile: woken from other threads
-    private volatile MonoSink<Boolean> backoffSleeper;
+    private volatile boolean stopRequested;
+    private Schedule[] schedules;
 
-    // the chain's own state, on the session's timer thread only
+    // the state machine, on the session's timer thread only
+    private Phase life = Phase.NEW;
+    private Disposable wakeUp;
+    private long wakeUpAtMillis;
+    private ConnectAttempt connecting;
+    /** The association the jobs run on while ASSOCIATED; callbacks of an earlier one find it changed. */
+    private MeterAssociation jobsOn;
     private int scheduledRunsInFlight;
+    /** True while {@link #runDueJobs} walks the jobs: a run that ends within it leaves the planning to it. */
+    private boolean planning;
+    private boolean runEndedWhilePlanning;
+    /** Failures since a job run last completed: the backoff's attempt number. */
+    private long failuresInARow;
     // A meter that breaks the protocol right after every association (floods, endless blocks) would start its
     // backoff over each time, since the association itself worked: violations of associations that ended within
     // VIOLATION_MEMORY of their start count as one run of failures, so its reconnects slow down and it logs once.
@@ -110,7 +152,7 @@ public final class MeterSession {
         this.measurements = meter.measurements();
         this.interval = meter.pollingInterval();
         this.firstOutcome = firstOutcome;
-        schedules.add(new Schedule(new RegisterPoll()));
+        this.schedules = new Schedule[] {new RegisterPoll()};
     }
 
     /**
@@ -118,7 +160,8 @@ public final class MeterSession {
      * only.
      */
     public void addJob(ScheduledJob job) {
-        schedules.add(new Schedule(job));
+        schedules = Arrays.copyOf(schedules, schedules.length + 1);
+        schedules[schedules.length - 1] = new JobSchedule(job);
     }
 
     public Meter meter() {
@@ -135,26 +178,10 @@ public final class MeterSession {
 
     /**
      * The session's whole life: never completes and never errors by itself; cancel it to stop, which releases the
-     * association.
+     * association. Subscribe once.
      */
     public Mono<Void> run() {
-        return Mono.fromCallable(() -> {
-                    long startMillis = now();
-                    long first = Long.MAX_VALUE;
-                    for (Schedule s : schedules) {
-                        s.start(startMillis);
-                        first = Math.min(first, s.nextDueMillis);
-                    }
-                    return first;
-                })
-                .flatMap(due -> sleepUntil(due, sink -> backoffSleeper = sink))
-                .then(Flux.defer(this::associateAndRunJobs)
-                        .retryWhen(Retry.from(signals -> signals.concatMap(this::retryDelay)))
-                        .then())
-                .doFinally(signal -> {
-                    state = DeviceState.STOPPED;
-                    wake();
-                });
+        return new Run();
     }
 
     /** Changes the polling interval at once: the next poll falls one new interval after the last one. */
@@ -167,7 +194,7 @@ public final class MeterSession {
         if (!old.equals(newInterval)) {
             log.info("{}Polling interval changed from {} ms to {} ms", logPrefix(), old.toMillis(),
                     newInterval.toMillis());
-            wake();
+            onTimer(this::woken);
         }
     }
 
@@ -178,7 +205,7 @@ public final class MeterSession {
         if (current != null) {
             current.abort();
         }
-        wake();
+        onTimer(this::woken);
     }
 
     /**
@@ -219,35 +246,128 @@ public final class MeterSession {
                 Optional.ofNullable(lastError), received, sent, protocolViolations);
     }
 
-    // ---- association ------------------------------------------------------------------------------------------
+    // ---- life -------------------------------------------------------------------------------------------------
 
-    /** Emits the slot of every job run that completed: the association works, so the backoff starts over. */
-    private Flux<Long> associateAndRunJobs() {
-        return Flux.usingWhen(
-                limiter.limit(connector.associate()).doOnNext(this::associated).doOnError(this::associationFailed),
-                current -> jobLoops(current).mergeWith(closedByPeer(current)),
-                this::retire,
-                (current, error) -> {
-                    current.abort();
-                    return retire(current);
-                },
-                this::retire);
+    private void start() {
+        if (life != Phase.NEW || stopRequested) {
+            return;
+        }
+        long startMillis = now();
+        long first = Long.MAX_VALUE;
+        for (Schedule s : schedules) {
+            s.start(startMillis);
+            first = Math.min(first, s.nextDueMillis);
+        }
+        life = Phase.WAITING_FIRST_SLOT;
+        if (!sleepUntil(first)) {
+            connect();
+        }
     }
 
     /**
-     * Every job's loop on the association. Most meters have the register poll alone, whose loop then runs without a
-     * flatMap around it: that operator and its inner, queue and tracker arrays would live as long as the association
-     * (~400 bytes per meter) to merge one source.
+     * The Mono of {@link #run()}, and the subscription its subscriber keeps for as long as the session runs: one
+     * small object per meter, where a {@code Mono.create} would keep a sink, its disposable and a callback.
      */
-    private Flux<Long> jobLoops(MeterAssociation current) {
-        if (schedules.size() == 1) {
-            return schedules.get(0).loop(current);
+    private final class Run extends Mono<Void> implements Subscription {
+
+        @Override
+        public void subscribe(CoreSubscriber<? super Void> actual) {
+            actual.onSubscribe(this);
+            onTimer(MeterSession.this::start);
         }
-        return Flux.fromIterable(schedules).flatMap(s -> s.loop(current), schedules.size());
+
+        @Override
+        public void request(long n) {
+            // nothing to emit: the session's life ends only by a cancel
+        }
+
+        @Override
+        public void cancel() {
+            stop();
+        }
     }
 
-    private void associated(MeterAssociation current) {
+    /** Stops from any thread: the state says so at once, the machine stops on the timer. */
+    private void stop() {
+        stopRequested = true;
+        state = DeviceState.STOPPED;
+        onTimer(this::stopped);
+    }
+
+    private void stopped() {
+        life = Phase.STOPPED;
+        cancelWakeUp();
+        ConnectAttempt attempt = connecting;
+        connecting = null;
+        if (attempt != null) {
+            attempt.cancel();
+        }
+        MeterAssociation current = jobsOn;
+        if (current != null) {
+            jobsOn = null;
+            cancelRuns();
+            retire(current, null);
+        }
+        state = DeviceState.STOPPED;
+    }
+
+    /** The timer's wake-up: the first slot, the backoff's end or a job's slot has come. */
+    private void wokenUp() {
+        wakeUp = null;
+        switch (life) {
+            case WAITING_FIRST_SLOT, BACKING_OFF -> connect();
+            case ASSOCIATED -> runDueJobs();
+            default -> {
+                // a wake-up that lost the race with a change of phase
+            }
+        }
+    }
+
+    /**
+     * Woken early from any thread: a reconnect skips the first slot's wait or the backoff, a new interval moves the
+     * next slots (once associated; until then there is no last slot to count from).
+     */
+    private void woken() {
+        switch (life) {
+            case WAITING_FIRST_SLOT, BACKING_OFF -> {
+                if (reconnectRequested) {
+                    reconnectRequested = false;
+                    cancelWakeUp();
+                    connect();
+                }
+            }
+            case ASSOCIATED -> runDueJobs();
+            default -> {
+                // CONNECTING and RELEASING read the request when their outcome comes
+            }
+        }
+    }
+
+    // ---- association ------------------------------------------------------------------------------------------
+
+    private void connect() {
+        life = Phase.CONNECTING;
+        ConnectAttempt attempt = new ConnectAttempt();
+        connecting = attempt;
+        Mono<MeterAssociation> associating;
+        try {
+            associating = limiter.limit(connector.associate());
+        } catch (RuntimeException e) {
+            attempt.onError(e);
+            return;
+        }
+        associating.subscribe(attempt);
+    }
+
+    private void associated(ConnectAttempt attempt, MeterAssociation current) {
+        if (connecting != attempt) {
+            // stopped while it connected
+            retire(current, null);
+            return;
+        }
+        connecting = null;
         association = current;
+        jobsOn = current;
         associatedAtMillis = now();
         connects++;
         reconnectRequested = false;
@@ -255,10 +375,25 @@ public final class MeterSession {
             log.info("{}Connected to {}:{}", logPrefix(), LogText.escape(meter.host()), meter.port());
         }
         enter(DeviceState.UP);
+        life = Phase.ASSOCIATED;
+        current.whenClosed(() -> closed(current));
+        runDueJobs();
+    }
+
+    private void connectFailed(ConnectAttempt attempt, Throwable error) {
+        if (connecting != attempt) {
+            return;
+        }
+        connecting = null;
+        connectFailures++;
+        backOff(error);
     }
 
     /** Moves to a state, telling the fleet once that this meter's first attempt is over, whichever way it went. */
     private void enter(DeviceState next) {
+        if (stopRequested) {
+            return;
+        }
         boolean first = state == DeviceState.STARTING;
         state = next;
         if (first) {
@@ -266,46 +401,64 @@ public final class MeterSession {
         }
     }
 
-    private void associationFailed(Throwable error) {
-        connectFailures++;
+    /**
+     * The connection closed. Between jobs that ends the association; while a job runs its own failure tells the
+     * story (timeout, closed during GET...), and the close must not race it: Netty completes the close future
+     * before the pending request fails.
+     */
+    private void closed(MeterAssociation current) {
+        if (jobsOn != current || life != Phase.ASSOCIATED || scheduledRunsInFlight > 0) {
+            return;
+        }
+        Throwable cause = current.closeCause();
+        associationFailed(cause != null ? cause : new DlmsConnectionException(meter.name(),
+                reconnectRequested ? "reconnect requested" : "connection closed by the meter", null));
     }
 
-    /** Releases (or has aborted) the association and moves its byte counts into the session's totals. */
-    private Mono<Void> retire(MeterAssociation current) {
-        return current.release().doFinally(signal -> {
-            if (association == current) {
-                association = null;
-            }
-            retiredBytesReceived += current.bytesReceived();
-            retiredBytesSent += current.bytesSent();
-        });
+    /** A job failed or the connection closed: abort, release, then back off. */
+    private void associationFailed(Throwable error) {
+        MeterAssociation current = jobsOn;
+        jobsOn = null;
+        life = Phase.RELEASING;
+        cancelWakeUp();
+        cancelRuns();
+        current.abort();
+        retire(current, error);
     }
 
     /**
-     * Fails when the connection closes between jobs. While a job runs its own failure tells the story (timeout,
-     * closed during GET...), and the close must not race it: Netty completes the close future before the pending
-     * request fails.
+     * Releases (or has aborted) the association and moves its byte counts into the session's totals; then backs off
+     * after {@code error}, unless there was none (stopping).
      */
-    private Mono<Long> closedByPeer(MeterAssociation current) {
-        return current.onClose().then(Mono.defer(() -> scheduledRunsInFlight > 0 ? Mono.never()
-                : current.closeCause() != null ? Mono.error(current.closeCause())
-                : Mono.error(new DlmsConnectionException(meter.name(),
-                        reconnectRequested ? "reconnect requested" : "connection closed by the meter", null))));
+    private void retire(MeterAssociation current, Throwable error) {
+        current.release().subscribe(null, e -> retired(current, error), () -> retired(current, error));
     }
 
-    private Mono<Long> retryDelay(Retry.RetrySignal signal) {
-        Throwable error = signal.failure();
-        long attempt = signal.totalRetriesInARow();
+    private void retired(MeterAssociation current, Throwable error) {
+        if (association == current) {
+            association = null;
+        }
+        retiredBytesReceived += current.bytesReceived();
+        retiredBytesSent += current.bytesSent();
+        if (error != null && life == Phase.RELEASING) {
+            backOff(error);
+        }
+    }
+
+    private void backOff(Throwable error) {
+        long attempt = failuresInARow++;
         boolean first = attempt == 0 || state == DeviceState.UP;
         if (error instanceof DlmsProtocolViolationException) {
-            protocolViolations++; // the one writer: the session's retry, one signal at a time
+            protocolViolations++; // the one writer: the session's timer
             violationsInARow = now() - associatedAtMillis < VIOLATION_MEMORY.toMillis() ? violationsInARow + 1 : 1;
             attempt = Math.max(attempt, violationsInARow - 1);
             first = violationsInARow == 1;
         }
         lastError = reason(error);
         enter(DeviceState.DOWN);
+        // a reconnect skips this one backoff, not the ones after it should the meter stay unreachable
         Duration delay = reconnectRequested ? Duration.ZERO : backoff.delay(attempt);
+        reconnectRequested = false;
         if (!(error instanceof DlmsException)) {
             log.error("{}Unexpected failure; reconnecting in {} ms", logPrefix(), delay.toMillis(), error);
         } else {
@@ -313,121 +466,369 @@ public final class MeterSession {
             failureLog.failed(logPrefix(), LogText.escape(meter.name()), LogText.escape(lastError),
                     first, delay, attempt + 1);
         }
-        return sleepUntil(now() + delay.toMillis(), sink -> backoffSleeper = sink).thenReturn(0L);
+        life = Phase.BACKING_OFF;
+        if (!sleepUntil(now() + delay.toMillis())) {
+            connect();
+        }
+    }
+
+    /**
+     * The connect attempt's subscriber: its outcome hops onto the timer (a host name is looked up on another
+     * thread), where an attempt the session no longer waits for is recognised and its association released.
+     */
+    private final class ConnectAttempt implements CoreSubscriber<MeterAssociation> {
+
+        private volatile Subscription subscription;
+        private volatile boolean cancelled;
+        private boolean done;
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            subscription = s;
+            if (cancelled) {
+                s.cancel();
+            } else {
+                s.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(MeterAssociation current) {
+            done = true;
+            onTimer(() -> associated(this, current));
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            done = true;
+            onTimer(() -> connectFailed(this, error));
+        }
+
+        @Override
+        public void onComplete() {
+            if (!done) {
+                onError(new IllegalStateException("the connector completed without an association"));
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+        }
     }
 
     // ---- jobs -------------------------------------------------------------------------------------------------
 
+    /**
+     * Runs every idle job whose slot has come and sets the wake-up for the earliest slot of the others. Called when
+     * associated, when woken, and when a run ends.
+     */
+    private void runDueJobs() {
+        MeterAssociation current = jobsOn;
+        boolean outer = planning;
+        planning = true;
+        try {
+            long earliest;
+            do {
+                if (life != Phase.ASSOCIATED || jobsOn != current) {
+                    return; // a run failed at once, or the session stopped
+                }
+                runEndedWhilePlanning = false;
+                earliest = Long.MAX_VALUE;
+                for (Schedule s : schedules) {
+                    if (s.running) {
+                        continue;
+                    }
+                    s.replan();
+                    if (wakeMillis(s.nextDueMillis) <= now()) {
+                        runSlot(s, current);
+                        if (life != Phase.ASSOCIATED || jobsOn != current) {
+                            return;
+                        }
+                    }
+                    if (!s.running) {
+                        earliest = Math.min(earliest, s.nextDueMillis);
+                    }
+                }
+            } while (runEndedWhilePlanning || (earliest != Long.MAX_VALUE && !sleepUntil(earliest)));
+            if (earliest == Long.MAX_VALUE) {
+                cancelWakeUp();
+            }
+        } finally {
+            planning = outer;
+        }
+    }
+
+    private void runSlot(Schedule s, MeterAssociation current) {
+        long now = now();
+        long period = s.periodMillis();
+        long slot = s.nextDueMillis;
+        if (now - slot >= period) {
+            long passed = (now - slot) / period;
+            s.missed(passed);
+            slot += passed * period;
+        }
+        s.nextDueMillis = slot + period;
+        s.lastSlotMillis = slot;
+        s.plannedPeriodMillis = period;
+        scheduledRunsInFlight++;
+        s.running = true;
+        s.run(current, slot, now);
+    }
+
+    /** A job's run ended: on failure the association ends; otherwise it works, so the backoff starts over. */
+    private void runEnded(Schedule s, MeterAssociation current, Throwable error) {
+        if (jobsOn != current || life != Phase.ASSOCIATED || !s.running) {
+            return; // cancelled with its association
+        }
+        s.running = false;
+        scheduledRunsInFlight--;
+        if (error != null) {
+            associationFailed(error);
+            return;
+        }
+        failuresInARow = 0;
+        if (planning) {
+            runEndedWhilePlanning = true; // perhaps of a job the walk has passed: it walks again
+        } else {
+            runDueJobs();
+        }
+    }
+
+    private void cancelRuns() {
+        for (Schedule s : schedules) {
+            if (s.running) {
+                s.running = false;
+                s.cancelRun();
+            }
+        }
+        scheduledRunsInFlight = 0;
+    }
+
     /** A job and its grid: when its next slot falls, which slot ran last, the period it was planned with. */
-    private final class Schedule {
+    private abstract static class Schedule {
+
+        long nextDueMillis;
+        long lastSlotMillis = -1;
+        long plannedPeriodMillis;
+        boolean running;
+
+        abstract long periodMillis();
+
+        abstract long phaseMillis();
+
+        abstract void missed(long slots);
+
+        /** Starts the slot's run, which ends in {@link #runEnded}, at once or later. */
+        abstract void run(MeterAssociation current, long slotMillis, long nowMillis);
+
+        /** Stops the run in flight; it then ends in nothing. */
+        abstract void cancelRun();
+
+        void start(long startMillis) {
+            nextDueMillis = startMillis + phaseMillis();
+            plannedPeriodMillis = periodMillis();
+        }
+
+        /** When the interval changed since the slot was planned, the next slot is one new interval after the last. */
+        void replan() {
+            long period = periodMillis();
+            if (period != plannedPeriodMillis && lastSlotMillis >= 0) {
+                nextDueMillis = lastSlotMillis + period;
+            }
+            plannedPeriodMillis = period;
+        }
+    }
+
+    /** A {@link ScheduledJob} of its own, its run's Mono subscribed by one small subscriber per run. */
+    private final class JobSchedule extends Schedule {
 
         private final ScheduledJob job;
-        private long nextDueMillis;
-        private long lastSlotMillis = -1;
-        private long plannedPeriodMillis;
-        // set on the timer thread, woken from any thread (an RPC changing the interval)
-        private volatile MonoSink<Boolean> sleeper;
+        private JobRun run;
 
-        Schedule(ScheduledJob job) {
+        JobSchedule(ScheduledJob job) {
             this.job = job;
         }
 
-        void start(long startMillis) {
-            nextDueMillis = startMillis + job.phase().toMillis();
-            plannedPeriodMillis = job.interval().toMillis();
+        @Override
+        long periodMillis() {
+            return job.interval().toMillis();
         }
 
-        /** Runs the job at each of its slots for as long as the association lasts; emits each slot run. */
-        Flux<Long> loop(MeterAssociation current) {
-            return Mono.defer(() -> {
-                        long period = job.interval().toMillis();
-                        if (period != plannedPeriodMillis && lastSlotMillis >= 0) {
-                            // the interval changed while waiting: the next slot is one new interval after the last
-                            nextDueMillis = lastSlotMillis + period;
-                        }
-                        plannedPeriodMillis = period;
-                        return sleepUntil(nextDueMillis, sink -> sleeper = sink);
-                    })
-                    .flatMap(due -> due ? runSlot(current) : Mono.<Long>empty())
-                    .repeat();
+        @Override
+        long phaseMillis() {
+            return job.phase().toMillis();
         }
 
-        private Mono<Long> runSlot(MeterAssociation current) {
-            long now = now();
-            long period = job.interval().toMillis();
-            long slot = nextDueMillis;
-            if (now - slot >= period) {
-                long passed = (now - slot) / period;
-                job.missed(passed);
-                slot += passed * period;
+        @Override
+        void missed(long slots) {
+            job.missed(slots);
+        }
+
+        @Override
+        void run(MeterAssociation current, long slotMillis, long nowMillis) {
+            Mono<Void> work;
+            try {
+                work = job.run(current, slotMillis, nowMillis);
+            } catch (RuntimeException e) {
+                runEnded(this, current, e);
+                return;
             }
-            nextDueMillis = slot + period;
-            lastSlotMillis = slot;
-            plannedPeriodMillis = period;
-            scheduledRunsInFlight++;
-            return job.run(current, slot, now).doFinally(signal -> scheduledRunsInFlight--).thenReturn(slot);
+            JobRun r = new JobRun(this, current);
+            run = r;
+            work.subscribe(r);
         }
 
-        void wake() {
-            MonoSink<Boolean> s = sleeper;
-            if (s != null) {
-                s.success(false);
+        @Override
+        void cancelRun() {
+            JobRun r = run;
+            run = null;
+            if (r != null) {
+                r.cancel();
+            }
+        }
+
+        void ended(JobRun r, Throwable error) {
+            if (run == r) {
+                run = null;
+                runEnded(this, r.current, error);
             }
         }
     }
 
-    /** The meter's measurements at every polling interval, into the fleet's reading buffer. */
-    private final class RegisterPoll implements ScheduledJob {
+    private final class JobRun implements CoreSubscriber<Void> {
 
-        @Override
-        public String name() {
-            return "register poll";
+        private final JobSchedule schedule;
+        private final MeterAssociation current;
+        private volatile Subscription subscription;
+        private volatile boolean cancelled;
+
+        JobRun(JobSchedule schedule, MeterAssociation current) {
+            this.schedule = schedule;
+            this.current = current;
         }
 
         @Override
-        public Duration interval() {
-            return interval;
+        public void onSubscribe(Subscription s) {
+            subscription = s;
+            if (cancelled) {
+                s.cancel();
+            } else {
+                s.request(Long.MAX_VALUE);
+            }
         }
 
         @Override
-        public Duration phase() {
-            return phase;
+        public void onNext(Void ignored) {
         }
 
         @Override
-        public void missed(long slots) {
-            missed += slots;
+        public void onError(Throwable error) {
+            schedule.ended(this, error);
         }
 
         @Override
-        public Mono<Void> run(MeterAssociation current, long slot, long now) {
+        public void onComplete() {
+            schedule.ended(this, null);
+        }
+
+        void cancel() {
+            cancelled = true;
+            Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+        }
+    }
+
+    /**
+     * The meter's measurements at every polling interval, into the fleet's reading buffer. The hot path of the whole
+     * fleet: one read through the client's future, this schedule its callback (one poll in flight at a time).
+     */
+    private final class RegisterPoll extends Schedule implements BiConsumer<ReadResult, Throwable> {
+
+        private CompletableFuture<ReadResult> pending;
+        private MeterAssociation pendingOn;
+        private long pendingSlotMillis;
+        private long pendingStartMillis;
+        private long pendingStartNanos;
+
+        @Override
+        long periodMillis() {
+            return interval.toMillis();
+        }
+
+        @Override
+        long phaseMillis() {
+            return phase.toMillis();
+        }
+
+        @Override
+        void missed(long slots) {
+            MeterSession.this.missed += slots;
+        }
+
+        @Override
+        void run(MeterAssociation current, long slotMillis, long nowMillis) {
             // no room for the reading: the poll is skipped, not queued (a slow subscriber costs samples, not heap)
             if (!buffer.tryReserve()) {
                 skipped++;
-                return Mono.empty();
+                runEnded(this, current, null);
+                return;
             }
             polls++;
-            long startNanos = System.nanoTime();
-            boolean[] filled = {false};
-            return current.read(measurements, Priority.SCHEDULED)
-                    .map(result -> reading(slot, now, startNanos, result))
-                    .doOnNext(reading -> {
-                        successes++;
-                        lastPollMillis = now;
-                        lastLatencyNanos = reading.latency().toNanos();
-                        filled[0] = true;
-                        buffer.emit(reading);
-                        if (log.isDebugEnabled()) {
-                            log.debug("{}Read {}", logPrefix(), reading.values().values());
-                        }
-                    })
-                    .doOnError(error -> failures++)
-                    .doFinally(signal -> {
-                        if (!filled[0]) {
-                            buffer.cancelReservation();
-                        }
-                    })
-                    .then();
+            pendingOn = current;
+            pendingSlotMillis = slotMillis;
+            pendingStartMillis = nowMillis;
+            pendingStartNanos = System.nanoTime();
+            CompletableFuture<ReadResult> read;
+            try {
+                read = current.readFuture(measurements, Priority.SCHEDULED);
+            } catch (RuntimeException e) {
+                read = CompletableFuture.failedFuture(e);
+            }
+            pending = read;
+            read.whenComplete(this);
+        }
+
+        @Override
+        void cancelRun() {
+            CompletableFuture<ReadResult> read = pending;
+            pending = null;
+            if (read != null) {
+                read.cancel(false); // the client drops the read, or stops after the exchange on the wire
+            }
+        }
+
+        /** The read's outcome; after {@link #cancelRun} it only gives the reading's place back. */
+        @Override
+        public void accept(ReadResult result, Throwable error) {
+            boolean cancelled = pending == null;
+            pending = null;
+            MeterAssociation current = pendingOn;
+            pendingOn = null;
+            if (error == null) {
+                MeterReading reading = reading(pendingSlotMillis, pendingStartMillis, pendingStartNanos, result);
+                successes++;
+                lastPollMillis = pendingStartMillis;
+                lastLatencyNanos = reading.latency().toNanos();
+                buffer.emit(reading);
+                if (log.isDebugEnabled()) {
+                    log.debug("{}Read {}", logPrefix(), reading.values().values());
+                }
+            } else {
+                buffer.cancelReservation();
+                if (cancelled) {
+                    return;
+                }
+                failures++;
+            }
+            if (!cancelled) {
+                runEnded(this, current, error == null ? null : unwrap(error));
+            }
         }
     }
 
@@ -440,6 +841,10 @@ public final class MeterSession {
                 Duration.ofNanos(System.nanoTime() - startNanos), values, result.refusals());
     }
 
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
     // ---- time -------------------------------------------------------------------------------------------------
 
     private long now() {
@@ -447,35 +852,55 @@ public final class MeterSession {
     }
 
     /**
-     * Emits true once the timer reaches {@code dueMillis}, or false when woken early (interval changed, reconnect
-     * requested, stopping). The wake-up is rounded up to the fleet's schedule resolution, so that every session of
-     * an event loop due in the same window wakes in one pass of the loop: one return from epoll for many meters
-     * instead of one each, and their requests leave together.
+     * A due time rounded up to the fleet's schedule resolution, so that every session of an event loop due in the
+     * same window wakes in one pass of the loop: one return from epoll for many meters instead of one each, and
+     * their requests leave together.
      */
-    private Mono<Boolean> sleepUntil(long dueMillis, Consumer<MonoSink<Boolean>> register) {
-        long wakeMillis = resolutionMillis <= 1 ? dueMillis
+    private long wakeMillis(long dueMillis) {
+        return resolutionMillis <= 1 ? dueMillis
                 : Math.floorDiv(dueMillis + resolutionMillis - 1, resolutionMillis) * resolutionMillis;
-        long delay = wakeMillis - now();
-        if (delay <= 0) {
-            return Mono.just(true);
-        }
-        return Mono.create(sink -> {
-            register.accept(sink);
-            sink.onDispose(timer.schedule(() -> sink.success(true), delay, TimeUnit.MILLISECONDS));
-        });
     }
 
     /**
-     * Ends every sleep of the session early (interval changed, reconnect requested, stopping): each loop then
-     * decides afresh what is due. Any thread may wake; a sink already completed ignores it.
+     * Sets the session's one wake-up for {@code dueMillis} (rounded up to the resolution), keeping the one set if it
+     * falls then; false, with no wake-up set, when that time has come already.
      */
-    private void wake() {
-        MonoSink<Boolean> backoff = backoffSleeper;
-        if (backoff != null) {
-            backoff.success(false);
+    private boolean sleepUntil(long dueMillis) {
+        long wakeAt = wakeMillis(dueMillis);
+        long delay = wakeAt - now();
+        if (delay <= 0) {
+            cancelWakeUp();
+            return false;
         }
-        for (Schedule s : schedules) {
-            s.wake();
+        if (wakeUp != null) {
+            if (wakeUpAtMillis == wakeAt) {
+                return true;
+            }
+            wakeUp.dispose();
+        }
+        wakeUpAtMillis = wakeAt;
+        try {
+            wakeUp = timer.schedule(wakeUpTask, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            wakeUp = null; // the event loop is shutting down, and the fleet with it: nothing more to wake for
+        }
+        return true;
+    }
+
+    private void cancelWakeUp() {
+        Disposable w = wakeUp;
+        if (w != null) {
+            wakeUp = null;
+            w.dispose();
+        }
+    }
+
+    /** Runs {@code action} on the session's timer; inline once its event loop is gone, as nothing else runs there. */
+    private void onTimer(Runnable action) {
+        try {
+            timer.schedule(action);
+        } catch (RejectedExecutionException e) {
+            action.run();
         }
     }
 

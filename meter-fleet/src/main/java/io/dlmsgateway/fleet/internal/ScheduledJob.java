@@ -4,8 +4,9 @@ import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /**
- * Work a {@link MeterSession} does on its meter's association on a fixed grid of its own: the register poll today;
- * profile reads and clock checks share the association the same way.
+ * Work a {@link MeterSession} does on its meter's association on a fixed grid of its own, beside its register poll:
+ * profile reads and clock checks. (The register poll keeps a grid the same way, but is the session's own: it runs
+ * for every meter every few seconds, so it reads through the client's future instead of a Mono per run.)
  *
  * <p>Every job of a session keeps to its own grid {@code start + phase + k·interval}; jobs whose slots fall together
  * run together, and their exchanges take turns on the wire (the DLMS client interleaves operations exchange by

@@ -274,8 +274,168 @@ class MeterSessionVirtualTimeTest {
         assertThat(meter.priorities).containsExactly(Priority.SCHEDULED, Priority.ON_DEMAND, Priority.SCHEDULED);
     }
 
+    @Test
+    void stoppingDuringAConnectCancelsTheAttemptAndReturnsItsPermit() {
+        ConnectionAttemptLimiter limiter = new ConnectionAttemptLimiter(1);
+        meter.hangAssociations = true;
+        session = newSession(Duration.ofSeconds(1), Duration.ZERO, limiter);
+        running = session.run().subscribe();
+        advanceTo(500);
+        assertThat(limiter.running()).isEqualTo(1);
+
+        running.dispose();
+        assertThat(meter.cancelledAssociations).isEqualTo(1);
+        assertThat(limiter.running()).isZero();
+        assertThat(session.state()).isEqualTo(DeviceState.STOPPED);
+        advanceTo(10_000);
+        assertThat(meter.associationAttempts).containsExactly(0L);
+    }
+
+    @Test
+    void stoppingDuringTheBackoffEndsItWithoutAnotherAttempt() {
+        meter.failAssociations = 10;
+        start(Duration.ofSeconds(1), Duration.ZERO);
+        advanceTo(2_000); // attempts at 0 and 1 s failed; the next one would be at 3 s
+        running.dispose();
+        assertThat(session.state()).isEqualTo(DeviceState.STOPPED);
+        advanceTo(20_000);
+        assertThat(meter.associationAttempts).containsExactly(0L, 1_000L);
+        assertThat(session.state()).isEqualTo(DeviceState.STOPPED);
+    }
+
+    @Test
+    void stoppingDuringAPollCancelsTheReadInTheClientAndGivesItsPlaceInTheBufferBack() {
+        buffer = new ReadingBuffer(1); // nobody subscribed: the one place is the poll's
+        start(Duration.ofSeconds(1), Duration.ZERO);
+        advanceTo(500);
+        assertThat(buffer.queued()).isEqualTo(1);
+        buffer.flux().subscribe(readings::add);
+        meter.hangReads = true;
+        advanceTo(1_500);
+        assertThat(meter.reads).containsExactly(0L, 1_000L);
+        assertThat(buffer.tryReserve()).isFalse(); // the read in flight holds the place
+
+        ScriptedMeter.Association association = meter.current;
+        running.dispose();
+        assertThat(meter.cancelledReads).isEqualTo(1);
+        assertThat(association.released).isTrue();
+        assertThat(buffer.tryReserve()).isTrue();
+        assertThat(session.statistics().failures()).isZero();
+    }
+
+    @Test
+    void aJobFailingWhileAnotherRunsEndsTheAssociationAndCancelsTheOtherRun() {
+        HangingJob profile = new HangingJob(Duration.ofSeconds(10), Duration.ofMillis(500));
+        session = newSession(Duration.ofSeconds(1), Duration.ZERO);
+        session.addJob(profile);
+        running = session.run().subscribe();
+        advanceTo(900);
+        assertThat(profile.runs).isEqualTo(1);
+        ScriptedMeter.Association first = meter.current;
+
+        meter.failReads = true; // the poll of 1 s fails while the profile's run of 500 ms still waits
+        advanceTo(1_000);
+        assertThat(session.state()).isEqualTo(DeviceState.DOWN);
+        assertThat(profile.cancelled).isEqualTo(1);
+        assertThat(first.closedYet).isTrue();
+
+        meter.failReads = false;
+        advanceTo(2_000); // backoff of 1 s: associated again, the poll on its grid
+        assertThat(meter.associationAttempts).containsExactly(0L, 2_000L);
+        assertThat(readingTimes()).containsExactly(0L, 2_000L);
+        // no run of the first association is counted as still in flight: a close between jobs is seen at once
+        profile.hang = false;
+        advanceTo(2_100);
+        meter.current.closeByPeer();
+        assertThat(session.state()).isEqualTo(DeviceState.DOWN);
+        assertThat(session.statistics().lastError()).hasValue("connection closed by the meter");
+    }
+
+    @Test
+    void aNewPollingIntervalDuringTheBackoffKeepsTheBackoffAndAppliesOnceAssociated() {
+        meter.failAssociations = 2; // attempts at 0 and 1 s fail, the one at 3 s works
+        start(Duration.ofSeconds(1), Duration.ZERO);
+        advanceTo(1_500);
+        session.pollingInterval(Duration.ofSeconds(2));
+        advanceTo(6_000);
+        assertThat(meter.associationAttempts).containsExactly(0L, 1_000L, 3_000L);
+        // never polled before: the grid of the new interval from the start, 0, 2, 4 s...; 0 and 2 s were missed
+        assertThat(readings).extracting(r -> r.scheduledAt().toEpochMilli()).containsExactly(2_000L, 4_000L, 6_000L);
+        assertThat(readingTimes()).containsExactly(3_000L, 4_000L, 6_000L);
+        assertThat(session.statistics().missed()).isEqualTo(1);
+    }
+
+    @Test
+    void aReconnectOfAnUnreachableMeterTriesOnceAtOnceThenBacksOffAgain() {
+        meter.failAssociations = 100;
+        start(Duration.ofSeconds(1), Duration.ZERO);
+        advanceTo(3_500); // attempts at 0, 1 s, 3 s; the next one due at 7 s
+        session.reconnect();
+        assertThat(meter.associationAttempts).containsExactly(0L, 1_000L, 3_000L, 3_500L);
+        advanceTo(7_499);
+        // the backoff goes on from where the run of failures was (4 s, the cap), not from zero each time
+        assertThat(meter.associationAttempts).containsExactly(0L, 1_000L, 3_000L, 3_500L);
+        advanceTo(7_500);
+        assertThat(meter.associationAttempts).containsExactly(0L, 1_000L, 3_000L, 3_500L, 7_500L);
+    }
+
+    @Test
+    void aReconnectDuringTheWaitForTheFirstSlotConnectsAtOnce() {
+        start(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        advanceTo(1_000);
+        assertThat(meter.associationAttempts).isEmpty();
+        session.reconnect();
+        assertThat(meter.associationAttempts).containsExactly(1_000L);
+        assertThat(session.state()).isEqualTo(DeviceState.UP);
+        advanceTo(15_000);
+        assertThat(readingTimes()).containsExactly(5_000L, 15_000L);
+    }
+
+    /** A job whose runs wait until the test lets them go, or until cancelled. */
+    private static final class HangingJob implements ScheduledJob {
+        private final Duration interval;
+        private final Duration phase;
+        int runs;
+        int cancelled;
+        boolean hang = true;
+
+        HangingJob(Duration interval, Duration phase) {
+            this.interval = interval;
+            this.phase = phase;
+        }
+
+        @Override
+        public String name() {
+            return "hanging";
+        }
+
+        @Override
+        public Duration interval() {
+            return interval;
+        }
+
+        @Override
+        public Duration phase() {
+            return phase;
+        }
+
+        @Override
+        public Mono<Void> run(MeterAssociation association, long slotMillis, long nowMillis) {
+            runs++;
+            return hang ? Mono.<Void>never().doOnCancel(() -> cancelled++) : Mono.empty();
+        }
+
+        @Override
+        public void missed(long slots) {
+        }
+    }
+
     private MeterSession newSession(Duration interval, Duration phase) {
-        return new MeterSession(ScriptedMeter.device("m", interval), meter, new ConnectionAttemptLimiter(4),
+        return newSession(interval, phase, new ConnectionAttemptLimiter(4));
+    }
+
+    private MeterSession newSession(Duration interval, Duration phase, ConnectionAttemptLimiter limiter) {
+        return new MeterSession(ScriptedMeter.device("m", interval), meter, limiter,
                 buffer, new ReconnectBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4), 0, () -> 0.5),
                 new FailureLog(FailureLog.DEFAULT_LINE_BUDGET, Duration.ofSeconds(10)), time,
                 phase, Duration.ZERO, () -> { });

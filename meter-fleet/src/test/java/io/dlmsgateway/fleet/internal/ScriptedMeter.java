@@ -30,7 +30,13 @@ final class ScriptedMeter implements MeterConnector {
     final List<Long> reads = new ArrayList<>();
     final List<Priority> priorities = new ArrayList<>();
     int failAssociations;
+    /** Association attempts neither succeed nor fail, until cancelled. */
+    boolean hangAssociations;
+    int cancelledAssociations;
     boolean failReads;
+    /** Reads get no reply, until cancelled. */
+    boolean hangReads;
+    int cancelledReads;
     Association current;
 
     ScriptedMeter(VirtualTimeScheduler time) {
@@ -45,6 +51,9 @@ final class ScriptedMeter implements MeterConnector {
     public Mono<MeterAssociation> associate() {
         return Mono.defer(() -> {
             associationAttempts.add(now());
+            if (hangAssociations) {
+                return Mono.<MeterAssociation>never().doOnCancel(() -> cancelledAssociations++);
+            }
             if (failAssociations > 0) {
                 failAssociations--;
                 return Mono.error(new DlmsConnectionException("scripted", "connection refused by 127.0.0.1:4059",
@@ -70,6 +79,9 @@ final class ScriptedMeter implements MeterConnector {
             return Mono.defer(() -> {
                 reads.add(now());
                 priorities.add(priority);
+                if (hangReads) {
+                    return Mono.<ReadResult>never().doOnCancel(() -> cancelledReads++);
+                }
                 if (failReads) {
                     close();
                     return Mono.error(new DlmsTimeoutException("scripted", "GET", Duration.ofSeconds(1)));
