@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -98,6 +99,11 @@ public final class DlmsGateway implements AutoCloseable {
     private final Scheduler timer;
     private final Map<String, GatewayDevice> devices = new LinkedHashMap<>();
     private final TelemetryMapping mapping;
+    /**
+     * The devices whose attributes name a measurement, so change with readings: decided once, not with a stream over
+     * the mapping per reading. Usually none, and then empty.
+     */
+    private final Set<String> attributesFollowReadings;
     private final Spool spool;
     private final SpoolProfileStore profiles;
     private final ThingsBoardTransport transport;
@@ -124,6 +130,8 @@ public final class DlmsGateway implements AutoCloseable {
             }
         }
         this.mapping = new TelemetryMapping(devices);
+        this.attributesFollowReadings = Set.copyOf(devices.values().stream()
+                .filter(TelemetryMapping::attributesFollowReadings).map(GatewayDevice::name).toList());
         // first, as it is what most often cannot start (directory in use by another gateway, not writable)
         this.spool = options.spoolOpener().apply(settings.spool());
         // profile rows go into the spool with their mark in one transaction, and profile reads start from it
@@ -288,9 +296,8 @@ public final class DlmsGateway implements AutoCloseable {
             // what a crash test holds the spool to: a reading logged here must survive a kill a moment later
             log.trace("[DLMSConnector] Received reading of '{}' taken at {}", record.key(), record.timestamp());
         }
-        GatewayDevice device = devices.get(reading.meter());
-        if (TelemetryMapping.attributesFollowReadings(device)) {
-            publishAttributesIfChanged(device, reading);
+        if (attributesFollowReadings.contains(reading.meter())) {
+            publishAttributesIfChanged(devices.get(reading.meter()), reading);
         }
         return record;
     }

@@ -73,6 +73,15 @@ public final class SqliteSpool implements Spool {
     /** Mark keys name a device and a profile or client: far below this. */
     private static final int MAX_MARK_KEY_LENGTH = 1024;
     private static final DateTimeFormatter ASIDE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+    /** The room on disk is asked again at least this often (a statvfs and a PRAGMA each time). */
+    private static final long ROOM_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Between two asks the room left is what was asked less twice what was appended since (the write-ahead log
+     * holds a page until a checkpoint copies it), and it is trusted only while that stays this far above the
+     * margin: more than the write-ahead log can grow (SQLite cuts it back to 8 MiB). Closer to the margin every
+     * transaction asks, as all did before.
+     */
+    private static final long ROOM_SLACK_BYTES = 16L << 20;
 
     /** Why records are dropped; indexes {@link #drops} and the per-transaction counts. */
     private enum DropReason { BOUND, DISK_SPACE, FAILING }
@@ -85,6 +94,12 @@ public final class SqliteSpool implements Spool {
     private final Queue<Command> commands = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
     private volatile boolean terminated;
+    /**
+     * Set by the spool thread just before it parks, cleared when it wakes: a caller unparks it only then. An unpark
+     * is a futex call on the caller's thread (an event loop), paid by every append while the spool thread is busy
+     * committing otherwise.
+     */
+    private volatile boolean parking;
     private volatile SpoolStatistics statistics;
     /** Every mark as committed: written by the spool thread after each commit, read from any thread. */
     private final ConcurrentSkipListMap<String, Long> marks = new ConcurrentSkipListMap<>();
@@ -113,8 +128,11 @@ public final class SqliteSpool implements Spool {
     private final List<Map.Entry<Long, LeasedBatch>> leasesEnded = new ArrayList<>();
     private long[] beforeTransaction;
     private final long[] unreportedDrops = new long[DropReason.values().length];
-    /** What the file system still gives this transaction's appends; negative until asked for. */
-    private long roomLeft = -1;
+    /** What the file system gave the backlog when last asked (see {@link #roomOnDisk}); negative to ask again. */
+    private long roomWhenAsked = -1;
+    private long roomAskedAtNanos;
+    /** Bytes appended since the room was last asked for. */
+    private long appendedSinceRoomAsked;
     /** Set by a transaction that deletes every pending deletion: they are forgotten once it commits. */
     private boolean pendingDeletesWritten;
     /** Pending deletions at or below it were dropped by this transaction: forgotten once it commits. */
@@ -201,14 +219,19 @@ public final class SqliteSpool implements Spool {
             for (DropReporter reporter : drops) {
                 reporter.reportIfDue(now);
             }
-            // an unpark between the poll above and this park is not lost: it leaves a permit that makes the
-            // park return at once
             long wait = nanosUntilSomethingIsDue(now);
-            if (wait > 0) {
-                LockSupport.parkNanos(this, wait);
-            } else {
-                LockSupport.park(this);
+            // a caller that offered its command before seeing the flag set finds it set only after it offered:
+            // then the check below sees the command; one that sees the flag unparks, and an unpark between the
+            // check and the park leaves a permit that makes the park return at once
+            parking = true;
+            if (commands.isEmpty()) {
+                if (wait > 0) {
+                    LockSupport.parkNanos(this, wait);
+                } else {
+                    LockSupport.park(this);
+                }
             }
+            parking = false;
         }
         terminated = true;
         failLeftovers();
@@ -503,7 +526,7 @@ public final class SqliteSpool implements Spool {
         if (terminated) {
             // the spool thread is gone or going: nobody else will look at the queue
             failLeftovers();
-        } else {
+        } else if (parking) {
             LockSupport.unpark(thread);
         }
     }
@@ -628,7 +651,6 @@ public final class SqliteSpool implements Spool {
     private void endTransaction() {
         beforeTransaction = null;
         leasesEnded.clear();
-        roomLeft = -1;
         pendingDeletesWritten = false;
         pendingDeletesEvictedUpTo = -1;
     }
@@ -675,6 +697,8 @@ public final class SqliteSpool implements Spool {
     /** Enters (or stays in) the failing state and schedules the next retry. */
     private void failing(Throwable cause) {
         long now = System.nanoTime();
+        // a full disk may be why: the retry asks the file system afresh
+        roomWhenAsked = -1;
         String reason = describe(cause);
         if (failure == null) {
             failure = reason;
@@ -884,7 +908,7 @@ public final class SqliteSpool implements Spool {
             sizes[i] = SpoolDatabase.sizeOf(records.get(i));
             incomingBytes += sizes[i] + SpoolOptions.RECORD_OVERHEAD_BYTES;
         }
-        long room = roomOnDisk();
+        long room = roomOnDisk(incomingBytes);
         // what would not fit into an empty spool is dropped before it is written, oldest first like the rest
         int first = 0;
         int firstForSpace = 0;
@@ -906,9 +930,7 @@ public final class SqliteSpool implements Spool {
         }
         database.flushInserts();
         backlogRecords += n - first;
-        if (roomLeft != Long.MAX_VALUE) {
-            roomLeft = Math.max(0, roomLeft - incomingBytes);
-        }
+        appendedSinceRoomAsked += incomingBytes;
     }
 
     /** Whether records of {@code bytes} fit into the room on disk once the whole backlog is dropped for them. */
@@ -918,25 +940,36 @@ public final class SqliteSpool implements Spool {
 
     /**
      * What the backlog may still grow by on the file system: the space free beyond the margin plus the pages deleted
-     * records left free inside the file. Asked once per transaction; unbounded in memory.
+     * records left free inside the file. Asked at most once a second while far from the margin, since asking costs
+     * a statvfs and a PRAGMA and at a thousand readings a second most transactions carry one or two of them; in
+     * between, the last answer less what was appended since (deletions only add room, so this errs on the safe
+     * side). Near the margin, or when the store failed, every transaction asks. Unbounded in memory.
      */
-    private long roomOnDisk() throws SQLException {
+    private long roomOnDisk(long incomingBytes) throws SQLException {
         if (fileStore == null || options.minFreeBytes() == 0) {
             return Long.MAX_VALUE;
         }
-        if (roomLeft < 0) {
-            long usable;
-            try {
-                usable = fileStore.getUsableSpace();
-            } catch (IOException e) {
-                usable = Long.MAX_VALUE; // cannot tell: the bound alone applies, and a write that fails is retried
-            }
-            long beyondMargin = usable == Long.MAX_VALUE ? Long.MAX_VALUE
-                    : Math.max(0, usable - options.minFreeBytes());
-            roomLeft = beyondMargin == Long.MAX_VALUE ? Long.MAX_VALUE
-                    : beyondMargin + database.freePageBytes();
+        long now = System.nanoTime();
+        if (roomWhenAsked == Long.MAX_VALUE && now - roomAskedAtNanos < ROOM_RECHECK_NANOS) {
+            return Long.MAX_VALUE;
         }
-        return roomLeft;
+        if (roomWhenAsked >= 0 && now - roomAskedAtNanos < ROOM_RECHECK_NANOS
+                && roomWhenAsked - 2 * (appendedSinceRoomAsked + incomingBytes) >= ROOM_SLACK_BYTES) {
+            return roomWhenAsked - appendedSinceRoomAsked;
+        }
+        long usable;
+        try {
+            usable = fileStore.getUsableSpace();
+        } catch (IOException e) {
+            usable = Long.MAX_VALUE; // cannot tell: the bound alone applies, and a write that fails is retried
+        }
+        long beyondMargin = usable == Long.MAX_VALUE ? Long.MAX_VALUE
+                : Math.max(0, usable - options.minFreeBytes());
+        roomWhenAsked = beyondMargin == Long.MAX_VALUE ? Long.MAX_VALUE
+                : beyondMargin + database.freePageBytes();
+        roomAskedAtNanos = now;
+        appendedSinceRoomAsked = 0;
+        return roomWhenAsked;
     }
 
     /**
