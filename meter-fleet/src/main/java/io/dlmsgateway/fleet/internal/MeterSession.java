@@ -476,21 +476,9 @@ public final class MeterSession {
      * The connect attempt's subscriber: its outcome hops onto the timer (a host name is looked up on another
      * thread), where an attempt the session no longer waits for is recognised and its association released.
      */
-    private final class ConnectAttempt implements CoreSubscriber<MeterAssociation> {
+    private final class ConnectAttempt extends CancellableSubscriber<MeterAssociation> {
 
-        private volatile Subscription subscription;
-        private volatile boolean cancelled;
         private boolean done;
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            subscription = s;
-            if (cancelled) {
-                s.cancel();
-            } else {
-                s.request(Long.MAX_VALUE);
-            }
-        }
 
         @Override
         public void onNext(MeterAssociation current) {
@@ -510,8 +498,28 @@ public final class MeterSession {
                 onError(new IllegalStateException("the connector completed without an association"));
             }
         }
+    }
 
-        void cancel() {
+    /**
+     * A subscriber that takes everything and can be cancelled from any thread before or after its subscription
+     * arrives (a stop may come while the publisher has not called onSubscribe yet).
+     */
+    private abstract static class CancellableSubscriber<T> implements CoreSubscriber<T> {
+
+        private volatile Subscription subscription;
+        private volatile boolean cancelled;
+
+        @Override
+        public final void onSubscribe(Subscription s) {
+            subscription = s;
+            if (cancelled) {
+                s.cancel();
+            } else {
+                s.request(Long.MAX_VALUE);
+            }
+        }
+
+        final void cancel() {
             cancelled = true;
             Subscription s = subscription;
             if (s != null) {
@@ -699,26 +707,14 @@ public final class MeterSession {
         }
     }
 
-    private final class JobRun implements CoreSubscriber<Void> {
+    private final class JobRun extends CancellableSubscriber<Void> {
 
         private final JobSchedule schedule;
         private final MeterAssociation current;
-        private volatile Subscription subscription;
-        private volatile boolean cancelled;
 
         JobRun(JobSchedule schedule, MeterAssociation current) {
             this.schedule = schedule;
             this.current = current;
-        }
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            subscription = s;
-            if (cancelled) {
-                s.cancel();
-            } else {
-                s.request(Long.MAX_VALUE);
-            }
         }
 
         @Override
@@ -733,14 +729,6 @@ public final class MeterSession {
         @Override
         public void onComplete() {
             schedule.ended(this, null);
-        }
-
-        void cancel() {
-            cancelled = true;
-            Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
         }
     }
 
