@@ -111,6 +111,28 @@ class DlmsConnectionHostileRepliesTest {
     }
 
     @Test
+    void aCompactArrayOfStringsWhoseLastStringIsCutShortIsRefusedBeforeGuruxLoopsOnIt() {
+        // found by CI's fuzzing of ProfileRepliesFuzzTest: the same loop with rows that are single octet-strings, which
+        // the row walk had checked for structures only (Gurux held the loop 55 s, then ran out of heap)
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        ByteArrayOutputStream apdu = getResponseNormal(request());
+        apdu.writeBytes(HexFormat.of().parseHex("1309" + "02" + "0604")); // one string claiming 6 bytes, 1 left
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> reply(apdu.toByteArray()));
+
+        assertViolation(read, Bound.CLAIMED_LENGTH, "compact-array rows do not fill its contents");
+    }
+
+    @Test
+    void aCompactArrayOfStringsThatFillItsContentsIsRead() {
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        ByteArrayOutputStream apdu = getResponseNormal(request());
+        apdu.writeBytes(HexFormat.of().parseHex("1309" + "06" + "024142" + "024344")); // two octet-strings
+        reply(apdu.toByteArray());
+
+        assertThat(read.join()).asString().containsIgnoringCase("4142").containsIgnoringCase("4344");
+    }
+
+    @Test
     void aCompactArrayWhoseRowsFillItsContentsIsRead() {
         CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
         ByteArrayOutputStream apdu = getResponseNormal(request());

@@ -125,11 +125,11 @@ public final class AxdrBounds {
                     if (n > to - pos) {
                         return "compact-array claims " + n + " bytes, only " + (to - pos) + " left";
                     }
-                    if ((data[description] & 0xFF) == STRUCTURE) {
-                        String why = rows(data, description, pos, pos + (int) n);
-                        if (why != null) {
-                            return why;
-                        }
+                    // every element type, not only structures: a compact-array of octet-strings whose last string
+                    // claims more bytes than are left holds Gurux in its row loop just the same (found by fuzzing)
+                    String why = rows(data, description, pos, pos + (int) n);
+                    if (why != null) {
+                        return why;
                     }
                     pos += (int) n;
                 }
@@ -141,7 +141,8 @@ public final class AxdrBounds {
     }
 
     /**
-     * Walks a compact-array of structures row by row and says why not when its rows do not fill its contents exactly.
+     * Walks a compact-array row by row (a row: one element as its type description says, a structure or a single
+     * value) and says why not when its rows do not fill its contents exactly.
      * Gurux reads rows while its position is short of the contents' end, and a row it cannot finish (the bytes run
      * out) still counts as read without moving on: a last row cut short holds it in that loop for good. Only the
      * types Gurux reads with a size of their own are accepted in the rows: fixed-size ones, and octet- and
