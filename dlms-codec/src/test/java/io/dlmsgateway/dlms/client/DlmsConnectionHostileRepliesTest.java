@@ -123,6 +123,18 @@ class DlmsConnectionHostileRepliesTest {
     }
 
     @Test
+    void aShortNameReadResponseIsRefusedBeforeGuruxDecodesIt() {
+        // found by CI's fuzzing of DlmsConnectionOperationRepliesFuzzTest: an SN read-response carrying a compact-array
+        // of empty rows held Gurux 46 s; this client references by logical name only, so no SN reply is ever due
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        request();
+        assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> reply(HexFormat.of().parseHex("0C3F01C10013020004")));
+
+        assertViolation(read, Bound.CLAIMED_LENGTH, "a short-name read-response on a logical-name association");
+    }
+
+    @Test
     void aCompactArrayOfStringsThatFillItsContentsIsRead() {
         CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
         ByteArrayOutputStream apdu = getResponseNormal(request());

@@ -13,6 +13,11 @@ final class ReplyInspector {
 
     private static final int GET_REQUEST = 0xC0;
     private static final int GET_RESPONSE = 0xC4;
+    // short-name services: our client references by logical name only, so a meter never has cause to send these, and
+    // Gurux decodes their data unchecked (a compact-array of empty rows in a read-response held it for good)
+    private static final int SN_READ_RESPONSE = 0x0C;
+    private static final int SN_WRITE_RESPONSE = 0x0D;
+    private static final int SN_INFORMATION_REPORT = 0x18;
     private static final int NORMAL = 1;
     private static final int DATA_BLOCK = 2;
     private static final int WITH_LIST = 3;
@@ -86,7 +91,12 @@ final class ReplyInspector {
     }
 
     private String onApdu(byte[] a, int from, int to) {
-        if (to - from < 4 || (a[from] & 0xFF) != GET_RESPONSE) {
+        int tag = to > from ? a[from] & 0xFF : -1;
+        if (tag == SN_READ_RESPONSE || tag == SN_WRITE_RESPONSE || tag == SN_INFORMATION_REPORT) {
+            return "a short-name " + (tag == SN_READ_RESPONSE ? "read-response" : tag == SN_WRITE_RESPONSE
+                    ? "write-response" : "information-report") + " on a logical-name association";
+        }
+        if (to - from < 4 || tag != GET_RESPONSE) {
             return null;
         }
         int type = a[from + 1] & 0xFF;
