@@ -50,6 +50,22 @@ final class ChildGateway {
                 """.formatted(brokerPort));
     }
 
+    /**
+     * Writes a logback configuration that prints the gateway's own lines at INFO as bare messages (no time, no
+     * stack trace) and nothing else, for tests that read a child gateway's output; returns its path.
+     */
+    static Path writeMessagesOnlyLogback(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("logback-child.xml"), """
+                <configuration>
+                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%msg%nopex%n</pattern></encoder>
+                  </appender>
+                  <logger name="io.dlmsgateway" level="INFO"/>
+                  <root level="OFF"><appender-ref ref="OUT"/></root>
+                </configuration>
+                """);
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

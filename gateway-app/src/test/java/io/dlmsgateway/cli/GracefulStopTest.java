@@ -41,15 +41,7 @@ class GracefulStopTest {
         Path config = writeConfigFiles(dir, freePort(), List.of(
                 "{\"name\": \"m1\", \"host\": \"127.0.0.1\", \"port\": " + freePort()
                         + ", \"measurements\": [\"voltage_l1\"]}"));
-        Path logback = Files.writeString(dir.resolve("logback-child.xml"), """
-                <configuration>
-                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
-                    <encoder><pattern>%msg%nopex%n</pattern></encoder>
-                  </appender>
-                  <logger name="io.dlmsgateway" level="INFO"/>
-                  <root level="OFF"><appender-ref ref="OUT"/></root>
-                </configuration>
-                """);
+        Path logback = ChildGateway.writeMessagesOnlyLogback(dir);
         return new ProcessBuilder(javaCommand("-Dlogback.configurationFile=" + logback, "run", "--config",
                 config.toString())).directory(dir.toFile()).redirectErrorStream(true).start();
     }

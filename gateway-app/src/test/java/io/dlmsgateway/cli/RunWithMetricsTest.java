@@ -39,15 +39,7 @@ class RunWithMetricsTest {
                   enabled: true
                   port: %d
                 """.formatted(metricsPort));
-        Path logback = Files.writeString(dir.resolve("logback-child.xml"), """
-                <configuration>
-                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
-                    <encoder><pattern>%msg%nopex%n</pattern></encoder>
-                  </appender>
-                  <logger name="io.dlmsgateway" level="INFO"/>
-                  <root level="OFF"><appender-ref ref="OUT"/></root>
-                </configuration>
-                """);
+        Path logback = ChildGateway.writeMessagesOnlyLogback(dir);
         Process gateway = new ProcessBuilder(javaCommand("-Dlogback.configurationFile=" + logback, "run", "--config",
                 config.toString())).directory(dir.toFile()).redirectErrorStream(true).start();
         ChildOutput output = ChildOutput.of(gateway);
