@@ -135,6 +135,41 @@ class DlmsConnectionHostileRepliesTest {
     }
 
     @Test
+    void aGeneralBlockTransferIsRefusedBeforeGuruxDecodesWhatItCarries() {
+        // found by CI's fuzzing of ProfileRepliesFuzzTest: a get-response inside a general-block-transfer reached Gurux
+        // unchecked (its compact-array of strings cut short held Gurux 47 s); this client does not propose GBT
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        ByteArrayOutputStream inner = getResponseNormal(request());
+        inner.writeBytes(HexFormat.of().parseHex("1309" + "02" + "0604"));
+        ByteArrayOutputStream gbt = new ByteArrayOutputStream();
+        gbt.writeBytes(HexFormat.of().parseHex("E080" + "0001" + "0000")); // last block 1, nothing acknowledged
+        gbt.write(inner.size());
+        gbt.writeBytes(inner.toByteArray());
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> reply(gbt.toByteArray()));
+
+        assertViolation(read, Bound.CLAIMED_LENGTH, "a general-block-transfer, which this client does not propose");
+    }
+
+    @Test
+    void aRequestFromTheMeterIsRefusedRatherThanParsedAsAServerWould() {
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        request();
+        reply(HexFormat.of().parseHex("C001C1" + "0001" + "0000600100FF" + "02" + "00")); // a get-request
+
+        assertViolation(read, Bound.CLAIMED_LENGTH, "an APDU of tag 0xC0, which a meter does not send to a client");
+    }
+
+    @Test
+    void aDataNotificationAmidAReplyHasItsBodyCheckedSinceGuruxDecodesIt() {
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        request();
+        assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> reply(HexFormat.of().parseHex("0F" + "00000001" + "00" + "1309" + "02" + "0604")));
+
+        assertViolation(read, Bound.CLAIMED_LENGTH, "compact-array rows do not fill its contents");
+    }
+
+    @Test
     void aCompactArrayOfStringsThatFillItsContentsIsRead() {
         CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
         ByteArrayOutputStream apdu = getResponseNormal(request());

@@ -56,7 +56,11 @@ public final class GuruxClients {
         }
         client.setMaxReceivePDUSize(maxPduSize);
         // Gurux keeps its conformance sets as HashSets, a node per flag: ~500 bytes per client for the 11 proposed
-        client.setProposedConformance(compact(client.getProposedConformance()));
+        Set<Conformance> proposed = compact(client.getProposedConformance());
+        // Gurux proposes general-block-transfer by default; we never use it, and its blocks would carry replies past
+        // the ReplyInspector (which therefore refuses it)
+        proposed.remove(Conformance.GENERAL_BLOCK_TRANSFER);
+        client.setProposedConformance(proposed);
         dropUnused(client);
         return client;
     }

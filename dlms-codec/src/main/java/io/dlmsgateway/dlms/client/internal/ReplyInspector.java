@@ -5,19 +5,17 @@ import java.util.Arrays;
 /**
  * Looks at each reply APDU of an exchange before Gurux decodes it, and says when its data is out of
  * {@link AxdrBounds}. Gurux decodes a value only when all of it is in, inside the same call that takes the last
- * frame, so the check needs the APDU whole: this class joins HDLC segments and GET data blocks itself (the handler
- * has already bounded how many bytes one exchange may bring). Ciphered APDUs are opened by Gurux alone and are not
- * looked at here. One instance per association, on its event loop.
+ * frame, so the check needs the APDU whole: this class joins HDLC segments and GET and action data blocks itself
+ * (the handler has already bounded how many bytes one exchange may bring). An APDU a meter has no cause to send a
+ * client is refused before Gurux sees it. Ciphered APDUs are opened by Gurux alone and are not looked at here. One
+ * instance per association, on its event loop.
  */
 final class ReplyInspector {
 
     private static final int GET_REQUEST = 0xC0;
     private static final int GET_RESPONSE = 0xC4;
-    // short-name services: our client references by logical name only, so a meter never has cause to send these, and
-    // Gurux decodes their data unchecked (a compact-array of empty rows in a read-response held it for good)
-    private static final int SN_READ_RESPONSE = 0x0C;
-    private static final int SN_WRITE_RESPONSE = 0x0D;
-    private static final int SN_INFORMATION_REPORT = 0x18;
+    private static final int ACTION_RESPONSE = 0xC7;
+    private static final int DATA_NOTIFICATION = 0x0F;
     private static final int NORMAL = 1;
     private static final int DATA_BLOCK = 2;
     private static final int WITH_LIST = 3;
@@ -91,10 +89,19 @@ final class ReplyInspector {
     }
 
     private String onApdu(byte[] a, int from, int to) {
-        int tag = to > from ? a[from] & 0xFF : -1;
-        if (tag == SN_READ_RESPONSE || tag == SN_WRITE_RESPONSE || tag == SN_INFORMATION_REPORT) {
-            return "a short-name " + (tag == SN_READ_RESPONSE ? "read-response" : tag == SN_WRITE_RESPONSE
-                    ? "write-response" : "information-report") + " on a logical-name association";
+        if (to <= from) {
+            return null;
+        }
+        int tag = a[from] & 0xFF;
+        String unexpected = unexpected(tag);
+        if (unexpected != null) {
+            return unexpected;
+        }
+        if (tag == DATA_NOTIFICATION) {
+            return notification(a, from, to);
+        }
+        if (tag == ACTION_RESPONSE) {
+            return actionResponse(a, from, to);
         }
         if (to - from < 4 || tag != GET_RESPONSE) {
             return null;
@@ -120,31 +127,114 @@ final class ReplyInspector {
                 }
                 boolean last = a[pos] != 0;
                 pos += (a[pos + 5] & 0xFF) == 0 ? 6 : 7;
-                if (pos >= to) {
-                    return null;
-                }
-                long n = AxdrBounds.length(a, pos, to);
-                if (n < 0) {
-                    return null;
-                }
-                pos += AxdrBounds.lengthSize(a[pos]);
-                int blockEnd = (int) Math.min(to, pos + n);
-                if (blockEnd > pos) {
-                    blocks = append(blocks, blocksSize, a, pos, blockEnd);
-                    blocksSize += blockEnd - pos;
-                }
-                if (!last) {
-                    return null;
-                }
-                String why = listRequest ? list(blocks, 0, blocksSize)
-                        : AxdrBounds.check(blocks, 0, blocksSize, 1);
-                blocksSize = 0;
-                return why;
+                return block(a, pos, to, last, listRequest);
             }
             default -> {
                 return null;
             }
         }
+    }
+
+    /**
+     * Why an APDU of this tag has no place on this client's association, or null when it may come. A meter answers a
+     * logical-name client with the AARE and RLRE, get-, set- and action-responses, exception-responses and
+     * confirmed-service-errors (plain or ciphered), and may push notifications. Gurux decodes whatever else arrives
+     * too, data included and unchecked, without asking whether it was due: a short-name read-response, a
+     * general-block-transfer wrapping any of these, even a get-request it then parses as a server would. Each of
+     * those held the event loop for good on some input found by fuzzing; none is a reply to anything we send.
+     */
+    private static String unexpected(int tag) {
+        return switch (tag) {
+            // AARE, RLRE, get-, set-, action-response, exception-response, confirmed-service-error
+            case 0x61, 0x63, GET_RESPONSE, 0xC5, ACTION_RESPONSE, 0xD8, 0x0E -> null;
+            // data-notification, event-notification-request, and their ciphered forms
+            case DATA_NOTIFICATION, 0xC2, 0xCA, 0xD2 -> null;
+            // glo- and ded-ciphered responses and confirmed-service-errors, general-glo, -ded and general ciphering:
+            // Gurux opens these itself (see the class comment)
+            case 0xCC, 0xCD, 0xCF, 0xD4, 0xD5, 0xD7, 0x2E, 0x4E, 0xDB, 0xDC, 0xDD -> null;
+            case 0x0C, 0x0D, 0x18 -> "a short-name " + (tag == 0x0C ? "read-response" : tag == 0x0D
+                    ? "write-response" : "information-report") + " on a logical-name association";
+            // not proposed in the AARQ (GuruxClients), so a meter that keeps to the negotiated conformance never
+            // sends it; Gurux would join its blocks and decode what they carry without our seeing it
+            case 0xE0 -> "a general-block-transfer, which this client does not propose";
+            default -> String.format("an APDU of tag 0x%02X, which a meter does not send to a client", tag);
+        };
+    }
+
+    /**
+     * A data-notification amid a reply: Gurux decodes its body before we can ignore it. Long-invoke-id-and-priority
+     * (4), date-time (a length byte and that many octets), then one data value.
+     */
+    private static String notification(byte[] a, int from, int to) {
+        int pos = from + 5;
+        if (pos >= to) {
+            return null; // Gurux stops short of the body and says so
+        }
+        pos += 1 + (a[pos] & 0xFF);
+        return pos < to ? AxdrBounds.check(a, pos, to, 1) : null;
+    }
+
+    /**
+     * An action-response: normal (1) with optional return data, or with a block of it (2), joined like the GET data
+     * blocks and checked when the last is in. Where the return data starts follows what Gurux reads, which is more
+     * lenient than the standard's optional flag then Get-Data-Result.
+     */
+    private String actionResponse(byte[] a, int from, int to) {
+        int type = to - from > 1 ? a[from + 1] & 0xFF : -1;
+        int pos = from + 3; // after tag, type and invoke-id
+        if (type == NORMAL) {
+            // action-result; return data only after success: 0 then data, or 1 and a choice of 0 then data
+            if (pos + 1 >= to || a[pos] != 0) {
+                return null;
+            }
+            int flag = a[pos + 1] & 0xFF;
+            if (flag == 0) {
+                // no return parameters, as the standard reads it; Gurux decodes whatever follows as data
+                return pos + 2 < to ? AxdrBounds.check(a, pos + 2, to, 1) : null;
+            }
+            if (flag == 1 && pos + 2 < to) {
+                int choice = a[pos + 2] & 0xFF;
+                // Gurux reads a choice of 9 followed by 16 as an octet-string of 16 (a quirk of some meters)
+                boolean quirk = choice == 9 && pos + 3 < to && (a[pos + 3] & 0xFF) == 16;
+                return choice == 0 ? AxdrBounds.check(a, pos + 3, to, 1)
+                        : quirk ? AxdrBounds.check(a, pos + 2, to, 1) : null;
+            }
+            return null;
+        }
+        if (type == DATA_BLOCK) {
+            // last-block (1), block-number (4), raw-data
+            if (to - pos < 6) {
+                return null;
+            }
+            return block(a, pos + 5, to, a[pos] != 0, false);
+        }
+        return null;
+    }
+
+    /**
+     * Joins one block's raw-data (an octet-string at {@code pos}) to those before it; with the last, checks them all
+     * as one value, or as a get-with-list's results.
+     */
+    private String block(byte[] a, int pos, int to, boolean last, boolean asList) {
+        if (pos >= to) {
+            return null;
+        }
+        long n = AxdrBounds.length(a, pos, to);
+        if (n < 0) {
+            return null;
+        }
+        pos += AxdrBounds.lengthSize(a[pos]);
+        int blockEnd = (int) Math.min(to, pos + n);
+        if (blockEnd > pos) {
+            blocks = append(blocks, blocksSize, a, pos, blockEnd);
+            blocksSize += blockEnd - pos;
+        }
+        if (!last) {
+            return null;
+        }
+        String why = asList ? list(blocks, 0, blocksSize) : AxdrBounds.check(blocks, 0, blocksSize, 1);
+        blocksSize = 0;
+        return why;
     }
 
     private static String list(byte[] a, int pos, int to) {
