@@ -170,6 +170,18 @@ class DlmsConnectionHostileRepliesTest {
     }
 
     @Test
+    void aCompactArrayWithNullDataInItsTypeIsRefusedSinceGuruxReadsATaggedValueThere() {
+        // found by fuzzing ProfileRepliesFuzzTest: for a null-data column Gurux decodes a tagged value from the
+        // contents, here a compact-array of its own, and stayed in that one's row loop until out of heap
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        ByteArrayOutputStream apdu = getResponseNormal(request());
+        apdu.writeBytes(HexFormat.of().parseHex("1302021100" + "02" + "0700")); // {u8, null-data}, one row
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> reply(apdu.toByteArray()));
+
+        assertViolation(read, Bound.CLAIMED_LENGTH, "compact-array type holds null-data");
+    }
+
+    @Test
     void aCompactArrayOfStringsThatFillItsContentsIsRead() {
         CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
         ByteArrayOutputStream apdu = getResponseNormal(request());

@@ -198,6 +198,11 @@ public final class AxdrBounds {
             }
             return null;
         }
+        if (tag == 0) {
+            // Gurux takes a null-data in the type description as "type not given" and reads a whole tagged value
+            // from the contents for it (a compact-array in there held it in its row loop: found by fuzzing)
+            return "compact-array type holds null-data, which Gurux reads as a tagged value";
+        }
         int size = fixedSize(tag);
         if (size < 0 && tag != 9 && tag != 10) {
             return "compact-array of type " + tag + ", which has no size of its own in a row";
