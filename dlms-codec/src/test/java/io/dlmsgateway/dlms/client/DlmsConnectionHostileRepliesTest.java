@@ -182,6 +182,18 @@ class DlmsConnectionHostileRepliesTest {
     }
 
     @Test
+    void aDataNotificationHasEveryValueOfItsBodyCheckedSinceGuruxDecodesPastTheFirst() {
+        // found by fuzzing DlmsConnectionOperationRepliesFuzzTest: Gurux decodes a notification's body once, then
+        // again from where the first value ended; here an empty array, then a compact-array cut short
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        request();
+        assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> reply(HexFormat.of().parseHex("0F" + "00000001" + "00" + "0100" + "1309" + "02" + "0604")));
+
+        assertViolation(read, Bound.CLAIMED_LENGTH, "compact-array rows do not fill its contents");
+    }
+
+    @Test
     void aCompactArrayOfStringsThatFillItsContentsIsRead() {
         CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
         ByteArrayOutputStream apdu = getResponseNormal(request());

@@ -69,8 +69,10 @@ final class ReplyInspector {
             return null;
         }
         int control = frame[pos] & 0xFF;
-        if ((control & 1) != 0) {
-            return null; // S or U frame: no APDU in it
+        // an I frame, or a UI frame (0x03, with the poll/final bit 0x13): how a meter pushes a notification over HDLC,
+        // which Gurux decodes like a reply. Other S and U frames carry no APDU
+        if ((control & 1) != 0 && (control & 0xEF) != 0x03) {
+            return null;
         }
         int infoStart = pos + 3;
         int infoEnd = frame.length - 3;
@@ -163,7 +165,9 @@ final class ReplyInspector {
 
     /**
      * A data-notification amid a reply: Gurux decodes its body before we can ignore it. Long-invoke-id-and-priority
-     * (4), date-time (a length byte and that many octets), then one data value.
+     * (4), date-time (a length byte and that many octets), then the body: one data value, but Gurux decodes it and
+     * then again from where it ended (once in its notification handler, once at the end of its PDU handling), so
+     * every value up to the end is checked (found by fuzzing: an empty array, then a compact-array that held it).
      */
     private static String notification(byte[] a, int from, int to) {
         int pos = from + 5;
@@ -171,7 +175,7 @@ final class ReplyInspector {
             return null; // Gurux stops short of the body and says so
         }
         pos += 1 + (a[pos] & 0xFF);
-        return pos < to ? AxdrBounds.check(a, pos, to, 1) : null;
+        return pos < to ? AxdrBounds.check(a, pos, to, -1) : null;
     }
 
     /**
