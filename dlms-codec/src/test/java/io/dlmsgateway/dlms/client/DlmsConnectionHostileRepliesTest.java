@@ -194,6 +194,18 @@ class DlmsConnectionHostileRepliesTest {
     }
 
     @Test
+    void aCountOf0x80IsCheckedAs128ElementsSinceGuruxReadsItSo() {
+        // found by fuzzing ProfileRepliesFuzzTest: the bounds walk read a lone 0x80 as no elements, Gurux as 128, and
+        // decoded what followed unchecked (there a compact-array cut short, which held it)
+        CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
+        ByteArrayOutputStream apdu = getResponseNormal(request());
+        apdu.writeBytes(HexFormat.of().parseHex("0180" + "1309" + "02" + "0604"));
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> reply(apdu.toByteArray()));
+
+        assertViolation(read, Bound.CLAIMED_LENGTH, "array claims 128 elements");
+    }
+
+    @Test
     void aCompactArrayOfStringsThatFillItsContentsIsRead() {
         CompletableFuture<Object> read = connection.readAttribute(DEVICE_ID, 1, 2);
         ByteArrayOutputStream apdu = getResponseNormal(request());

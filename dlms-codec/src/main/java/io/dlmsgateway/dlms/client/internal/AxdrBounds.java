@@ -296,13 +296,17 @@ public final class AxdrBounds {
         };
     }
 
-    /** A-XDR length at {@code pos}: one byte below 0x80, else 0x80 + n followed by n bytes; -1 when truncated. */
+    /**
+     * A-XDR length at {@code pos}: one byte up to 0x80, else 0x80 + n followed by n bytes; -1 when truncated. A lone
+     * 0x80 (no length bytes, not valid A-XDR) is read as 128, as Gurux reads it: read as 0, an array that Gurux
+     * decodes as 128 elements went unchecked (found by fuzzing).
+     */
     static long length(byte[] data, int pos, int to) {
         if (pos >= to) {
             return -1;
         }
         int first = data[pos] & 0xFF;
-        if (first < 0x80) {
+        if (first <= 0x80) {
             return first;
         }
         int n = first & 0x7F;
@@ -318,6 +322,6 @@ public final class AxdrBounds {
 
     static int lengthSize(byte first) {
         int b = first & 0xFF;
-        return b < 0x80 ? 1 : 1 + (b & 0x7F);
+        return b <= 0x80 ? 1 : 1 + (b & 0x7F);
     }
 }
