@@ -1,7 +1,9 @@
 package io.dlmsgateway.gateway.internal;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dlmsgateway.dlms.client.MeasuredValue;
 import io.dlmsgateway.fleet.ClockCheck;
@@ -10,6 +12,8 @@ import io.dlmsgateway.gateway.GatewayDevice;
 import io.dlmsgateway.gateway.ValueTemplate;
 import io.dlmsgateway.spool.SpoolRecord;
 import io.dlmsgateway.thingsboard.DeviceTelemetry;
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -26,7 +30,9 @@ import java.util.function.Function;
  *
  * <p>A spool record is one reading: key = device name, timestamp = reading time, payload = the values as a JSON
  * object, written once and published as it is. BigDecimals are written plain, so {@code 230.1} stays {@code 230.1}
- * on the wire.
+ * on the wire. The record is written straight from the reading with Jackson's streaming generator, in the order and
+ * form the values' map had through the mapper: it is written per reading on the event loops, where building that map
+ * and the mapper's serializer lookups were most of the record's cost.
  */
 public final class TelemetryMapping {
 
@@ -35,24 +41,6 @@ public final class TelemetryMapping {
 
     public TelemetryMapping(Map<String, GatewayDevice> devices) {
         this.devices = devices;
-    }
-
-    /** The telemetry values of a reading, in mapping order. */
-    public Map<String, Object> telemetry(MeterReading reading) {
-        GatewayDevice device = devices.get(reading.meter());
-        Map<String, Object> values = new LinkedHashMap<>();
-        if (device.timeseriesMapping().isEmpty()) {
-            reading.values().forEach((name, value) -> values.put(name, value.value()));
-            return values;
-        }
-        Function<String, Object> lookup = lookup(device, reading);
-        device.timeseriesMapping().forEach((key, template) -> put(values, key, template, lookup));
-        // what the gateway measures itself (the clock check's deviation) goes under its own name beside the mapping
-        MeasuredValue deviation = reading.value(ClockCheck.DEVIATION_KEY);
-        if (deviation != null) {
-            values.putIfAbsent(ClockCheck.DEVIATION_KEY, deviation.value());
-        }
-        return values;
     }
 
     /**
@@ -73,12 +61,24 @@ public final class TelemetryMapping {
                 .anyMatch(name -> !isDeviceField(name));
     }
 
+    /**
+     * A reading as its spool record: the telemetry values in mapping order as one JSON object, a key whose value is
+     * missing left out.
+     */
     public SpoolRecord record(MeterReading reading) {
-        try {
-            return new SpoolRecord(reading.meter(), reading.timestamp().toEpochMilli(),
-                    json.writeValueAsBytes(telemetry(reading)));
-        } catch (JsonProcessingException e) {
+        // as ObjectMapper.writeValueAsBytes does it: the thread's recycled buffers, a fresh array for the spool thread
+        BufferRecycler recycler = json.getFactory()._getBufferRecycler();
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(recycler)) {
+            try (JsonGenerator out = json.createGenerator(bytes, JsonEncoding.UTF8)) {
+                writeTelemetry(out, reading);
+            }
+            byte[] payload = bytes.toByteArray();
+            bytes.release();
+            return new SpoolRecord(reading.meter(), reading.timestamp().toEpochMilli(), payload);
+        } catch (IOException e) {
             throw new IllegalStateException("telemetry of " + reading.meter() + " cannot be written", e);
+        } finally {
+            recycler.releaseToPool();
         }
     }
 
@@ -93,32 +93,96 @@ public final class TelemetryMapping {
                 record.payload());
     }
 
+    private void writeTelemetry(JsonGenerator out, MeterReading reading) throws IOException {
+        GatewayDevice device = devices.get(reading.meter());
+        out.writeStartObject();
+        if (device.timeseriesMapping().isEmpty()) {
+            for (Map.Entry<String, MeasuredValue> value : reading.values().entrySet()) {
+                out.writeFieldName(value.getKey());
+                writeValue(out, value.getValue().value());
+            }
+            out.writeEndObject();
+            return;
+        }
+        boolean deviationWritten = false;
+        Function<String, Object> lookup = null; // only a template with text around its placeholders needs one
+        for (Map.Entry<String, ValueTemplate> entry : device.timeseriesMapping().entrySet()) {
+            ValueTemplate template = entry.getValue();
+            String single = template.singlePlaceholder();
+            Object value;
+            if (single != null) {
+                value = value(device, reading, single);
+            } else {
+                if (lookup == null) {
+                    lookup = lookup(device, reading);
+                }
+                value = rendered(template, lookup);
+            }
+            if (value != null) {
+                out.writeFieldName(entry.getKey());
+                writeValue(out, value);
+                deviationWritten |= entry.getKey().equals(ClockCheck.DEVIATION_KEY);
+            }
+        }
+        // what the gateway measures itself (the clock check's deviation) goes under its own name beside the mapping,
+        // unless the mapping already sent a value under that name
+        MeasuredValue deviation = reading.value(ClockCheck.DEVIATION_KEY);
+        if (deviation != null && !deviationWritten) {
+            out.writeFieldName(ClockCheck.DEVIATION_KEY);
+            writeValue(out, deviation.value());
+        }
+        out.writeEndObject();
+    }
+
+    /** A value as the mapper writes it; the common kinds directly, the rest (structures as lists) through it. */
+    private void writeValue(JsonGenerator out, Object value) throws IOException {
+        if (value instanceof BigDecimal decimal) {
+            out.writeNumber(decimal);
+        } else if (value instanceof String text) {
+            out.writeString(text);
+        } else if (value instanceof Long number) {
+            out.writeNumber(number.longValue());
+        } else if (value instanceof Integer number) {
+            out.writeNumber(number.intValue());
+        } else if (value instanceof Boolean bool) {
+            out.writeBoolean(bool);
+        } else {
+            json.writeValue(out, value);
+        }
+    }
+
     private static void put(Map<String, Object> values, String key, ValueTemplate template,
             Function<String, Object> lookup) {
         String single = template.singlePlaceholder();
-        if (single != null) {
-            Object value = lookup.apply(single);
-            if (value != null) {
-                values.put(key, value);
-            }
-            return;
+        Object value = single != null ? lookup.apply(single) : rendered(template, lookup);
+        if (value != null) {
+            values.put(key, value);
         }
+    }
+
+    /** The template as text, or null when one of its placeholders has no value. */
+    private static String rendered(ValueTemplate template, Function<String, Object> lookup) {
         for (String name : template.placeholders()) {
             if (lookup.apply(name) == null) {
-                return;
+                return null;
             }
         }
-        values.put(key, template.render(lookup));
+        return template.render(lookup);
     }
 
     private static Function<String, Object> lookup(GatewayDevice device, MeterReading reading) {
-        return name -> switch (name) {
+        return name -> value(device, reading, name);
+    }
+
+    /** A placeholder's value: a field of the device, or a measurement of the reading (none without a reading). */
+    private static Object value(GatewayDevice device, MeterReading readingOrNull, String name) {
+        return switch (name) {
             case "host" -> device.meter().host();
             case "port" -> device.meter().port();
             case "name" -> device.name();
             case "deviceType" -> device.deviceType();
             default -> {
-                MeasuredValue value = reading == null ? null : reading.value(name);
+                MeasuredValue value = readingOrNull == null ? null : readingOrNull.value(name);
                 yield value == null ? null : value.value();
             }
         };
