@@ -2,7 +2,6 @@ package io.dlmsgateway.gateway.internal;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dlmsgateway.dlms.client.MeasuredValue;
@@ -12,6 +11,7 @@ import io.dlmsgateway.gateway.GatewayDevice;
 import io.dlmsgateway.gateway.ValueTemplate;
 import io.dlmsgateway.spool.SpoolRecord;
 import io.dlmsgateway.thingsboard.DeviceTelemetry;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -36,7 +36,19 @@ import java.util.function.Function;
  */
 public final class TelemetryMapping {
 
-    private final ObjectMapper json = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+
+    /**
+     * One generator per thread, kept between records: a new one per record (its context, its buffers' lease, the
+     * builder) was most of what a record allocated. The bytes handed to the spool are always a fresh array.
+     */
+    private static final FastThreadLocal<RecordWriter> WRITERS = new FastThreadLocal<>() {
+        @Override
+        protected RecordWriter initialValue() throws IOException {
+            return new RecordWriter();
+        }
+    };
+
     private final Map<String, GatewayDevice> devices;
 
     public TelemetryMapping(Map<String, GatewayDevice> devices) {
@@ -66,19 +78,21 @@ public final class TelemetryMapping {
      * missing left out.
      */
     public SpoolRecord record(MeterReading reading) {
-        // as ObjectMapper.writeValueAsBytes does it: the thread's recycled buffers, a fresh array for the spool thread
-        BufferRecycler recycler = json.getFactory()._getBufferRecycler();
-        try (ByteArrayBuilder bytes = new ByteArrayBuilder(recycler)) {
-            try (JsonGenerator out = json.createGenerator(bytes, JsonEncoding.UTF8)) {
-                writeTelemetry(out, reading);
-            }
-            byte[] payload = bytes.toByteArray();
-            bytes.release();
+        RecordWriter writer = WRITERS.get();
+        boolean keep = false;
+        try {
+            writeTelemetry(writer.out, reading);
+            byte[] payload = writer.take();
+            // a writer that grew for a large record would keep that growth on this thread
+            keep = payload.length <= RecordWriter.KEPT_BYTES;
             return new SpoolRecord(reading.meter(), reading.timestamp().toEpochMilli(), payload);
         } catch (IOException e) {
             throw new IllegalStateException("telemetry of " + reading.meter() + " cannot be written", e);
         } finally {
-            recycler.releaseToPool();
+            if (!keep) {
+                // also when writing failed midway: that generator holds half an object
+                WRITERS.remove();
+            }
         }
     }
 
@@ -147,7 +161,7 @@ public final class TelemetryMapping {
         } else if (value instanceof Boolean bool) {
             out.writeBoolean(bool);
         } else {
-            json.writeValue(out, value);
+            JSON.writeValue(out, value);
         }
     }
 
@@ -186,6 +200,30 @@ public final class TelemetryMapping {
                 yield value == null ? null : value.value();
             }
         };
+    }
+
+    /** A generator writing one record after another into the same bytes, each record taken out as its own array. */
+    private static final class RecordWriter {
+
+        /** Above this a record's bytes are not kept on the thread for the next one. */
+        static final int KEPT_BYTES = 4096;
+
+        private final ByteArrayBuilder bytes = new ByteArrayBuilder(512);
+        final JsonGenerator out;
+
+        RecordWriter() throws IOException {
+            out = JSON.createGenerator(bytes, JsonEncoding.UTF8);
+            // records follow one another at the root: without the default space between root values
+            out.setRootValueSeparator(null);
+        }
+
+        /** The record written since the last one, as a new array. */
+        byte[] take() throws IOException {
+            out.flush();
+            byte[] record = bytes.toByteArray();
+            bytes.reset();
+            return record;
+        }
     }
 
     private static boolean isDeviceField(String name) {

@@ -1,6 +1,7 @@
 package io.dlmsgateway.gateway.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -180,6 +181,31 @@ class TelemetryMappingRecordTest {
         assertThat(new String(second.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"v\":2.5}");
         assertThat(first.key()).isEqualTo("meter-7");
         assertThat(first.timestamp()).isEqualTo(TAKEN.toEpochMilli());
+    }
+
+    @Test
+    void aRecordThatCannotBeWrittenLeavesNothingBehindForTheNext() {
+        GatewayDevice device = device(Map.of());
+        TelemetryMapping mapping = new TelemetryMapping(Map.of(device.name(), device));
+        Map<String, Object> unwritable = new LinkedHashMap<>();
+        unwritable.put("v", new BigDecimal("1.5"));
+        unwritable.put("opaque", new Object()); // no serializer: the mapper refused it too
+        assertThatThrownBy(() -> mapping.record(reading(device, unwritable)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("meter-7");
+        SpoolRecord next = mapping.record(reading(device, Map.of("w", 2L)));
+        assertThat(new String(next.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"w\":2}");
+    }
+
+    @Test
+    void aLargeRecordAndTheSmallOneAfterItAreWhole() throws Exception {
+        GatewayDevice device = device(Map.of());
+        Map<String, Object> large = new LinkedHashMap<>();
+        for (int i = 0; i < 2_000; i++) {
+            large.put("value_" + i, new BigDecimal(i).movePointLeft(2));
+        }
+        assertThat(assertSameBytes(device, reading(device, large)).length).isGreaterThan(20_000);
+        assertThat(new String(assertSameBytes(device, reading(device, Map.of("w", "x"))), StandardCharsets.UTF_8))
+                .isEqualTo("{\"w\":\"x\"}");
     }
 
     /** Asserts the record's bytes are the oracle's; returns them. */
