@@ -292,6 +292,20 @@ public final class DlmsConnection implements AutoCloseable {
         return closed;
     }
 
+    /**
+     * Runs {@code action} once the connection has closed, for whatever reason: on its event loop, or at once when it
+     * has closed already. For a holder that keeps the connection for its whole life: a listener on the channel costs
+     * it one small object, where {@link #closeFuture()} and a callback on it cost about 100 bytes per connection.
+     */
+    public void whenClosed(Runnable action) {
+        channel.closeFuture().addListener(f -> action.run());
+    }
+
+    /** True once the connection has closed and the actions of {@link #whenClosed} are due. */
+    public boolean isClosed() {
+        return channel.closeFuture().isDone();
+    }
+
     /** Whether the meter accepted GET-with-list in the AARE and has not refused it since. */
     public boolean usesGetWithList() {
         return client.getNegotiatedConformance().contains(Conformance.MULTIPLE_REFERENCES) && !getWithListRefused;
