@@ -131,7 +131,7 @@ public final class DlmsMeterConnector implements MeterConnector {
                 .doOnNext(openAssociations::add);
     }
 
-    private final class DlmsAssociation implements MeterAssociation {
+    private final class DlmsAssociation implements MeterAssociation, Runnable {
 
         private final DlmsConnection connection;
         // the session's close watcher, run by the one listener on the channel: a listener of its own would cost a
@@ -142,11 +142,12 @@ public final class DlmsMeterConnector implements MeterConnector {
             this.connection = connection;
             // one listener on the channel for both the fleet's bookkeeping and the session's watch, straight on the
             // channel: a CompletableFuture with a callback on it kept ~100 bytes per meter for the association's life
-            connection.whenClosed(this::closed);
+            connection.whenClosed(this);
         }
 
-        /** On the connection's event loop, once it has closed. */
-        private void closed() {
+        /** On the connection's event loop, once it has closed: the association is its own listener, no lambda kept. */
+        @Override
+        public void run() {
             openAssociations.remove(this);
             if (counters != null) {
                 counters.ended(connection);
