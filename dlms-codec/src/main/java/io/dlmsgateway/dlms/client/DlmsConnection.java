@@ -55,6 +55,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -207,8 +209,9 @@ public final class DlmsConnection implements AutoCloseable {
             InetSocketAddress address, DlmsClientSettings settings, String meter) {
         CompletableFuture<DlmsConnection> result = new CompletableFuture<>();
         DlmsClientHandler handler = newHandler(settings, meter);
-        Bootstrap b = bootstrap.clone()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
+        // the connect timeout is ours (ConnectDeadline), not Netty's: Netty keeps its timeout task on the channel for the
+        // channel's whole life once cancelled, ~80 bytes per meter
+        Bootstrap b = bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
         if (b.config().options().containsKey(ChannelOption.RCVBUF_ALLOCATOR)) {
             b.option(ChannelOption.MAX_MESSAGES_PER_READ, MESSAGES_PER_READ); // the host's allocator, one read each
         } else {
@@ -231,9 +234,11 @@ public final class DlmsConnection implements AutoCloseable {
                     + e.getMessage(), e));
             return result;
         }
+        ConnectDeadline deadline = ConnectDeadline.start(connect, address, settings.connectTimeout().toMillis());
         connect.addListener((ChannelFuture f) -> {
+            deadline.cancel();
             if (!f.isSuccess()) {
-                result.completeExceptionally(connectFailure(meter, address, settings, f.cause()));
+                result.completeExceptionally(connectFailure(meter, address, settings, deadline.failure(f.cause())));
                 return;
             }
             DlmsConnection connection = new DlmsConnection(f.channel(), handler, settings, meter);
@@ -247,6 +252,60 @@ public final class DlmsConnection implements AutoCloseable {
             });
         });
         return result;
+    }
+
+    /**
+     * The connect timeout, as Netty's CONNECT_TIMEOUT_MILLIS would do it (close the channel, fail the connect with a
+     * {@link ConnectTimeoutException} of the same text), but held by the connect alone: once the connect is settled
+     * the task is cancelled and nothing keeps it, where Netty's stays on the channel until it closes.
+     */
+    private static final class ConnectDeadline implements Runnable {
+        private static final ConnectDeadline NONE = new ConnectDeadline(null, null, 0);
+
+        private final ChannelFuture connect;
+        private final InetSocketAddress address;
+        private final long timeoutMillis;
+        private ScheduledFuture<?> task;
+        // set and read on the channel's event loop
+        private boolean expired;
+
+        private ConnectDeadline(ChannelFuture connect, InetSocketAddress address, long timeoutMillis) {
+            this.connect = connect;
+            this.address = address;
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        static ConnectDeadline start(ChannelFuture connect, InetSocketAddress address, long timeoutMillis) {
+            // a connect settled already (a registration that failed) needs none; the channel has its event loop
+            // once registration began, which Bootstrap.connect does before returning
+            if (timeoutMillis <= 0 || connect.isDone()) {
+                return NONE;
+            }
+            ConnectDeadline deadline = new ConnectDeadline(connect, address, timeoutMillis);
+            deadline.task = connect.channel().eventLoop().schedule(deadline, timeoutMillis, TimeUnit.MILLISECONDS);
+            return deadline;
+        }
+
+        @Override
+        public void run() {
+            if (!connect.isDone()) {
+                expired = true;
+                connect.channel().close(); // fails the connect, which the listener reports as a timeout
+            }
+        }
+
+        void cancel() {
+            if (task != null) {
+                task.cancel(false);
+            }
+        }
+
+        /** What the connect failed of: the timeout when it expired, else Netty's cause. */
+        Throwable failure(Throwable cause) {
+            return expired
+                    ? new ConnectTimeoutException("connection timed out after " + timeoutMillis + " ms: " + address)
+                    : cause;
+        }
     }
 
     /**
@@ -290,6 +349,20 @@ public final class DlmsConnection implements AutoCloseable {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         channel.closeFuture().addListener(f -> closed.complete(null));
         return closed;
+    }
+
+    /**
+     * Runs {@code action} once the connection has closed, for whatever reason: on its event loop, or at once when it
+     * has closed already. For a holder that keeps the connection for its whole life: a listener on the channel costs
+     * it one small object, where {@link #closeFuture()} and a callback on it cost about 100 bytes per connection.
+     */
+    public void whenClosed(Runnable action) {
+        channel.closeFuture().addListener(f -> action.run());
+    }
+
+    /** True once the connection has closed and the actions of {@link #whenClosed} are due. */
+    public boolean isClosed() {
+        return channel.closeFuture().isDone();
     }
 
     /** Whether the meter accepted GET-with-list in the AARE and has not refused it since. */

@@ -1,7 +1,6 @@
 package io.dlmsgateway.thingsboard.internal;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +43,7 @@ final class DeviceAnnouncer {
      * Shared: an immutable copy of {@link #known} for readers on any thread ({@code devices()}, the gateway_devices
      * RPC), replaced whole on the lane after a change; volatile publishes each new copy safely.
      */
-    private volatile Map<String, String> snapshot = Map.of();
+    private volatile Map<String, String> snapshot = DeviceSnapshot.EMPTY;
 
     DeviceAnnouncer(OutgoingPublishes publishes, PayloadEncoder encoder, TransportThreads threads) {
         this.publishes = publishes;
@@ -152,8 +151,6 @@ final class DeviceAnnouncer {
     }
 
     private void publishSnapshot() {
-        Map<String, String> copy = new LinkedHashMap<>();
-        known.forEach((device, type) -> copy.put(device, NO_TYPE.equals(type) ? null : type));
-        snapshot = Collections.unmodifiableMap(copy);
+        snapshot = new DeviceSnapshot(known);
     }
 }

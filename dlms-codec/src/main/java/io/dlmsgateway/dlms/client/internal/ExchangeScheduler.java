@@ -88,17 +88,22 @@ public final class ExchangeScheduler {
     }
 
     private static final Priority[] PRIORITIES = Priority.values();
+    /** The queue of operations waiting for admission, in {@link #queueEnds}. */
+    private static final int WAITING = 0;
 
     private final Channel channel;
     private final DlmsClientHandler handler;
     private final String meter;
 
     // touched on the event loop only. The queues rarely hold more than an operation or two and live as long as the
-    // association: linked through the operations themselves, they cost two fields each, where three ArrayDeques and
-    // their arrays took ~170 bytes per meter.
-    private final OperationQueue waiting = new OperationQueue();
-    /** Operations with an exchange waiting for the wire, by {@link Priority#ordinal()}. */
-    private final OperationQueue[] ready = new OperationQueue[PRIORITIES.length];
+    // association: linked through the operations themselves, their heads and tails in one array (40 bytes), where
+    // three ArrayDeques and their arrays took ~170 bytes per meter and three queue objects and their array 96.
+    /**
+     * Head and tail of each first-in, first-out queue of operations linked through {@link Operation#next}: at
+     * {@code 2·queue} and {@code 2·queue + 1}, for {@link #WAITING} and the queues of operations with an exchange
+     * waiting for the wire, one per priority ({@link #ready}). An operation is in at most one queue at a time.
+     */
+    private final Operation<?>[] queueEnds = new Operation<?>[2 * (1 + PRIORITIES.length)];
     private int running;
     private boolean barrierRunning;
     private Operation<?> onWire;
@@ -111,9 +116,6 @@ public final class ExchangeScheduler {
         this.channel = channel;
         this.handler = handler;
         this.meter = meter;
-        for (int i = 0; i < ready.length; i++) {
-            ready[i] = new OperationQueue();
-        }
     }
 
     /** Sets a listener told of every {@link Event}, on the event loop; it must not block. Null removes it. */
@@ -161,7 +163,7 @@ public final class ExchangeScheduler {
             return; // cancelled before it reached the loop
         }
         op.id = ++submitted;
-        waiting.add(op);
+        add(WAITING, op);
         emit(EventKind.SUBMITTED, op, op.what);
         drive();
     }
@@ -188,12 +190,12 @@ public final class ExchangeScheduler {
     }
 
     private void admit() {
-        while (!barrierRunning && !waiting.isEmpty()) {
-            Operation<?> head = waiting.peek();
+        while (!barrierRunning && head(WAITING) != null) {
+            Operation<?> head = head(WAITING);
             if (head.barrier && running > 0) {
                 return;
             }
-            waiting.poll();
+            poll(WAITING);
             run(head);
         }
     }
@@ -226,7 +228,7 @@ public final class ExchangeScheduler {
         }
         if (op.pending != null) {
             // the body gave up on an exchange it had posted (it should not): the exchange must not run for nobody
-            ready[op.priority.ordinal()].remove(op);
+            remove(ready(op.priority), op);
             op.pending = null;
         }
         if (error != null) {
@@ -242,8 +244,8 @@ public final class ExchangeScheduler {
         if (onWire != null) {
             return;
         }
-        for (OperationQueue queue : ready) {
-            Operation<?> op = queue.poll();
+        for (Priority priority : PRIORITIES) {
+            Operation<?> op = poll(ready(priority));
             if (op != null) {
                 start(op);
                 return;
@@ -283,14 +285,14 @@ public final class ExchangeScheduler {
             return; // already done, or never reached the loop (accept() drops it)
         }
         op.cancelled = true;
-        if (waiting.remove(op)) {
+        if (remove(WAITING, op)) {
             emit(EventKind.CANCELLED, op, op.what);
             drive();
             return;
         }
         PendingExchange p = op.pending;
         if (p != null) {
-            ready[op.priority.ordinal()].remove(op);
+            remove(ready(op.priority), op);
             op.pending = null;
             emit(EventKind.CANCELLED, op, p.description);
             p.future.completeExceptionally(new CancellationException(op.what + " cancelled"));
@@ -312,63 +314,56 @@ public final class ExchangeScheduler {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
-    /**
-     * A first-in, first-out queue of operations linked through {@link Operation#next}: an operation is in at most one
-     * queue at a time (waiting for admission, or with an exchange waiting for the wire).
-     */
-    private static final class OperationQueue {
-        private Operation<?> head;
-        private Operation<?> tail;
+    /** The queue of operations of {@code priority} with an exchange waiting for the wire. */
+    private static int ready(Priority priority) {
+        return 1 + priority.ordinal();
+    }
 
-        boolean isEmpty() {
-            return head == null;
+    private Operation<?> head(int queue) {
+        return queueEnds[2 * queue];
+    }
+
+    private void add(int queue, Operation<?> op) {
+        op.next = null;
+        Operation<?> tail = queueEnds[2 * queue + 1];
+        if (tail == null) {
+            queueEnds[2 * queue] = op;
+        } else {
+            tail.next = op;
         }
+        queueEnds[2 * queue + 1] = op;
+    }
 
-        Operation<?> peek() {
-            return head;
-        }
-
-        void add(Operation<?> op) {
+    private Operation<?> poll(int queue) {
+        Operation<?> op = queueEnds[2 * queue];
+        if (op != null) {
+            queueEnds[2 * queue] = op.next;
+            if (op.next == null) {
+                queueEnds[2 * queue + 1] = null;
+            }
             op.next = null;
-            if (tail == null) {
-                head = op;
-            } else {
-                tail.next = op;
-            }
-            tail = op;
         }
+        return op;
+    }
 
-        Operation<?> poll() {
-            Operation<?> op = head;
-            if (op != null) {
-                head = op.next;
-                if (head == null) {
-                    tail = null;
+    /** Takes {@code op} out of {@code queue}; false when it is not in it. Linear, and rare (a cancel). */
+    private boolean remove(int queue, Operation<?> op) {
+        Operation<?> before = null;
+        for (Operation<?> o = queueEnds[2 * queue]; o != null; before = o, o = o.next) {
+            if (o == op) {
+                if (before == null) {
+                    queueEnds[2 * queue] = o.next;
+                } else {
+                    before.next = o.next;
                 }
-                op.next = null;
-            }
-            return op;
-        }
-
-        /** Takes {@code op} out wherever it is; false when it is not in this queue. Linear, and rare (a cancel). */
-        boolean remove(Operation<?> op) {
-            Operation<?> before = null;
-            for (Operation<?> o = head; o != null; before = o, o = o.next) {
-                if (o == op) {
-                    if (before == null) {
-                        head = o.next;
-                    } else {
-                        before.next = o.next;
-                    }
-                    if (tail == o) {
-                        tail = before;
-                    }
-                    o.next = null;
-                    return true;
+                if (queueEnds[2 * queue + 1] == o) {
+                    queueEnds[2 * queue + 1] = before;
                 }
+                o.next = null;
+                return true;
             }
-            return false;
         }
+        return false;
     }
 
     private record PendingExchange(Supplier<byte[][]> request, String description, int replyLimit,
@@ -384,7 +379,7 @@ public final class ExchangeScheduler {
         long id;
         boolean cancelled;
         PendingExchange pending;
-        /** The next in the {@link OperationQueue} this operation is in, if any. */
+        /** The next in the queue ({@link #queueEnds}) this operation is in, if any. */
         Operation<?> next;
 
         Operation(Priority priority, String what, boolean barrier, Function<Exchanges, CompletableFuture<T>> body) {
@@ -410,7 +405,7 @@ public final class ExchangeScheduler {
             }
             PendingExchange p = new PendingExchange(request, description, replyLimit, new CompletableFuture<>());
             pending = p;
-            ready[priority.ordinal()].add(this);
+            add(ready(priority), this);
             emit(EventKind.QUEUED, this, description);
             drive();
             return p.future;

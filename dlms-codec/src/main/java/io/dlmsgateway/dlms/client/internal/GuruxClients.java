@@ -23,6 +23,13 @@ public final class GuruxClients {
     private static final Set<DateTimeSkips> NO_SKIPS = Collections.unmodifiableSet(EnumSet.noneOf(DateTimeSkips.class));
     private static final List<Map.Entry<GXPkcs8, GXx509Certificate>> NO_KEYS = List.of();
     private static final byte[] NO_PASSWORD = new byte[0];
+    /**
+     * What every client we make proposes, Gurux's logical-name flags without general-block-transfer: one read-only
+     * set for all of them, where a set each kept 32 bytes per meter. Gurux only reads a client's proposed set; it
+     * rewrites it only on a switch between logical and short names, which we never make (and which would throw).
+     */
+    private static final Set<Conformance> PROPOSED =
+            Collections.unmodifiableSet(proposed(GXDLMSClient.getInitialConformance(true)));
 
     private GuruxClients() {
     }
@@ -56,11 +63,8 @@ public final class GuruxClients {
         }
         client.setMaxReceivePDUSize(maxPduSize);
         // Gurux keeps its conformance sets as HashSets, a node per flag: ~500 bytes per client for the 11 proposed
-        Set<Conformance> proposed = compact(client.getProposedConformance());
-        // Gurux proposes general-block-transfer by default; we never use it, and its blocks would carry replies past
-        // the ReplyInspector (which therefore refuses it)
-        proposed.remove(Conformance.GENERAL_BLOCK_TRANSFER);
-        client.setProposedConformance(proposed);
+        Set<Conformance> proposed = proposed(client.getProposedConformance());
+        client.setProposedConformance(proposed.equals(PROPOSED) ? PROPOSED : proposed);
         dropUnused(client);
         return client;
     }
@@ -93,6 +97,16 @@ public final class GuruxClients {
         if (client instanceof Compactable c) {
             c.compactNegotiated();
         }
+    }
+
+    /** Gurux's proposed flags as an {@link EnumSet}, less general-block-transfer. */
+    private static Set<Conformance> proposed(Set<Conformance> gurux) {
+        EnumSet<Conformance> flags = EnumSet.noneOf(Conformance.class);
+        flags.addAll(gurux);
+        // Gurux proposes general-block-transfer by default; we never use it, and its blocks would carry replies past
+        // the ReplyInspector (which therefore refuses it)
+        flags.remove(Conformance.GENERAL_BLOCK_TRANSFER);
+        return flags;
     }
 
     private static Set<Conformance> compact(Set<Conformance> flags) {
