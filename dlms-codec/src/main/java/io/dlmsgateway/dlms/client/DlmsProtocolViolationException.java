@@ -21,7 +21,12 @@ public final class DlmsProtocolViolationException extends DlmsException {
         /** A reply's data nests deeper than the decoder allows. */
         NESTING_DEPTH,
         /** A reply's data claims more elements or bytes than it carries. */
-        CLAIMED_LENGTH
+        CLAIMED_LENGTH,
+        /**
+         * A frame carried an APDU no meter sends a logical-name client: a request, a short-name reply, a
+         * general-block-transfer (not proposed).
+         */
+        UNEXPECTED_APDU
     }
 
     private final Bound bound;

@@ -131,7 +131,7 @@ class DlmsConnectionHostileRepliesTest {
         assertTimeoutPreemptively(Duration.ofSeconds(20),
                 () -> reply(HexFormat.of().parseHex("0C3F01C10013020004")));
 
-        assertViolation(read, Bound.CLAIMED_LENGTH, "a short-name read-response on a logical-name association");
+        assertViolation(read, Bound.UNEXPECTED_APDU, "a short-name read-response on a logical-name association");
     }
 
     @Test
@@ -147,7 +147,7 @@ class DlmsConnectionHostileRepliesTest {
         gbt.writeBytes(inner.toByteArray());
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> reply(gbt.toByteArray()));
 
-        assertViolation(read, Bound.CLAIMED_LENGTH, "a general-block-transfer, which this client does not propose");
+        assertViolation(read, Bound.UNEXPECTED_APDU, "a general-block-transfer, which this client does not propose");
     }
 
     @Test
@@ -156,7 +156,7 @@ class DlmsConnectionHostileRepliesTest {
         request();
         reply(HexFormat.of().parseHex("C001C1" + "0001" + "0000600100FF" + "02" + "00")); // a get-request
 
-        assertViolation(read, Bound.CLAIMED_LENGTH, "an APDU of tag 0xC0, which a meter does not send to a client");
+        assertViolation(read, Bound.UNEXPECTED_APDU, "an APDU of tag 0xC0, which a meter does not send to a client");
     }
 
     @Test

@@ -222,10 +222,9 @@ public final class DlmsClientHandler extends ChannelInboundHandlerAdapter {
                             : "the most this read may need; maxReplyBytes " + maxReplyBytes) + ")");
             return;
         }
-        String outOfBounds = inspector.onFrame(bytes);
-        if (outOfBounds != null) {
-            violation(outOfBounds.startsWith("reply nests") ? Bound.NESTING_DEPTH : Bound.CLAIMED_LENGTH,
-                    "reply to " + ex.description + ": " + outOfBounds);
+        ReplyInspector.Violation refused = inspector.onFrame(bytes);
+        if (refused != null) {
+            violation(refused.bound(), "reply to " + ex.description + ": " + refused.message());
             return;
         }
         // every frame comes whole from the frame decoder, so each gets a buffer of its own: nothing is appended to

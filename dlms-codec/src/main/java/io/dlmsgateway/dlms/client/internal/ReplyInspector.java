@@ -1,5 +1,6 @@
 package io.dlmsgateway.dlms.client.internal;
 
+import io.dlmsgateway.dlms.client.DlmsProtocolViolationException.Bound;
 import java.util.Arrays;
 
 /**
@@ -29,6 +30,8 @@ final class ReplyInspector {
     private int segmentsSize;
     private byte[] blocks = EMPTY;
     private int blocksSize;
+    // whether the frame being inspected was refused for its APDU's tag (set by onApdu, read by onFrame)
+    private boolean unexpectedApdu;
 
     ReplyInspector(boolean hdlc) {
         this.hdlc = hdlc;
@@ -49,12 +52,26 @@ final class ReplyInspector {
         blocksSize = 0;
     }
 
+    /** A reply refused before Gurux decodes it: the bound it broke, and how. */
+    record Violation(Bound bound, String message) {
+    }
+
     /**
      * Takes one whole frame of the reply.
      *
-     * @return null when fine so far, else why the reply's data is out of bounds
+     * @return null when fine so far, else why the reply is refused
      */
-    String onFrame(byte[] frame) {
+    Violation onFrame(byte[] frame) {
+        unexpectedApdu = false;
+        String why = inspect(frame);
+        if (why == null) {
+            return null;
+        }
+        return new Violation(unexpectedApdu ? Bound.UNEXPECTED_APDU
+                : why.startsWith("reply nests") ? Bound.NESTING_DEPTH : Bound.CLAIMED_LENGTH, why);
+    }
+
+    private String inspect(byte[] frame) {
         if (!hdlc) {
             return frame.length > 8 ? onApdu(frame, 8, frame.length) : null;
         }
@@ -97,6 +114,7 @@ final class ReplyInspector {
         int tag = a[from] & 0xFF;
         String unexpected = unexpected(tag);
         if (unexpected != null) {
+            unexpectedApdu = true;
             return unexpected;
         }
         if (tag == DATA_NOTIFICATION) {
