@@ -136,15 +136,12 @@ public final class ProfileTelemetry {
             }
             return values;
         }
-        Function<String, Object> lookup = name -> switch (name) {
-            case "host" -> device.meter().host();
-            case "port" -> device.meter().port();
-            case "name" -> device.name();
-            case "deviceType" -> device.deviceType();
-            default -> {
-                int i = column(shape, keys, name);
-                yield i < 0 ? null : row.values().get(i);
+        Function<String, Object> lookup = name -> {
+            if (TelemetryMapping.isDeviceField(name)) {
+                return TelemetryMapping.deviceField(device, name);
             }
+            int i = column(shape, keys, name);
+            return i < 0 ? null : row.values().get(i);
         };
         mapping.forEach((key, template) -> {
             String single = template.singlePlaceholder();

@@ -190,15 +190,24 @@ public final class TelemetryMapping {
 
     /** A placeholder's value: a field of the device, or a measurement of the reading (none without a reading). */
     private static Object value(GatewayDevice device, MeterReading readingOrNull, String name) {
+        if (isDeviceField(name)) {
+            return deviceField(device, name);
+        }
+        MeasuredValue value = readingOrNull == null ? null : readingOrNull.value(name);
+        return value == null ? null : value.value();
+    }
+
+    /**
+     * The device field a placeholder names ({@code host}, {@code port}, {@code name}, {@code deviceType}), for every
+     * mapping of a device's values (readings, profile rows); null for any other name.
+     */
+    static Object deviceField(GatewayDevice device, String name) {
         return switch (name) {
             case "host" -> device.meter().host();
             case "port" -> device.meter().port();
             case "name" -> device.name();
             case "deviceType" -> device.deviceType();
-            default -> {
-                MeasuredValue value = readingOrNull == null ? null : readingOrNull.value(name);
-                yield value == null ? null : value.value();
-            }
+            default -> null;
         };
     }
 
@@ -226,7 +235,8 @@ public final class TelemetryMapping {
         }
     }
 
-    private static boolean isDeviceField(String name) {
+    /** Whether a placeholder names a field of the device rather than a measured value. */
+    static boolean isDeviceField(String name) {
         return name.equals("host") || name.equals("port") || name.equals("name") || name.equals("deviceType");
     }
 }
