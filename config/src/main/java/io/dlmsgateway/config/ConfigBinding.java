@@ -13,6 +13,7 @@ import io.dlmsgateway.spool.SpoolOptions;
 import io.dlmsgateway.thingsboard.Credentials;
 import io.dlmsgateway.thingsboard.ThingsBoardSettings;
 import io.dlmsgateway.thingsboard.TlsSettings;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -172,7 +173,8 @@ public final class ConfigBinding {
                 .withMaxBytes(storage.maxSizeMb() << 20)
                 .withDurability(storage.durability())
                 .withMinFreeBytes(storage.minFreeSpaceMb() << 20)
-                .withOnCorrupt(storage.onCorrupt());
+                .withOnCorrupt(storage.onCorrupt())
+                .withCommitInterval(Duration.ofMillis(storage.commitIntervalMs()));
         return storage.maxRecords().isPresent() ? options.withMaxRecords(storage.maxRecords().getAsLong()) : options;
     }
 }

@@ -20,6 +20,7 @@ import java.util.OptionalLong;
  *   durability: crash     # crash: survives a gateway crash; fsync: survives power loss too, slower
  *   minFreeSpaceMb: 64    # the backlog stops growing when less than this is free on the spool's file system
  *   onCorrupt: move-aside # a spool file that is not a database: move-aside (and start afresh) or refuse
+ *   commitIntervalMs: 10  # readings within this of the last commit share the next one; 0: commit each group at once
  * }</pre>
  *
  * @param type       file or memory
@@ -30,15 +31,22 @@ import java.util.OptionalLong;
  * @param minFreeSpaceMb the free space in MiB the spool leaves on its file system (see
  *                   {@link io.dlmsgateway.spool.SpoolOptions#minFreeBytes()}); 0 for none
  * @param onCorrupt  what starting does with a spool file that is not a usable database
+ * @param commitIntervalMs the shortest time between two commits, in ms (see
+ *                   {@link io.dlmsgateway.spool.SpoolOptions#commitInterval()}); 0 commits whatever waits at once
  */
 public record StorageConfig(Type type, Optional<Path> path, long maxSizeMb, OptionalLong maxRecords,
-                            SpoolDurability durability, long minFreeSpaceMb, CorruptSpoolAction onCorrupt) {
+                            SpoolDurability durability, long minFreeSpaceMb, CorruptSpoolAction onCorrupt,
+                            long commitIntervalMs) {
 
     /** Where the spool lives unless {@code path} says otherwise, relative to the main file's directory. */
     public static final String DEFAULT_PATH = "data/spool";
     public static final long DEFAULT_MAX_SIZE_MB = 512;
     /** The spool's own default margin, in MiB. */
     public static final long DEFAULT_MIN_FREE_SPACE_MB = SpoolOptions.DEFAULT_MIN_FREE_BYTES >> 20;
+    /** The spool's own default commit interval, in ms. */
+    public static final long DEFAULT_COMMIT_INTERVAL_MS = SpoolOptions.DEFAULT_COMMIT_INTERVAL.toMillis();
+    /** The longest commit interval, in ms. */
+    public static final long MAX_COMMIT_INTERVAL_MS = SpoolOptions.MAX_COMMIT_INTERVAL.toMillis();
 
     /** The kinds of storage. */
     public enum Type {
@@ -63,13 +71,16 @@ public record StorageConfig(Type type, Optional<Path> path, long maxSizeMb, Opti
         if (maxSizeMb <= 0) {
             throw new IllegalArgumentException("maxSizeMb must be positive: " + maxSizeMb);
         }
+        if (commitIntervalMs < 0 || commitIntervalMs > MAX_COMMIT_INTERVAL_MS) {
+            throw new IllegalArgumentException("commitIntervalMs must be 0.." + MAX_COMMIT_INTERVAL_MS + ": "
+                    + commitIntervalMs);
+        }
     }
 
     /** What applies when the main file has no {@code storage} section: a file spool of 512 MiB. */
     public static StorageConfig defaults(Path configDirectory) {
         return new StorageConfig(Type.FILE, Optional.of(configDirectory.resolve(DEFAULT_PATH)), DEFAULT_MAX_SIZE_MB,
-                OptionalLong.empty(), SpoolDurability.CRASH, DEFAULT_MIN_FREE_SPACE_MB, CorruptSpoolAction.MOVE_ASIDE);
+                OptionalLong.empty(), SpoolDurability.CRASH, DEFAULT_MIN_FREE_SPACE_MB, CorruptSpoolAction.MOVE_ASIDE,
+                DEFAULT_COMMIT_INTERVAL_MS);
     }
-
-    /** The options to open the spool with. */
 }

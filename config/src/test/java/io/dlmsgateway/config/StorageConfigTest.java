@@ -8,6 +8,7 @@ import io.dlmsgateway.spool.SpoolDurability;
 import io.dlmsgateway.spool.SpoolOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,11 +50,12 @@ class StorageConfigTest {
         StorageConfig storage = load("");
 
         assertThat(storage).isEqualTo(new StorageConfig(StorageConfig.Type.FILE, Optional.of(dir.resolve("data/spool")),
-                512, OptionalLong.empty(), SpoolDurability.CRASH, 64, CorruptSpoolAction.MOVE_ASIDE));
+                512, OptionalLong.empty(), SpoolDurability.CRASH, 64, CorruptSpoolAction.MOVE_ASIDE, 10));
         SpoolOptions options = ConfigBinding.spool(storage);
         assertThat(options.directory()).contains(dir.resolve("data/spool"));
         assertThat(options.maxBytes()).isEqualTo(512L << 20);
         assertThat(options.maxRecords()).isEqualTo(Long.MAX_VALUE);
+        assertThat(options.commitInterval()).isEqualTo(Duration.ofMillis(10));
     }
 
     @Test
@@ -67,13 +69,14 @@ class StorageConfigTest {
                   durability: fsync
                   minFreeSpaceMb: 10
                   onCorrupt: refuse
+                  commitIntervalMs: 0
                 """);
 
         assertThat(storage).isEqualTo(new StorageConfig(StorageConfig.Type.FILE, Optional.of(dir.resolve("spool-here")),
-                64, OptionalLong.of(100_000), SpoolDurability.FSYNC, 10, CorruptSpoolAction.REFUSE));
+                64, OptionalLong.of(100_000), SpoolDurability.FSYNC, 10, CorruptSpoolAction.REFUSE, 0));
         assertThat(ConfigBinding.spool(storage)).isEqualTo(SpoolOptions.file(dir.resolve("spool-here"))
                 .withMaxBytes(64L << 20).withMaxRecords(100_000).withDurability(SpoolDurability.FSYNC)
-                .withMinFreeBytes(10L << 20).withOnCorrupt(CorruptSpoolAction.REFUSE));
+                .withMinFreeBytes(10L << 20).withOnCorrupt(CorruptSpoolAction.REFUSE).withCommitInterval(Duration.ZERO));
     }
 
     @Test
@@ -142,6 +145,14 @@ class StorageConfigTest {
     }
 
     @Test
+    void commitIntervalIsChecked() {
+        assertThat(problems("storage:\n  commitIntervalMs: 1001\n")).containsExactly(
+                at("storage.commitIntervalMs", "1001 is out of range 0..1000", 16));
+        assertThat(problems("storage:\n  commitIntervalMs: -5\n")).containsExactly(
+                at("storage.commitIntervalMs", "-5 is out of range 0..1000", 16));
+    }
+
+    @Test
     void memoryTakesNoFreeSpaceMarginNorCorruptFileAction() {
         assertThat(problems("storage:\n  type: memory\n  minFreeSpaceMb: 10\n  onCorrupt: refuse\n"))
                 .containsExactly(
@@ -177,7 +188,8 @@ class StorageConfigTest {
     @Test
     void misspelledField() {
         assertThat(problems("storage:\n  maxSizeMB: 10\n")).containsExactly(at("storage.maxSizeMB",
-                "unknown field; expected one of: type, path, maxSizeMb, maxRecords, durability, minFreeSpaceMb, onCorrupt",
+                "unknown field; expected one of: type, path, maxSizeMb, maxRecords, durability, minFreeSpaceMb, onCorrupt,"
+                        + " commitIntervalMs",
                 16));
     }
 

@@ -108,8 +108,8 @@ class GatewayCrashTest {
      * {@link #RECEIVED_WINDOW_MS} before a kill is delivered in the end (by the next gateway, from the spool).
      *
      * <p>"Had received" is what the gateway itself logged at TRACE as each reading reached its pipeline, with the
-     * log's own clock: a reading is written to the spool as it arrives (group commit, no timer), so within a few
-     * milliseconds it is on disk. Before issue 14 readings waited up to {@code minPackSendDelayMS} (200 ms) in
+     * log's own clock: a reading is written to the spool as it arrives (group commit, at most one commit per
+     * {@code commitIntervalMs}, 10 ms), so within a few milliseconds it is on disk. Before issue 14 readings waited up to {@code minPackSendDelayMS} (200 ms) in
      * memory first, and each kill lost those of its last moments.
      */
     @Test

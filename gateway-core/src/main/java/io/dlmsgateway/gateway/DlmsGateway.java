@@ -225,7 +225,8 @@ public final class DlmsGateway implements AutoCloseable {
                 })
                 .map(this::toRecord)
                 // every reading goes to the spool the moment it arrives: the spool thread writes whatever is waiting
-                // in one transaction (group commit, no timer), so a reading is on disk within about a commit's time.
+                // in one transaction (group commit; at a high rate at most one commit per storage.commitIntervalMs),
+                // so a reading is on disk within that interval and a commit's time.
                 // The spool bounds what waits (on disk, or in memory while its store fails) and counts what it
                 // drops, so nothing here waits for a write: polling goes on whatever the disk does.
                 .flatMap(record -> spool.append(List.of(record))

@@ -67,7 +67,9 @@ public interface Spool extends AutoCloseable {
      * in one transaction. A record larger than the whole bound is dropped (counted, logged) rather than stored.
      *
      * <p>The records are written as soon as the spool thread takes them: whatever arrived meanwhile goes into the
-     * same transaction (group commit), with no timer, so a record is durable within about one commit's time.
+     * same transaction (group commit). Appends that come within {@link SpoolOptions#commitInterval()} of the last
+     * commit wait for the next one, which comes when that interval is up: a record is durable within the interval
+     * and one commit's time.
      *
      * @return completes once the records are durable as {@link SpoolOptions#durability()} says, on the spool thread;
      *         while the store fails it completes only once a retry wrote them, and errors with a

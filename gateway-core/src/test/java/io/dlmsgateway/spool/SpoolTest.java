@@ -317,6 +317,71 @@ class SpoolTest {
     }
 
     @Test
+    void appendsSoonAfterACommitShareTheNextWhichComesWhenTheIntervalIsUp() throws Exception {
+        Duration interval = Duration.ofMillis(400);
+        Spool spool = open(SpoolOptions.file(dir).withCommitInterval(interval));
+
+        // after a quiet spell an append is committed at once
+        long start = System.nanoTime();
+        spool.append(records("m", 0, 1)).block(TIMEOUT);
+        long first = System.nanoTime();
+        assertThat(Duration.ofNanos(first - start)).isLessThan(interval);
+
+        // those that follow within the interval wait for the next commit, together, and no longer than the interval
+        int writers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<Long>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int i = w;
+                done.add(pool.submit(() -> {
+                    spool.append(records("w" + i, 0, 1)).block(TIMEOUT);
+                    return System.nanoTime();
+                }));
+            }
+            for (Future<Long> f : done) {
+                long committed = f.get();
+                assertThat(Duration.ofNanos(committed - first)).isGreaterThanOrEqualTo(interval.minusMillis(50))
+                        .isLessThan(interval.multipliedBy(3));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(spool.statistics().appended()).isEqualTo(1 + writers);
+        spool.close();
+        assertThat(open().statistics().backlogRecords()).isEqualTo(1 + writers);
+    }
+
+    @Test
+    void anAcknowledgementDoesNotWaitForTheCommitIntervalAndTakesTheGatheredAppendsAlong() {
+        Duration interval = Duration.ofSeconds(1);
+        Spool spool = open(SpoolOptions.file(dir).withCommitInterval(interval));
+        spool.append(records("m", 0, 2)).block(TIMEOUT);
+        SpooledBatch batch = next(spool, 10);
+        // a commit has just been made (the append's): an append now gathers for up to a second...
+        Mono<Void> gathered = spool.append(records("m", 2, 3)).cache();
+        gathered.subscribe();
+
+        // ...but an acknowledgement is not an append: it is applied at once, with the gathered append
+        long start = System.nanoTime();
+        spool.acknowledge(batch).block(TIMEOUT);
+        gathered.block(TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(interval.dividedBy(2));
+        assertThat(spool.statistics().backlogRecords()).isEqualTo(1);
+    }
+
+    @Test
+    void aZeroCommitIntervalCommitsWhateverWaitsAtOnce() {
+        Spool spool = open(SpoolOptions.file(dir).withCommitInterval(Duration.ZERO));
+        long start = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            spool.append(records("m", i, i + 1)).block(TIMEOUT);
+        }
+        // five commits one after another: with an interval of a second they would take at least four
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
     void concurrentAppendsKeepEachWritersOrderAndLoseNothing() throws Exception {
         Spool spool = open();
         int writers = 4;

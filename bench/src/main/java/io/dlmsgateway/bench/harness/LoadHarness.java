@@ -411,8 +411,10 @@ public final class LoadHarness implements Callable<Integer> {
                 return LoadResult.failed(t.name(), "after the window: " + running.failure(), home,
                         launch.jvmArgs(), end);
             }
-            LoadResult result = LoadResult.of(summary, home, launch.jvmArgs(), start, end,
+            LoadResult measured = LoadResult.of(summary, home, launch.jvmArgs(), start, end,
                     simEnd == null ? null : simStart, simEnd, ticks);
+            OptionalLong live = ClassHistogram.liveBytes(t.classHistogram(launch));
+            LoadResult result = live.isPresent() ? measured.withLiveBytes(live.getAsLong()) : measured;
             return tail == null ? result : result.withBackfillCpu(backfillCpu(running.launch(), end, endMillis, tail,
                     summary, ticks));
         } catch (IOException e) {

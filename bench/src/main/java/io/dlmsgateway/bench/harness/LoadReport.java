@@ -175,6 +175,8 @@ public record LoadReport(String command, String started, Machine machine, Settin
         row(md, "heap committed MiB at window end / after GC", r -> r.summary() == null ? ""
                 : mib(r.summary().heapCommittedAtWindowEndBytes()) + " / " + mib(r.summary().heapCommittedBytes()));
         row(md, "heap KiB per meter", r -> num(r.heapPerMeterKiB(), "%.1f"));
+        row(md, "live objects B per meter (class histogram, the collector's fillers left out)",
+                r -> r.liveBytesPerMeter() == null ? "" : Long.toString(r.liveBytesPerMeter()));
         row(md, "threads", r -> r.threads() == null ? "" : Integer.toString(r.threads()));
         row(md, "simulator CPU s in window", r -> num(r.simulatorCpuSeconds(), "%.1f"));
         md.append('\n');

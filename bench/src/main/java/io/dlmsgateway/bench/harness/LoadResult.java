@@ -21,6 +21,9 @@ import java.util.List;
  * @param rssPeakBytes           highest resident set size of the run
  * @param rssPerMeterKiB         RSS per connected meter
  * @param heapPerMeterKiB        heap used after a full GC per connected meter
+ * @param liveBytesPerMeter      live objects per connected meter by the target's class histogram after the window
+ *                               ({@link ClassHistogram#liveBytes}): the heap a full GC leaves without the dead space
+ *                               the collector keeps on purpose; null when there is no histogram
  * @param threads                threads of the target process at the end of the window ({@code /proc})
  * @param pollsDonePercent       polls done as a share of the slots scheduled
  * @param onTimePercent          polls started within 1 s of their slot as a share of the slots scheduled
@@ -32,7 +35,7 @@ import java.util.List;
 public record LoadResult(String target, boolean ok, String failure, String javaHome, List<String> jvmArgs,
                          Double cpuSeconds, Double cpuPercentOfOneCore, Double cpuSecondsPer1000Polls,
                          Long rssBytes, Long rssPeakBytes, Double rssPerMeterKiB, Double heapPerMeterKiB,
-                         Integer threads, Double pollsDonePercent, Double onTimePercent, Double simulatorCpuSeconds,
+                         Long liveBytesPerMeter, Integer threads, Double pollsDonePercent, Double onTimePercent, Double simulatorCpuSeconds,
                          TargetSummary summary, BackfillCpu backfillCpu) {
 
     /**
@@ -54,8 +57,17 @@ public record LoadResult(String target, boolean ok, String failure, String javaH
     /** This result with the backfill's CPU figures. */
     LoadResult withBackfillCpu(BackfillCpu cpu) {
         return new LoadResult(target, ok, failure, javaHome, jvmArgs, cpuSeconds, cpuPercentOfOneCore,
-                cpuSecondsPer1000Polls, rssBytes, rssPeakBytes, rssPerMeterKiB, heapPerMeterKiB, threads,
-                pollsDonePercent, onTimePercent, simulatorCpuSeconds, summary, cpu);
+                cpuSecondsPer1000Polls, rssBytes, rssPeakBytes, rssPerMeterKiB, heapPerMeterKiB, liveBytesPerMeter,
+                threads, pollsDonePercent, onTimePercent, simulatorCpuSeconds, summary, cpu);
+    }
+
+    /** This result with the live objects per meter, from a class histogram holding {@code liveBytes} in all. */
+    LoadResult withLiveBytes(long liveBytes) {
+        int connected = summary == null ? 1 : Math.max(1, summary.connectedAtEnd());
+        return new LoadResult(target, ok, failure, javaHome, jvmArgs, cpuSeconds, cpuPercentOfOneCore,
+                cpuSecondsPer1000Polls, rssBytes, rssPeakBytes, rssPerMeterKiB, heapPerMeterKiB,
+                liveBytes / connected, threads, pollsDonePercent, onTimePercent, simulatorCpuSeconds, summary,
+                backfillCpu);
     }
 
     /** A target that did not report. */
@@ -63,7 +75,7 @@ public record LoadResult(String target, boolean ok, String failure, String javaH
             ProcessSample lastSample) {
         return new LoadResult(target, false, failure, javaHome, jvmArgs, null, null, null,
                 lastSample == null ? null : lastSample.rssKiB() * 1024,
-                lastSample == null ? null : lastSample.rssPeakKiB() * 1024, null, null,
+                lastSample == null ? null : lastSample.rssPeakKiB() * 1024, null, null, null,
                 lastSample == null ? null : lastSample.threads(), null, null, null, null, null);
     }
 
@@ -77,7 +89,7 @@ public record LoadResult(String target, boolean ok, String failure, String javaH
                 round(100 * cpu / windowSeconds),
                 s.pollsCompletedInWindow() == 0 ? null : round(1000 * cpu / s.pollsCompletedInWindow()),
                 end.rssKiB() * 1024, end.rssPeakKiB() * 1024, round((double) end.rssKiB() / connected),
-                round(s.heapUsedAfterGcBytes() / 1024.0 / connected), end.threads(),
+                round(s.heapUsedAfterGcBytes() / 1024.0 / connected), null, end.threads(),
                 percent(s.pollsDone(), s.pollsScheduled()), percent(s.pollsOnTime(), s.pollsScheduled()),
                 simulatorStart == null ? null : round(ProcessSample.cpuSeconds(simulatorStart, simulatorEnd,
                         ticksPerSecond)),

@@ -1,6 +1,7 @@
 package io.dlmsgateway.bench.harness;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * Something the harness can load with the simulated meters and measure: it starts whatever processes it needs and
@@ -21,4 +22,9 @@ public interface Target {
 
     /** Starts the target; the warm-up begins now. */
     RunningTarget start(TargetLaunch launch) throws IOException;
+
+    /** Where the target's class histogram after the window is, once it reported. */
+    default Path classHistogram(TargetLaunch launch) {
+        return launch.logDir().resolve(name() + "-class-histogram.txt");
+    }
 }

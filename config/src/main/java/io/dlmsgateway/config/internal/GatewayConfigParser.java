@@ -214,6 +214,8 @@ public final class GatewayConfigParser {
                 MAX_STORAGE_SIZE_MB) : OptionalLong.of(StorageConfig.DEFAULT_MIN_FREE_SPACE_MB);
         Optional<CorruptSpoolAction> onCorrupt = enumField(node, "onCorrupt", CorruptSpoolAction.class,
                 CorruptSpoolAction.MOVE_ASIDE);
+        OptionalLong commitIntervalMs = node.has("commitIntervalMs") ? node.integer("commitIntervalMs", 0,
+                StorageConfig.MAX_COMMIT_INTERVAL_MS) : OptionalLong.of(StorageConfig.DEFAULT_COMMIT_INTERVAL_MS);
         for (String fileOnly : List.of("minFreeSpaceMb", "onCorrupt")) {
             if (!file && node.has(fileOnly)) {
                 node.problem(fileOnly, "only used with type file; memory storage has no file");
@@ -222,13 +224,14 @@ public final class GatewayConfigParser {
         node.reportUnknownFields(THINGSBOARD_STORAGE_FIELDS);
         boolean pathOk = !file || path.isPresent();
         if (type.isEmpty() || !pathOk || maxSizeMb.isEmpty() || (node.has("maxRecords") && maxRecords.isEmpty())
-                || durability.isEmpty() || minFreeSpaceMb.isEmpty() || onCorrupt.isEmpty()
+                || durability.isEmpty() || minFreeSpaceMb.isEmpty() || onCorrupt.isEmpty() || commitIntervalMs.isEmpty()
                 || (!file && (node.has("path") || node.has("durability") || node.has("minFreeSpaceMb")
                         || node.has("onCorrupt")))) {
             return Optional.empty();
         }
         return Optional.of(new StorageConfig(type.get(), path, maxSizeMb.getAsLong(), maxRecords,
-                file ? durability.get() : SpoolDurability.CRASH, minFreeSpaceMb.getAsLong(), onCorrupt.get()));
+                file ? durability.get() : SpoolDurability.CRASH, minFreeSpaceMb.getAsLong(), onCorrupt.get(),
+                commitIntervalMs.getAsLong()));
     }
 
     private ThingsBoardConfig thingsBoard(ConfigNode node) {

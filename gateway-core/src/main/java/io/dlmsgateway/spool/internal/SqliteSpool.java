@@ -52,10 +52,13 @@ import reactor.core.publisher.MonoSink;
  * <p>Callers only enqueue commands on a lock-free queue and unpark the spool thread, which is all an event loop
  * ever does here (no lock, so nothing for BlockHound to catch). The spool thread drains the queue in groups, applies
  * a group's appends and acknowledgements in one transaction and commits once (group commit: many small appends from
- * many meters cost one commit, and an append waits for no timer, only for the commit in progress), then completes
- * their Monos and hands out batches for the demand there is; with nothing queued it parks until the next command or
- * the next deadline (a batch's linger, a retry, a drop report). Everything below the queue is confined to that
- * thread, so it needs no locks; what other threads read is the published statistics snapshot.
+ * many meters cost one commit), then completes their Monos and hands out batches for the demand there is; with
+ * nothing queued it parks until the next command or the next deadline (a batch's linger, a retry, a drop report).
+ * Appends that come within {@link SpoolOptions#commitInterval()} of the last commit gather for the next one, which
+ * comes when the interval is up: at the gateway's rate, a commit per reading or two is what the spool thread would
+ * otherwise spend most of its time on (and every append would wake it). Appends gathering do not wake the thread;
+ * any other command does. Everything below the queue is confined to that thread, so it needs no locks; what other
+ * threads read is the published statistics snapshot.
  *
  * <p>A failed write (disk full, I/O error) rolls its transaction back and puts the spool into the failing state:
  * the group's appends are held in memory (bounded, oldest dropped), its acknowledgements wait as pending deletions
@@ -94,12 +97,18 @@ public final class SqliteSpool implements Spool {
     private final Queue<Command> commands = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
     private volatile boolean terminated;
+    /** The spool thread is applying commands; a caller need not wake it. */
+    private static final int WORKING = 0;
+    /** The spool thread parks until the next command or deadline: any command wakes it. */
+    private static final int IDLE = 1;
+    /** The spool thread parks until the commit interval is up: appends wait for that, any other command wakes it. */
+    private static final int GATHERING = 2;
     /**
-     * Set by the spool thread just before it parks, cleared when it wakes: a caller unparks it only then. An unpark
-     * is a futex call on the caller's thread (an event loop), paid by every append while the spool thread is busy
-     * committing otherwise.
+     * What the spool thread is doing, set by it just before it parks and after it wakes: a caller unparks it only
+     * when this says so. An unpark is a futex call on the caller's thread (an event loop), paid by every append
+     * otherwise.
      */
-    private volatile boolean parking;
+    private volatile int state;
     private volatile SpoolStatistics statistics;
     /** Every mark as committed: written by the spool thread after each commit, read from any thread. */
     private final ConcurrentSkipListMap<String, Long> marks = new ConcurrentSkipListMap<>();
@@ -144,6 +153,8 @@ public final class SqliteSpool implements Spool {
     /** Records below this sequence have waited long enough (or came from before the open, or were released). */
     private long ripeBelow;
     private long transactionFirstSequence;
+    /** System.nanoTime() when the last commit ended: appends within the commit interval after it gather. */
+    private long lastCommitNanos;
 
     // the failing state: null failure while the store works
     private String failure;
@@ -205,15 +216,34 @@ public final class SqliteSpool implements Spool {
         }
         started.complete(null);
         List<Command> group = new ArrayList<>();
+        long commitIntervalNanos = options.commitInterval().toNanos();
+        lastCommitNanos = System.nanoTime() - commitIntervalNanos;
+        boolean onlyAppends = true;
         while (!closed) {
             Command c;
             while ((c = commands.poll()) != null) {
                 group.add(c);
+                onlyAppends &= c instanceof Append;
             }
             long now = System.nanoTime();
+            long gather = lastCommitNanos + commitIntervalNanos - now;
+            if (!group.isEmpty() && onlyAppends && failure == null && gather > 0) {
+                state = GATHERING;
+                // a command offered before it saw GATHERING is taken here; one offered after it unparks if it must
+                while ((c = commands.poll()) != null) {
+                    group.add(c);
+                    onlyAppends &= c instanceof Append;
+                }
+                if (onlyAppends) {
+                    LockSupport.parkNanos(this, gather);
+                }
+                state = WORKING;
+                continue;
+            }
             if (!group.isEmpty() || retryDue(now) || lingerDue(now)) {
                 apply(group);
                 group.clear();
+                onlyAppends = true;
                 continue;
             }
             for (DropReporter reporter : drops) {
@@ -223,7 +253,7 @@ public final class SqliteSpool implements Spool {
             // a caller that offered its command before seeing the flag set finds it set only after it offered:
             // then the check below sees the command; one that sees the flag unparks, and an unpark between the
             // check and the park leaves a permit that makes the park return at once
-            parking = true;
+            state = IDLE;
             if (commands.isEmpty()) {
                 if (wait > 0) {
                     LockSupport.parkNanos(this, wait);
@@ -231,7 +261,7 @@ public final class SqliteSpool implements Spool {
                     LockSupport.park(this);
                 }
             }
-            parking = false;
+            state = WORKING;
         }
         terminated = true;
         failLeftovers();
@@ -526,8 +556,11 @@ public final class SqliteSpool implements Spool {
         if (terminated) {
             // the spool thread is gone or going: nobody else will look at the queue
             failLeftovers();
-        } else if (parking) {
-            LockSupport.unpark(thread);
+        } else {
+            int s = state;
+            if (s == IDLE || (s == GATHERING && !(command instanceof Append))) {
+                LockSupport.unpark(thread);
+            }
         }
     }
 
@@ -620,6 +653,7 @@ public final class SqliteSpool implements Spool {
             abortTransaction(e);
             return false;
         }
+        lastCommitNanos = System.nanoTime();
         if (nextSequence > transactionFirstSequence) {
             arrivals.addLast(new long[]{transactionFirstSequence, System.nanoTime()});
         }
