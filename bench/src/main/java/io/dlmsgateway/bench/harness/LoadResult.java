@@ -35,7 +35,8 @@ import java.util.List;
 public record LoadResult(String target, boolean ok, String failure, String javaHome, List<String> jvmArgs,
                          Double cpuSeconds, Double cpuPercentOfOneCore, Double cpuSecondsPer1000Polls,
                          Long rssBytes, Long rssPeakBytes, Double rssPerMeterKiB, Double heapPerMeterKiB,
-                         Long liveBytesPerMeter, Integer threads, Double pollsDonePercent, Double onTimePercent, Double simulatorCpuSeconds,
+                         Long liveBytesPerMeter, Integer threads, Double pollsDonePercent, Double onTimePercent,
+                         Double simulatorCpuSeconds,
                          TargetSummary summary, BackfillCpu backfillCpu) {
 
     /**

@@ -86,6 +86,13 @@ public final class SqliteSpool implements Spool {
      */
     private static final long ROOM_SLACK_BYTES = 16L << 20;
 
+    /** The spool thread is applying commands; a caller need not wake it. */
+    private static final int WORKING = 0;
+    /** The spool thread parks until the next command or deadline: any command wakes it. */
+    private static final int IDLE = 1;
+    /** The spool thread parks until the commit interval is up: appends wait for that, any other command wakes it. */
+    private static final int GATHERING = 2;
+
     /** Why records are dropped; indexes {@link #drops} and the per-transaction counts. */
     private enum DropReason { BOUND, DISK_SPACE, FAILING }
 
@@ -97,12 +104,6 @@ public final class SqliteSpool implements Spool {
     private final Queue<Command> commands = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
     private volatile boolean terminated;
-    /** The spool thread is applying commands; a caller need not wake it. */
-    private static final int WORKING = 0;
-    /** The spool thread parks until the next command or deadline: any command wakes it. */
-    private static final int IDLE = 1;
-    /** The spool thread parks until the commit interval is up: appends wait for that, any other command wakes it. */
-    private static final int GATHERING = 2;
     /**
      * What the spool thread is doing, set by it just before it parks and after it wakes: a caller unparks it only
      * when this says so. An unpark is a futex call on the caller's thread (an event loop), paid by every append
@@ -220,20 +221,13 @@ public final class SqliteSpool implements Spool {
         lastCommitNanos = System.nanoTime() - commitIntervalNanos;
         boolean onlyAppends = true;
         while (!closed) {
-            Command c;
-            while ((c = commands.poll()) != null) {
-                group.add(c);
-                onlyAppends &= c instanceof Append;
-            }
+            onlyAppends &= takeQueued(group);
             long now = System.nanoTime();
             long gather = lastCommitNanos + commitIntervalNanos - now;
             if (!group.isEmpty() && onlyAppends && failure == null && gather > 0) {
                 state = GATHERING;
                 // a command offered before it saw GATHERING is taken here; one offered after it unparks if it must
-                while ((c = commands.poll()) != null) {
-                    group.add(c);
-                    onlyAppends &= c instanceof Append;
-                }
+                onlyAppends &= takeQueued(group);
                 if (onlyAppends) {
                     LockSupport.parkNanos(this, gather);
                 }
@@ -265,6 +259,17 @@ public final class SqliteSpool implements Spool {
         }
         terminated = true;
         failLeftovers();
+    }
+
+    /** Moves the queued commands to {@code group}; whether they were all appends. */
+    private boolean takeQueued(List<Command> group) {
+        boolean onlyAppends = true;
+        Command c;
+        while ((c = commands.poll()) != null) {
+            group.add(c);
+            onlyAppends &= c instanceof Append;
+        }
+        return onlyAppends;
     }
 
     private boolean retryDue(long now) {
@@ -655,7 +660,7 @@ public final class SqliteSpool implements Spool {
         }
         lastCommitNanos = System.nanoTime();
         if (nextSequence > transactionFirstSequence) {
-            arrivals.addLast(new long[]{transactionFirstSequence, System.nanoTime()});
+            arrivals.addLast(new long[]{transactionFirstSequence, lastCommitNanos});
         }
         if (pendingDeletesWritten) {
             pendingDeletes.clear();
@@ -665,7 +670,7 @@ public final class SqliteSpool implements Spool {
             forgetPendingDeletesUpTo(pendingDeletesEvictedUpTo);
         }
         endTransaction();
-        long now = System.nanoTime();
+        long now = lastCommitNanos;
         for (DropReason reason : DropReason.values()) {
             drops[reason.ordinal()].dropped(unreportedDrops[reason.ordinal()], now);
             unreportedDrops[reason.ordinal()] = 0;
